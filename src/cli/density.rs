@@ -1,0 +1,63 @@
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+
+use crate::sim::config::{TargetKind, TargetSpec};
+use crate::sim::device::make_device;
+use crate::sim::host;
+use crate::sim::targets::build_target;
+
+#[derive(Args, Debug)]
+pub struct DensityArgs {
+    /// gmm40, mos10, funnel, double-well, many-well or gaussian.
+    pub target: String,
+    /// CSV with one point per row (a non-numeric header line is skipped).
+    pub points: PathBuf,
+    /// Also print the score ∇ log ρ after the log density.
+    #[arg(long)]
+    pub score: bool,
+    /// Benchmark constants set (0–9) for the mixtures.
+    #[arg(long, default_value_t = 0)]
+    pub constants_seed: u32,
+}
+
+pub fn run(args: DensityArgs) -> Result<()> {
+    let Some(kind) = TargetKind::from_slug(&args.target) else {
+        let names: Vec<_> = TargetKind::ALL.iter().map(|k| k.slug()).collect();
+        bail!("unknown target `{}` (known: {})", args.target, names.join(", "));
+    };
+    let text = std::fs::read_to_string(&args.points).with_context(|| format!("reading {}", args.points.display()))?;
+    let mut rows: Vec<Vec<f32>> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let parsed: Result<Vec<f32>, _> = line.split(',').map(|s| s.trim().parse::<f32>()).collect();
+        match parsed {
+            Ok(v) => rows.push(v),
+            Err(_) if i == 0 => continue,
+            Err(e) => bail!("{}:{}: {e}", args.points.display(), i + 1),
+        }
+    }
+    let Some(d) = rows.first().map(Vec::len) else { bail!("{} holds no points", args.points.display()) };
+    if let Some((i, r)) = rows.iter().enumerate().find(|(_, r)| r.len() != d) {
+        bail!("{}: row {} has {} columns, the first has {d}", args.points.display(), i + 1, r.len());
+    }
+    let device = make_device(crate::sim::config::ComputeDevice::Cpu);
+    let target = build_target(&TargetSpec { kind, dim: d, constants_seed: args.constants_seed }, &device)?;
+    let n = rows.len();
+    let x = host::matrix(rows.into_iter().flatten().collect(), n, d, &device);
+    let logp = host::to_vec(target.log_density(x.clone()));
+    let score = args.score.then(|| host::to_vec(target.score(x)));
+    for i in 0..n {
+        let mut line = format!("{:.6}", logp[i]);
+        if let Some(s) = &score {
+            for v in &s[i * d..(i + 1) * d] {
+                line.push_str(&format!(",{v:.6}"));
+            }
+        }
+        println!("{line}");
+    }
+    Ok(())
+}

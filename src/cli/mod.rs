@@ -1,0 +1,60 @@
+//! The command-line runner: every number the lab shows can be reproduced from here.
+
+mod density;
+mod eval;
+mod output;
+mod presets;
+mod train;
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+use crate::sim::config::ComputeDevice;
+
+#[derive(Parser, Debug)]
+#[command(name = "bridgelab", version, about = "A lab for diffusion bridge samplers")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Preset to run when no subcommand is given (the built-in default otherwise).
+    pub preset: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Train a preset and write metrics, samples and a checkpoint.
+    Train(train::TrainArgs),
+    /// Re-evaluate a saved checkpoint on fresh samples.
+    Eval(eval::EvalArgs),
+    /// Print the log density (and optionally the score) of a target at the rows of a CSV file.
+    Density(density::DensityArgs),
+    /// List the presets shipped in a directory.
+    Presets(presets::PresetsArgs),
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum DeviceArg {
+    Cpu,
+    Gpu,
+}
+
+impl From<DeviceArg> for ComputeDevice {
+    fn from(d: DeviceArg) -> Self {
+        match d {
+            DeviceArg::Cpu => ComputeDevice::Cpu,
+            DeviceArg::Gpu => ComputeDevice::Gpu,
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Some(Command::Train(args)) => train::run(args),
+        Some(Command::Eval(args)) => eval::run(args),
+        Some(Command::Density(args)) => density::run(args),
+        Some(Command::Presets(args)) => presets::run(args),
+        None => train::run_default(cli.preset),
+    }
+}

@@ -1,0 +1,43 @@
+//! Files a run writes.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use npyz::WriterBuilder;
+
+use crate::sim::report::{Evaluation, StepRecord};
+
+pub fn write_metrics_csv(path: &Path, history: &[StepRecord]) -> Result<()> {
+    let mut f = BufWriter::new(File::create(path).with_context(|| format!("creating {}", path.display()))?);
+    writeln!(f, "step,loss,elbo,log_z_hat,ess,eubo,lr,wall_seconds")?;
+    for r in history {
+        let w = &r.weights;
+        writeln!(
+            f,
+            "{},{},{},{},{},{},{},{:.3}",
+            r.step, r.loss, w.elbo, w.log_z_hat, w.ess, w.eubo, r.lr, r.wall_seconds
+        )?;
+    }
+    f.flush()?;
+    Ok(())
+}
+
+pub fn write_eval(path: &Path, e: &Evaluation) -> Result<()> {
+    let text = serde_json::to_string_pretty(e)?;
+    std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+}
+
+/// float32 array of shape `[n, d]`, readable by `numpy.load`.
+pub fn write_samples_npy(path: &Path, samples: &[f32], d: usize) -> Result<()> {
+    let f = BufWriter::new(File::create(path).with_context(|| format!("creating {}", path.display()))?);
+    let mut w = npyz::WriteOptions::new()
+        .default_dtype()
+        .shape(&[(samples.len() / d) as u64, d as u64])
+        .writer(f)
+        .begin_nd()?;
+    w.extend(samples.iter().copied())?;
+    w.finish()?;
+    Ok(())
+}

@@ -1,0 +1,146 @@
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::DeviceArg;
+use super::output::{write_eval, write_metrics_csv, write_samples_npy};
+use crate::sim::checkpoint;
+use crate::sim::device::make_device;
+use crate::sim::validate::{load_preset, preset_to_ron};
+use crate::sim::{Preset, Trainer};
+
+#[derive(Args, Debug)]
+pub struct TrainArgs {
+    /// The preset (.ron) to train.
+    pub preset: PathBuf,
+    /// Training steps (overrides the preset's train_steps).
+    #[arg(long)]
+    pub steps: Option<usize>,
+    /// Random seed (overrides the preset's seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Output directory (default: runs/<preset name>-seed<seed>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Compute device (overrides the preset's device).
+    #[arg(long, value_enum)]
+    pub device: Option<DeviceArg>,
+    /// Resume from a checkpoint written by an earlier run instead of starting fresh.
+    #[arg(long)]
+    pub resume: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+pub fn run(args: TrainArgs) -> Result<()> {
+    let mut preset = load_preset(&args.preset)?;
+    if let Some(steps) = args.steps {
+        anyhow::ensure!(steps > 0, "--steps must be at least 1");
+        preset.train_steps = steps;
+    }
+    if let Some(seed) = args.seed {
+        preset.seed = seed;
+    }
+    if let Some(device) = args.device {
+        preset.device = device.into();
+    }
+    let stem = args.preset.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "run".into());
+    let out = args.out.unwrap_or_else(|| PathBuf::from("runs").join(format!("{stem}-seed{}", preset.seed)));
+    let trainer = match &args.resume {
+        Some(path) => {
+            let mut t = checkpoint::load(path, make_device(preset.device))?;
+            anyhow::ensure!(
+                t.preset().target == preset.target && t.preset().bridge == preset.bridge,
+                "{} was trained on another target or bridge than {}",
+                path.display(),
+                args.preset.display()
+            );
+            t.extend_to(preset.train_steps);
+            t
+        }
+        None => {
+            let device = make_device(preset.device);
+            Trainer::new(preset, device)?
+        }
+    };
+    train_and_write(trainer, &out, args.quiet)
+}
+
+/// `bridgelab` with no subcommand: train the given or the built-in default preset in the
+/// terminal and write its outputs under `runs/`.
+pub fn run_default(preset: Option<PathBuf>) -> Result<()> {
+    match preset {
+        Some(path) => run(TrainArgs {
+            preset: path,
+            steps: None,
+            seed: None,
+            out: None,
+            device: None,
+            resume: None,
+            quiet: false,
+        }),
+        None => {
+            let preset = Preset::default_interactive();
+            eprintln!("bridgelab: training the default preset: {}", preset.description);
+            let device = make_device(preset.device);
+            let trainer = Trainer::new(preset, device)?;
+            train_and_write(trainer, Path::new("runs/default"), false)
+        }
+    }
+}
+
+fn train_and_write(mut trainer: Trainer, out: &Path, quiet: bool) -> Result<()> {
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create output directory {}", out.display()))?;
+    let total = trainer.preset().train_steps;
+    let bar = if quiet { ProgressBar::hidden() } else { ProgressBar::new(total as u64) };
+    bar.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} steps  {per_sec}  eta {eta}  {msg}")
+            .expect("a valid progress template"),
+    );
+    bar.set_position(trainer.step_count() as u64);
+    let started = Instant::now();
+    let first_step = trainer.step_count();
+    let mut failure = None;
+    while !trainer.is_finished() {
+        match trainer.step() {
+            Ok(record) => {
+                bar.set_position(record.step as u64);
+                if record.step % 5 == 0 || record.step == total {
+                    bar.set_message(format!("loss {:.4}  ELBO {:.3}", record.loss, record.weights.elbo));
+                }
+            }
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
+        }
+    }
+    bar.finish_and_clear();
+    let trained = trainer.step_count() - first_step;
+    let seconds = started.elapsed().as_secs_f64();
+
+    let preset_text = preset_to_ron(trainer.preset());
+    std::fs::write(out.join("preset.ron"), preset_text).context("writing preset.ron")?;
+    write_metrics_csv(&out.join("metrics.csv"), trainer.history())?;
+    checkpoint::save(&trainer, &out.join("checkpoint.json"))?;
+    if let Some(e) = failure {
+        anyhow::bail!("{e}; history up to that step is in {}", out.display());
+    }
+    let evaluation = trainer.evaluate(None);
+    write_eval(&out.join("eval.json"), &evaluation)?;
+    let samples = trainer.sample(trainer.preset().eval.samples);
+    write_samples_npy(&out.join("samples.npy"), &samples, trainer.sampler().dim)?;
+    if !quiet {
+        println!(
+            "trained {trained} steps in {seconds:.1} s ({:.2} steps/s)",
+            trained as f64 / seconds.max(1e-9)
+        );
+        super::eval::print_evaluation(&evaluation);
+        println!("outputs in {}", out.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,26 @@
+//! Metrics of SPEC §7: weight-based estimates from log w, and sample-based comparisons against
+//! exact target draws.
+
+mod modes;
+mod sample_distance;
+mod weights;
+
+pub use modes::{ModeCoverage, mode_coverage};
+pub use sample_distance::{mmd, sinkhorn_divergence};
+pub use weights::WeightStats;
+
+/// Mean over coordinates of |std of `a` − std of `b`|, both row-major `n × d`.
+pub fn delta_std(a: &[f32], b: &[f32], d: usize) -> f64 {
+    let std = |x: &[f32]| -> Vec<f64> {
+        let n = (x.len() / d) as f64;
+        (0..d)
+            .map(|j| {
+                let mean = x.iter().skip(j).step_by(d).map(|&v| v as f64).sum::<f64>() / n;
+                let var = x.iter().skip(j).step_by(d).map(|&v| (v as f64 - mean).powi(2)).sum::<f64>() / n;
+                var.sqrt()
+            })
+            .collect()
+    };
+    let (sa, sb) = (std(a), std(b));
+    sa.iter().zip(&sb).map(|(x, y)| (x - y).abs()).sum::<f64>() / d as f64
+}

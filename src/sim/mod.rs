@@ -1,0 +1,25 @@
+//! The sampler engine: targets, bridges, losses, optimiser, metrics and the trainer. Uses burn;
+//! knows nothing of any user interface.
+
+pub mod checkpoint;
+pub mod config;
+pub mod device;
+pub mod error;
+pub mod host;
+pub mod loss;
+pub mod metrics;
+pub mod model;
+pub mod network;
+pub mod noise;
+pub mod optim;
+pub mod params;
+pub mod report;
+pub mod rollout;
+pub mod schedule;
+pub mod targets;
+pub mod trainer;
+pub mod validate;
+
+pub use config::{BridgeKind, DiffusionMode, LossKind, Preset, TargetKind, TargetSpec};
+pub use error::SimError;
+pub use trainer::Trainer;

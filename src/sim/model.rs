@@ -1,0 +1,282 @@
+//! The sampler: prior, SDE parameters, networks and the two kernels of a bridge (SPEC §2–§4).
+//!
+//! Kernels are evaluated on slabs of steps: states of shape `[S, B, d]` at S consecutive steps.
+//! Sequential simulation uses S = 1; the batched log-likelihood pass of LV and rKL-LD evaluates
+//! all N steps at once (S = N), which turns N small matrix products into one large one.
+
+use std::f64::consts::PI;
+use std::sync::Arc;
+
+use burn::tensor::activation::softplus;
+use burn::tensor::{Device, Tensor, TensorData};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+use super::config::{BridgeKind, DiffusionMode, Preset};
+use super::host;
+use super::network::{StepTables, TimeMlp, fourier_frequencies};
+use super::params::{Group, ParamId, ParamSet};
+use super::schedule::FixedSchedule;
+use super::targets::{Target, sanitize_score};
+
+/// The annealed score enters the networks clipped to this range (SPEC §4).
+const LANGEVIN_CLIP: f64 = 100.0;
+
+#[derive(Clone)]
+pub struct Sampler {
+    pub bridge: BridgeKind,
+    pub steps: usize,
+    pub dim: usize,
+    pub beta: f64,
+    pub target: Arc<dyn Target>,
+    device: Device,
+    prior_mean: ParamId,
+    prior_log_std: ParamId,
+    log_sigma: ParamId,
+    interp: ParamId,
+    gen_net: TimeMlp,
+    inf_net: Option<TimeMlp>,
+    freqs: Tensor<2>,
+    taus: Tensor<2>,
+    noise_coef: Tensor<3>,
+    gen_mean_coef: Tensor<3>,
+    inf_mean_coef: Tensor<3>,
+    inf_var_coef: Tensor<3>,
+    inf_mask: Tensor<2>,
+}
+
+/// Everything a forward pass derives from the parameters before touching any state.
+#[derive(Clone)]
+pub struct Tables {
+    /// Per-step noise standard deviation D_n, `[N, 1, d]`.
+    pub noise_std: Tensor<3>,
+    /// Prior weight b_n of the annealed density, `[N+1, 1, 1]`.
+    pub anneal: Tensor<3>,
+    pub prior_mean: Tensor<2>,
+    pub prior_log_std: Tensor<2>,
+    pub generative: StepTables,
+    pub inf: Option<StepTables>,
+}
+
+impl Sampler {
+    /// Builds the sampler and its freshly initialised parameters.
+    pub fn new(preset: &Preset, target: Arc<dyn Target>, device: &Device) -> (Self, ParamSet) {
+        let d = target.dim();
+        let n = preset.steps;
+        let bridge = preset.bridge;
+        let mut rng = StdRng::seed_from_u64(preset.seed ^ 0x5eed_1417);
+        let mut params = ParamSet::new();
+
+        let learned_prior = bridge.learns_prior();
+        let prior_mean =
+            params.add("prior.mean", Group::Sde, learned_prior, host::row(vec![0.0; d], device));
+        let prior_log_std = params.add(
+            "prior.log_std",
+            Group::Sde,
+            learned_prior,
+            host::row(vec![preset.prior_std.ln() as f32; d], device),
+        );
+        let sigma_rows = if preset.diffusion == DiffusionMode::TimeDependent { n } else { 1 };
+        let log_sigma = params.add(
+            "diffusion.log_sigma",
+            Group::Sde,
+            preset.diffusion != DiffusionMode::Frozen,
+            host::matrix(vec![0.0; sigma_rows * d], sigma_rows, d, device),
+        );
+        let interp = params.add(
+            "interpolation.a",
+            Group::Interpolation,
+            bridge == BridgeKind::Cmcd,
+            host::row(vec![1.0; n], device),
+        );
+        let gen_net = TimeMlp::new(&mut params, "gen", d, preset.hidden, &mut rng, device);
+        let inf_net = (bridge == BridgeKind::Dbs)
+            .then(|| TimeMlp::new(&mut params, "inf", d, preset.hidden, &mut rng, device));
+
+        let sched = FixedSchedule::new(bridge, n, preset.prior_std);
+        let col3 = |v: &[f64]| {
+            let data: Vec<f32> = v.iter().map(|&x| x as f32).collect();
+            Tensor::<3>::from_data(TensorData::new(data, [v.len(), 1, 1]), device)
+        };
+        let mask: Vec<f32> = sched.inf_active.iter().map(|&a| if a { 1.0 } else { 0.0 }).collect();
+        let taus: Vec<f32> = (0..=n).map(|i| i as f32 / n as f32).collect();
+
+        let sampler = Sampler {
+            bridge,
+            steps: n,
+            dim: d,
+            beta: preset.beta,
+            target,
+            device: device.clone(),
+            prior_mean,
+            prior_log_std,
+            log_sigma,
+            interp,
+            gen_net,
+            inf_net,
+            freqs: fourier_frequencies(device),
+            taus: host::matrix(taus, n + 1, 1, device),
+            noise_coef: col3(&sched.noise_coef),
+            gen_mean_coef: col3(&sched.gen_mean_coef),
+            inf_mean_coef: col3(&sched.inf_mean_coef),
+            inf_var_coef: col3(&sched.inf_var_coef),
+            inf_mask: host::matrix(mask, n, 1, device),
+        };
+        (sampler, params)
+    }
+
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+
+    pub fn log_sigma_id(&self) -> ParamId {
+        self.log_sigma
+    }
+
+    /// True when the prior is the point mass at 0 (PIS) rather than a Gaussian.
+    pub fn point_prior(&self) -> bool {
+        self.bridge == BridgeKind::Pis
+    }
+
+    pub fn tables(&self, p: &ParamSet) -> Tables {
+        let n = self.steps;
+        let d = self.dim;
+        let sigma = p.get(self.log_sigma).exp();
+        let sigma = if sigma.dims()[0] == 1 { sigma.expand([n, d]) } else { sigma };
+        let noise_std = sigma.reshape([n, 1, d]) * self.noise_coef.clone() * self.beta;
+
+        // b_n = Σ_{k < N−n} softplus(a_k) / Σ_k softplus(a_k), so b_0 = 1 and b_N = 0.
+        let w = softplus(p.get(self.interp), 1.0);
+        let cum = w.clone().cumsum(1);
+        let total = w.sum_dim(1);
+        let padded = Tensor::cat(vec![cum.zeros_like().narrow(1, 0, 1), cum], 1);
+        let anneal = (padded.flip([1]) / total).reshape([n + 1, 1, 1]);
+
+        let generative = self.gen_net.tables(p, self.taus.clone(), self.freqs.clone());
+        let inf = self.inf_net.as_ref().map(|net| net.tables(p, self.taus.clone(), self.freqs.clone()));
+        Tables {
+            noise_std,
+            anneal,
+            prior_mean: p.get(self.prior_mean),
+            prior_log_std: p.get(self.prior_log_std),
+            generative,
+            inf,
+        }
+    }
+
+    /// Target score at states `[S, B, d]`, with NaN entries zeroed.
+    pub fn target_score(&self, x: Tensor<3>) -> Tensor<3> {
+        let [s, b, d] = x.dims();
+        sanitize_score(self.target.score(x.reshape([s * b, d]))).reshape([s, b, d])
+    }
+
+    /// The score g_m of the annealed density at step indices `start..start+S`, given the
+    /// target score at the same states.
+    fn annealed_score(&self, t: &Tables, x: Tensor<3>, tscore: Tensor<3>, start: usize) -> Tensor<3> {
+        if self.bridge.has_fixed_inference() {
+            return tscore;
+        }
+        let [s, _, _] = x.dims();
+        let b = t.anneal.clone().narrow(0, start, s);
+        let inv_var = (t.prior_log_std.clone() * (-2.0)).exp().unsqueeze_dim(0);
+        let prior_score = (t.prior_mean.clone().unsqueeze_dim(0) - x) * inv_var;
+        prior_score * b.clone() + tscore * (b.neg() + 1.0)
+    }
+
+    fn langevin_input(g: &Tensor<3>) -> Tensor<3> {
+        g.clone().detach().clamp(-LANGEVIN_CLIP, LANGEVIN_CLIP)
+    }
+
+    /// Mean of the generative kernel q(x_{n+1} | x_n) for steps `start..start+S`.
+    pub fn gen_mean(&self, p: &ParamSet, t: &Tables, x: Tensor<3>, tscore: Tensor<3>, start: usize) -> Tensor<3> {
+        let [s, _, _] = x.dims();
+        let g = self.annealed_score(t, x.clone(), tscore, start);
+        let rows = t.generative.rows(start, s);
+        let u = self.gen_net.forward(p, x.clone(), &rows, Self::langevin_input(&g));
+        let var = t.noise_std.clone().narrow(0, start, s).square();
+        let drift = match self.bridge {
+            BridgeKind::Cmcd => u + g * 0.5,
+            _ => u,
+        };
+        x * self.gen_mean_coef.clone().narrow(0, start, s) + var * drift
+    }
+
+    /// Mean of the inference kernel p(x_n | x_{n+1}) for steps `start..start+S`, given the
+    /// later states `x_next` and their target score.
+    pub fn inf_mean(
+        &self,
+        p: &ParamSet,
+        t: &Tables,
+        x_next: Tensor<3>,
+        tscore_next: Tensor<3>,
+        start: usize,
+    ) -> Tensor<3> {
+        let [s, _, _] = x_next.dims();
+        let base = x_next.clone() * self.inf_mean_coef.clone().narrow(0, start, s);
+        match self.bridge {
+            BridgeKind::Dbs => {
+                let g = self.annealed_score(t, x_next.clone(), tscore_next, start + 1);
+                let net = self.inf_net.as_ref().expect("DBS has an inference network");
+                let rows = t.inf.as_ref().expect("DBS has inference tables").rows(start + 1, s);
+                let sphi = net.forward(p, x_next, &rows, Self::langevin_input(&g));
+                let var = t.noise_std.clone().narrow(0, start, s).square();
+                base - var * sphi
+            }
+            BridgeKind::Cmcd => {
+                let g = self.annealed_score(t, x_next.clone(), tscore_next, start + 1);
+                let rows = t.generative.rows(start + 1, s);
+                let u = self.gen_net.forward(p, x_next, &rows, Self::langevin_input(&g));
+                let var = t.noise_std.clone().narrow(0, start, s).square();
+                base + var * (g * 0.5 - u)
+            }
+            BridgeKind::Pis | BridgeKind::Dis | BridgeKind::Dds => base,
+        }
+    }
+
+    /// log q(x_{n+1} | x_n) for the steps of a slab, `[S, B]`.
+    pub fn gen_log_prob(&self, t: &Tables, x_next: Tensor<3>, mean: Tensor<3>, start: usize) -> Tensor<2> {
+        let [s, _, _] = x_next.dims();
+        let std = t.noise_std.clone().narrow(0, start, s);
+        diag_normal_log_prob(x_next, mean, std)
+    }
+
+    /// log p(x_n | x_{n+1}) for the steps of a slab, `[S, B]`, zero where a step is masked.
+    pub fn inf_log_prob(&self, t: &Tables, x: Tensor<3>, mean: Tensor<3>, start: usize) -> Tensor<2> {
+        let [s, _, _] = x.dims();
+        let std = t.noise_std.clone().narrow(0, start, s) * self.inf_var_coef.clone().narrow(0, start, s).sqrt();
+        diag_normal_log_prob(x, mean, std) * self.inf_mask.clone().narrow(0, start, s)
+    }
+
+    /// x_0 from standard normal noise `eps` (`[B, d]`), and log q_0(x_0) (`[B]`).
+    pub fn sample_prior(&self, t: &Tables, eps: Tensor<2>) -> (Tensor<2>, Tensor<1>) {
+        let [b, _] = eps.dims();
+        if self.point_prior() {
+            return (eps.zeros_like(), Tensor::zeros([b], &eps.device()));
+        }
+        let x0 = t.prior_mean.clone() + t.prior_log_std.clone().exp() * eps;
+        let lq = self.prior_log_prob(t, x0.clone());
+        (x0, lq)
+    }
+
+    pub fn prior_log_prob(&self, t: &Tables, x0: Tensor<2>) -> Tensor<1> {
+        let [b, _] = x0.dims();
+        if self.point_prior() {
+            return Tensor::zeros([b], &x0.device());
+        }
+        let std = t.prior_log_std.clone().exp().unsqueeze_dim(0);
+        diag_normal_log_prob(x0.unsqueeze_dim(0), t.prior_mean.clone().unsqueeze_dim(0), std).reshape([b])
+    }
+
+    /// Network multiply–adds per simulated row, for FLOP estimates.
+    pub fn flops_per_row(&self) -> usize {
+        self.gen_net.flops_per_row() + self.inf_net.as_ref().map_or(0, TimeMlp::flops_per_row)
+    }
+}
+
+/// Σ_d log N(x_d; m_d, s_d²) over the last axis, `[S, B, d]` → `[S, B]`.
+pub fn diag_normal_log_prob(x: Tensor<3>, mean: Tensor<3>, std: Tensor<3>) -> Tensor<2> {
+    let [s, b, _] = x.dims();
+    let z = (x - mean) / std.clone();
+    let per = z.square() * (-0.5) - std.log() - 0.5 * (2.0 * PI).ln();
+    per.sum_dim(2).reshape([s, b])
+}

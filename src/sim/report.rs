@@ -1,0 +1,50 @@
+//! Plain-data results of the engine: what a step, a snapshot and an evaluation report.
+
+use serde::{Deserialize, Serialize};
+
+use super::metrics::{ModeCoverage, WeightStats};
+
+/// One logged training step.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StepRecord {
+    pub step: usize,
+    pub loss: f64,
+    pub weights: WeightStats,
+    /// Network-group learning rate after the cosine schedule.
+    pub lr: f64,
+    /// Seconds of training since the run (or its resumed part) began.
+    pub wall_seconds: f64,
+}
+
+/// What the lab draws: the latest batch and the learned SDE parameters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub step: usize,
+    pub dim: usize,
+    /// Final states of the latest training batch, row-major `batch × dim`.
+    pub samples: Vec<f32>,
+    /// Noise scale σ·β per dimension, averaged over steps when it is time-dependent.
+    pub diffusion: Vec<f32>,
+    /// σ·β per step and dimension (`N × d`), for time-dependent diffusion.
+    pub diffusion_by_step: Option<Vec<f32>>,
+    pub prior_mean: Vec<f32>,
+    pub prior_std: Vec<f32>,
+    /// Batch mean of log p(x_n | x_{n+1}) − log q(x_{n+1} | x_n) for each step n.
+    pub step_log_weights: Vec<f32>,
+    pub last: Option<StepRecord>,
+}
+
+/// Metrics on fresh samples (SPEC §7).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Evaluation {
+    pub step: usize,
+    pub samples: usize,
+    pub weights: WeightStats,
+    /// The target's true log Z, where known.
+    pub log_z: Option<f64>,
+    pub sinkhorn: Option<f64>,
+    /// Squared MMD (V-statistic).
+    pub mmd2: Option<f64>,
+    pub delta_std: Option<f64>,
+    pub modes: Option<ModeCoverage>,
+}

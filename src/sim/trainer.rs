@@ -1,0 +1,260 @@
+//! The synchronous training loop: build from a preset, `step()`, `snapshot()`, `evaluate()`,
+//! `reset(seed)`. The lab's worker thread and the CLI are thin loops around it.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use burn::tensor::{Device, Tensor};
+
+use super::config::{DiffusionMode, LossKind, Preset};
+use super::error::SimError;
+use super::host;
+use super::loss::{LossEval, loss_and_gradients};
+use super::metrics::{WeightStats, delta_std, mmd, mode_coverage, sinkhorn_divergence};
+use super::model::Sampler;
+use super::noise::{Stream, normal_tensor, rng_for};
+use super::optim::RAdam;
+use super::params::ParamSet;
+use super::report::{Evaluation, Snapshot, StepRecord};
+use super::rollout::rollout;
+use super::targets::{Target, build_target};
+use super::validate::validate;
+
+pub struct Trainer {
+    preset: Preset,
+    device: Device,
+    target: Arc<dyn Target>,
+    sampler: Sampler,
+    params: ParamSet,
+    optim: RAdam,
+    step: usize,
+    history: Vec<StepRecord>,
+    /// Final states and per-step log-weight terms of the latest batch, kept on the device and
+    /// read only when a snapshot asks.
+    latest: Option<(Tensor<2>, Tensor<1>)>,
+    last: Option<StepRecord>,
+    clock: Instant,
+    /// Wall seconds of training before `clock` started (resumed runs).
+    elapsed_before: f64,
+}
+
+impl Trainer {
+    pub fn new(preset: Preset, device: Device) -> Result<Self, SimError> {
+        validate(&preset).map_err(|e| SimError::Data(e.to_string()))?;
+        let target = build_target(&preset.target, &device)?;
+        Ok(Self::with_target(preset, target, device))
+    }
+
+    /// A trainer on a target built elsewhere (tests use Gaussians with known moments).
+    pub fn with_target(preset: Preset, target: Arc<dyn Target>, device: Device) -> Self {
+        let (sampler, params) = Sampler::new(&preset, target.clone(), &device);
+        let optim = RAdam::new(&preset, &params);
+        Self {
+            preset,
+            device,
+            target,
+            sampler,
+            params,
+            optim,
+            step: 0,
+            history: Vec::new(),
+            latest: None,
+            last: None,
+            clock: Instant::now(),
+            elapsed_before: 0.0,
+        }
+    }
+
+    /// Back to freshly initialised parameters and step 0, with a new seed.
+    pub fn reset(&mut self, seed: u64) {
+        self.preset.seed = seed;
+        *self = Self::with_target(self.preset.clone(), self.target.clone(), self.device.clone());
+    }
+
+    pub fn preset(&self) -> &Preset {
+        &self.preset
+    }
+    pub fn step_count(&self) -> usize {
+        self.step
+    }
+    pub fn history(&self) -> &[StepRecord] {
+        &self.history
+    }
+    pub fn target(&self) -> &Arc<dyn Target> {
+        &self.target
+    }
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+    pub fn sampler(&self) -> &Sampler {
+        &self.sampler
+    }
+    pub fn params(&self) -> &ParamSet {
+        &self.params
+    }
+    pub fn is_finished(&self) -> bool {
+        self.step >= self.preset.train_steps
+    }
+
+    fn training_noise(&self, step: usize, stream: Stream, batch: usize) -> Tensor<3> {
+        let mut rng = rng_for(self.preset.seed, step as u64, stream);
+        normal_tensor(&mut rng, [self.preset.steps + 1, batch, self.sampler.dim], &self.device)
+    }
+
+    /// Loss and gradients on the batch that training step `step` would draw, without updating
+    /// anything: what the gradient checks compare across losses.
+    pub fn gradients_at(&self, kind: LossKind, step: usize) -> LossEval {
+        let noise = self.training_noise(step, Stream::Training, self.preset.batch);
+        loss_and_gradients(&self.sampler, &self.params, kind, noise)
+    }
+
+    /// One optimiser step. A non-finite loss stops the run before the parameters change.
+    pub fn step(&mut self) -> Result<StepRecord, SimError> {
+        let noise = self.training_noise(self.step, Stream::Training, self.preset.batch);
+        let eval = loss_and_gradients(&self.sampler, &self.params, self.preset.loss, noise);
+        let weights = WeightStats::from_log_weights(&eval.log_weights);
+        if !eval.loss.is_finite() {
+            return Err(SimError::Diverged { step: self.step, quantity: "the loss".into() });
+        }
+        let lr = self.optim.group_lr(super::params::Group::Network);
+        self.optim.step(&mut self.params, eval.grads);
+        self.latest = Some((eval.samples, eval.step_terms));
+        self.step += 1;
+        let record = StepRecord {
+            step: self.step,
+            loss: eval.loss,
+            weights,
+            lr,
+            wall_seconds: self.elapsed_before + self.clock.elapsed().as_secs_f64(),
+        };
+        let every = self.preset.log_every.max(1);
+        if self.step == 1 || self.step % every == 0 || self.step == self.preset.train_steps {
+            self.history.push(record.clone());
+        }
+        self.last = Some(record.clone());
+        Ok(record)
+    }
+
+    /// The σ·β noise scale, `[rows, d]` with rows 1 or N.
+    fn diffusion_rows(&self) -> (Vec<f32>, usize) {
+        let log_sigma = self.params.get(self.sampler.log_sigma_id());
+        let rows = log_sigma.dims()[0];
+        let values = host::to_vec(log_sigma.exp() * self.preset.beta);
+        (values, rows)
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        let d = self.sampler.dim;
+        let (samples, step_log_weights) = match &self.latest {
+            Some((x, terms)) => (host::to_vec(x.clone()), host::to_vec(terms.clone())),
+            None => {
+                let (x, terms) = self.fresh_batch(self.preset.batch, Stream::Evaluation);
+                (x, terms)
+            }
+        };
+        let (rows_values, rows) = self.diffusion_rows();
+        let diffusion: Vec<f32> = (0..d)
+            .map(|j| (0..rows).map(|r| rows_values[r * d + j]).sum::<f32>() / rows as f32)
+            .collect();
+        let time_dependent = self.preset.diffusion == DiffusionMode::TimeDependent;
+        Snapshot {
+            step: self.step,
+            dim: d,
+            samples,
+            diffusion,
+            diffusion_by_step: time_dependent.then_some(rows_values),
+            prior_mean: host::to_vec(self.params.get(self.params.find("prior.mean").expect("prior mean"))),
+            prior_std: host::to_vec(
+                self.params.get(self.params.find("prior.log_std").expect("prior std")).exp(),
+            ),
+            step_log_weights,
+            last: self.last.clone(),
+        }
+    }
+
+    /// Final states and per-step terms of a fresh batch simulated without gradients.
+    fn fresh_batch(&self, batch: usize, stream: Stream) -> (Vec<f32>, Vec<f32>) {
+        let noise = self.training_noise(self.step, stream, batch);
+        let t = self.sampler.tables(&self.params);
+        let r = rollout(&self.sampler, &self.params, &t, noise);
+        let terms = (r.log_p_steps.clone() - r.log_q_steps.clone()).mean_dim(1);
+        let n = terms.dims()[0];
+        (host::to_vec(r.final_samples()), host::to_vec(terms.reshape([n])))
+    }
+
+    /// Metrics on `samples` fresh paths (the preset's evaluation size when `None`).
+    pub fn evaluate(&self, samples: Option<usize>) -> Evaluation {
+        let settings = &self.preset.eval;
+        let m = samples.unwrap_or(settings.samples).max(1);
+        let d = self.sampler.dim;
+        let noise = self.training_noise(self.step, Stream::Evaluation, m);
+        let t = self.sampler.tables(&self.params);
+        let r = rollout(&self.sampler, &self.params, &t, noise);
+        let weights = WeightStats::from_log_weights(&host::to_vec(r.log_weight()));
+        let x = host::to_vec(r.final_samples());
+
+        let mut rng = rng_for(self.preset.seed, self.step as u64, Stream::Reference);
+        let reference = self.target.exact_samples(m, &mut rng);
+        let finite = x.iter().all(|v| v.is_finite());
+        let (sinkhorn, mmd2, dstd) = match (&reference, finite) {
+            (Some(reference), true) => {
+                let k = m.min(settings.max_points.max(1));
+                let (a, b) = (&x[..k * d], &reference[..k * d]);
+                (
+                    Some(sinkhorn_divergence(a, b, d, settings.sinkhorn_eps, &self.device)),
+                    Some(mmd(a, b, d, &self.device)),
+                    Some(delta_std(&x, reference, d)),
+                )
+            }
+            _ => (None, None, None),
+        };
+        let modes = if finite {
+            mode_coverage(&self.target, &x, settings.mode_threshold, &self.device)
+        } else {
+            None
+        };
+        Evaluation {
+            step: self.step,
+            samples: m,
+            weights,
+            log_z: self.target.log_z(),
+            sinkhorn,
+            mmd2,
+            delta_std: dstd,
+            modes,
+        }
+    }
+
+    /// Final states of `n` fresh paths, row-major `n × d`.
+    pub fn sample(&self, n: usize) -> Vec<f32> {
+        self.fresh_batch(n, Stream::Evaluation).0
+    }
+
+    pub(crate) fn restore(
+        &mut self,
+        step: usize,
+        params: &[super::params::HostParam],
+        optim: &super::optim::RAdamState,
+        history: Vec<StepRecord>,
+    ) -> Result<(), SimError> {
+        self.params.load_host(params, &self.device).map_err(SimError::Checkpoint)?;
+        self.optim.load_host(optim, &self.params).map_err(SimError::Checkpoint)?;
+        self.step = step;
+        self.elapsed_before = history.last().map_or(0.0, |r| r.wall_seconds);
+        self.last = history.last().cloned();
+        self.history = history;
+        self.clock = Instant::now();
+        Ok(())
+    }
+
+    /// Continues a (resumed) run up to `total` training steps; the cosine schedule keeps the
+    /// length it was started with only when `total` is unchanged.
+    pub fn extend_to(&mut self, total: usize) {
+        self.preset.train_steps = total;
+        self.optim.total_steps = total.max(1);
+    }
+
+    pub(crate) fn optimizer(&self) -> &RAdam {
+        &self.optim
+    }
+}

@@ -1,0 +1,220 @@
+//! Reading presets from RON and checking their values, with errors that name the file, the
+//! line and the field.
+
+use std::fmt;
+use std::path::Path;
+
+use super::config::{BridgeKind, PRESET_VERSION, Preset, TargetKind};
+
+/// A preset that could not be read or is not a valid run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PresetError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for PresetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = self.column {
+                write!(f, ":{col}")?;
+            }
+        }
+        if let Some(field) = &self.field {
+            write!(f, ": field `{field}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for PresetError {}
+
+/// A value that is out of range, with the dotted path of its field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InvalidField {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for InvalidField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "field `{}`: {}", self.field, self.message)
+    }
+}
+
+fn bad(field: &'static str, message: impl Into<String>) -> InvalidField {
+    InvalidField { field, message: message.into() }
+}
+
+fn positive(field: &'static str, v: f64) -> Result<(), InvalidField> {
+    if v.is_finite() && v > 0.0 { Ok(()) } else { Err(bad(field, format!("must be a finite number above 0, got {v}"))) }
+}
+
+fn non_negative(field: &'static str, v: f64) -> Result<(), InvalidField> {
+    if v.is_finite() && v >= 0.0 { Ok(()) } else { Err(bad(field, format!("must be a finite number of at least 0, got {v}"))) }
+}
+
+/// Rough bytes of the largest working set of one training step: the batched pass keeps about a
+/// dozen `N·B·max(d, H)` activations per network alive for the backward pass.
+pub fn estimated_step_bytes(p: &Preset) -> u128 {
+    let width = p.target.dim.max(p.hidden) as u128;
+    let nets = if p.bridge == BridgeKind::Dbs { 2 } else { 1 };
+    (p.steps as u128 + 1) * p.batch as u128 * width * 4 * 12 * nets
+}
+
+/// Refuse runs larger than this; the machines we target have 24 GiB.
+pub const MEMORY_LIMIT_BYTES: u128 = 16 << 30;
+
+/// Checks every value of a parsed preset.
+pub fn validate(p: &Preset) -> Result<(), InvalidField> {
+    if p.version != PRESET_VERSION {
+        return Err(bad("version", format!("this build reads version {PRESET_VERSION}, the preset is version {}", p.version)));
+    }
+    let d = p.target.dim;
+    let dim_ok = match p.target.kind {
+        TargetKind::Gmm40 | TargetKind::Mos10 => d == 2 || d == 50,
+        TargetKind::Funnel => d >= 2,
+        TargetKind::ManyWell => d >= 2 && d % 2 == 0,
+        TargetKind::DoubleWell | TargetKind::Gaussian => d >= 1,
+    };
+    if !dim_ok {
+        return Err(bad("target.dim", format!("{} does not support dimension {d}", p.target.kind.label())));
+    }
+    if d > 4096 {
+        return Err(bad("target.dim", format!("{d} is larger than the 4096 this lab supports")));
+    }
+    if p.target.constants_seed > 9 {
+        return Err(bad("target.constants_seed", "must be between 0 and 9"));
+    }
+    if p.steps == 0 || p.steps > 4096 {
+        return Err(bad("steps", format!("must be between 1 and 4096, got {}", p.steps)));
+    }
+    if p.batch == 0 || p.batch > 1_000_000 {
+        return Err(bad("batch", format!("must be between 1 and 1000000, got {}", p.batch)));
+    }
+    if p.hidden == 0 || p.hidden > 4096 {
+        return Err(bad("hidden", format!("must be between 1 and 4096, got {}", p.hidden)));
+    }
+    positive("beta", p.beta)?;
+    positive("prior_std", p.prior_std)?;
+    non_negative("lr.network", p.lr.network)?;
+    non_negative("lr.interpolation", p.lr.interpolation)?;
+    non_negative("lr.sde", p.lr.sde)?;
+    positive("grad_clip", p.grad_clip)?;
+    if p.log_every == 0 {
+        return Err(bad("log_every", "must be at least 1"));
+    }
+    if p.eval.samples == 0 || p.eval.samples > 1_000_000 {
+        return Err(bad("eval.samples", format!("must be between 1 and 1000000, got {}", p.eval.samples)));
+    }
+    positive("eval.sinkhorn_eps", p.eval.sinkhorn_eps)?;
+    if p.eval.max_points == 0 || p.eval.max_points > 20_000 {
+        return Err(bad("eval.max_points", "must be between 1 and 20000"));
+    }
+    if !(p.eval.mode_threshold.is_finite() && (0.0..=1.0).contains(&p.eval.mode_threshold)) {
+        return Err(bad("eval.mode_threshold", "must be between 0 and 1"));
+    }
+    let need = estimated_step_bytes(p);
+    if need > MEMORY_LIMIT_BYTES {
+        return Err(bad(
+            "batch",
+            format!(
+                "a training step would need about {:.1} GiB (steps × batch × width); the limit is {} GiB",
+                need as f64 / (1u64 << 30) as f64,
+                MEMORY_LIMIT_BYTES >> 30
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The name of the field whose value starts nearest before `offset` in RON text, if any.
+fn field_before(text: &str, offset: usize) -> Option<String> {
+    let head = &text[..offset.min(text.len())];
+    let bytes = head.as_bytes();
+    let mut i = head.len();
+    while i > 0 {
+        i -= 1;
+        if bytes[i] == b':' {
+            let mut j = i;
+            while j > 0 && bytes[j - 1].is_ascii_whitespace() {
+                j -= 1;
+            }
+            let end = j;
+            while j > 0 && (bytes[j - 1].is_ascii_alphanumeric() || bytes[j - 1] == b'_') {
+                j -= 1;
+            }
+            if j < end {
+                return Some(head[j..end].to_string());
+            }
+        }
+    }
+    None
+}
+
+fn offset_of(text: &str, line: usize, col: usize) -> usize {
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            return offset + l.char_indices().nth(col.saturating_sub(1)).map_or(l.len(), |(b, _)| b);
+        }
+        offset += l.len();
+    }
+    text.len()
+}
+
+/// The line where `field` (a dotted path; its last part is searched) is written.
+fn line_of_field(text: &str, field: &str) -> Option<usize> {
+    let key = field.rsplit('.').next()?;
+    text.lines().position(|l| {
+        let t = l.trim_start();
+        t.starts_with(key) && t[key.len()..].trim_start().starts_with(':')
+    })
+    .map(|i| i + 1)
+}
+
+/// Parses and validates preset text; `file` names it in errors.
+pub fn parse_preset(text: &str, file: &str) -> Result<Preset, PresetError> {
+    let preset: Preset = ron::from_str(text).map_err(|e| {
+        let (line, col) = (e.span.start.line, e.span.start.col);
+        let field = match &e.code {
+            ron::Error::NoSuchStructField { found, .. } => Some(found.clone()),
+            ron::Error::MissingStructField { field, .. } => Some(field.to_string()),
+            ron::Error::DuplicateStructField { field, .. } => Some(field.to_string()),
+            _ => field_before(text, offset_of(text, line, col)),
+        };
+        PresetError { file: file.into(), line: Some(line), column: Some(col), field, message: e.code.to_string() }
+    })?;
+    validate(&preset).map_err(|e| PresetError {
+        file: file.into(),
+        line: line_of_field(text, e.field),
+        column: None,
+        field: Some(e.field.into()),
+        message: e.message,
+    })?;
+    Ok(preset)
+}
+
+/// Reads a preset file.
+pub fn load_preset(path: &Path) -> Result<Preset, PresetError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| PresetError {
+        file: file.clone(),
+        line: None,
+        column: None,
+        field: None,
+        message: format!("cannot read: {e}"),
+    })?;
+    parse_preset(&text, &file)
+}
+
+/// The preset as RON text, in the layout of the shipped presets.
+pub fn preset_to_ron(p: &Preset) -> String {
+    let config = ron::ser::PrettyConfig::new().depth_limit(3).indentor("    ".to_string());
+    ron::ser::to_string_pretty(p, config).expect("a preset always serialises")
+}

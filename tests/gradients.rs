@@ -1,0 +1,191 @@
+//! The gradient checks of SPEC §5.
+
+mod common;
+
+use std::sync::Arc;
+
+use bridgelab::sim::config::{BridgeKind, DiffusionMode, LossKind, TargetKind};
+use bridgelab::sim::host;
+use bridgelab::sim::loss::LossEval;
+use bridgelab::sim::targets::DiagGaussian;
+use bridgelab::sim::{Preset, Trainer};
+use common::{cpu, small_preset};
+
+fn grads_host(e: &LossEval) -> Vec<Vec<f32>> {
+    e.grads.iter().map(|g| g.clone().map(host::to_vec).unwrap_or_default()).collect()
+}
+
+/// A trainer moved away from its initialisation, so every network layer carries gradient.
+fn warmed(preset: Preset) -> Trainer {
+    let mut t = Trainer::new(preset, cpu()).unwrap();
+    for _ in 0..5 {
+        t.step().unwrap();
+    }
+    t
+}
+
+/// max over parameters of ‖a − k·b‖ / ‖a‖
+fn worst_mismatch(a: &[Vec<f32>], b: &[Vec<f32>], k: f64) -> f64 {
+    a.iter()
+        .zip(b)
+        .filter(|(x, _)| !x.is_empty())
+        .map(|(x, y)| {
+            let diff: f64 = x.iter().zip(y).map(|(p, q)| (*p as f64 - k * *q as f64).powi(2)).sum::<f64>().sqrt();
+            let norm: f64 = x.iter().map(|p| (*p as f64).powi(2)).sum::<f64>().sqrt();
+            if norm < 1e-12 { diff } else { diff / norm }
+        })
+        .fold(0.0, f64::max)
+}
+
+#[test]
+fn lv_is_twice_rkl_ld_with_a_fixed_inference_process_and_frozen_diffusion() {
+    for bridge in [BridgeKind::Pis, BridgeKind::Dds, BridgeKind::Dis] {
+        let t = warmed(small_preset(TargetKind::Gmm40, bridge, LossKind::RklLd, DiffusionMode::Frozen));
+        let lv = grads_host(&t.gradients_at(LossKind::Lv, 99));
+        let ld = grads_host(&t.gradients_at(LossKind::RklLd, 99));
+        let worst = worst_mismatch(&lv, &ld, 2.0);
+        assert!(worst < 1e-3, "{bridge:?}: LV differs from 2 × rKL-LD by {worst}");
+        assert!(lv.iter().flatten().any(|v| v.abs() > 1e-6), "{bridge:?}: gradients are all zero");
+    }
+}
+
+#[test]
+fn lv_and_rkl_ld_part_with_learned_diffusion_or_a_learned_inference_network() {
+    let cases = [
+        (BridgeKind::Pis, DiffusionMode::Learned),
+        (BridgeKind::Dds, DiffusionMode::TimeDependent),
+        (BridgeKind::Dbs, DiffusionMode::Frozen),
+        (BridgeKind::Cmcd, DiffusionMode::Frozen),
+    ];
+    for (bridge, diffusion) in cases {
+        let t = warmed(small_preset(TargetKind::Gmm40, bridge, LossKind::RklLd, diffusion));
+        let lv = grads_host(&t.gradients_at(LossKind::Lv, 99));
+        let ld = grads_host(&t.gradients_at(LossKind::RklLd, 99));
+        let worst = worst_mismatch(&lv, &ld, 2.0);
+        assert!(worst > 0.05, "{bridge:?} with {diffusion:?}: LV and 2 × rKL-LD agree ({worst})");
+    }
+}
+
+/// A Gaussian target whose moments differ from the prior, so every SDE parameter has a
+/// clear gradient.
+fn gaussian_trainer(bridge: BridgeKind, seed: u64) -> Trainer {
+    let mut p = small_preset(TargetKind::Gaussian, bridge, LossKind::RklLd, DiffusionMode::Learned);
+    p.batch = 4000;
+    p.steps = 6;
+    p.seed = seed;
+    let target = Arc::new(DiagGaussian::new(vec![1.0, -0.5], vec![0.7, 1.5], 0.0, &cpu()));
+    let mut t = Trainer::with_target(p, target, cpu());
+    for _ in 0..3 {
+        t.step().unwrap();
+    }
+    t
+}
+
+#[test]
+fn rkl_ld_and_rkl_r_estimate_the_same_gradient() {
+    for bridge in [BridgeKind::Dbs, BridgeKind::Cmcd] {
+        let t = gaussian_trainer(bridge, 11);
+        let names = ["prior.mean", "prior.log_std", "diffusion.log_sigma"];
+        let ids: Vec<_> = names.iter().map(|n| t.params().find(n).unwrap()).collect();
+        let batches = 8;
+        let mut diffs: Vec<Vec<f64>> = Vec::new();
+        let mut means: Vec<Vec<f64>> = Vec::new();
+        for k in 0..batches {
+            let r = grads_host(&t.gradients_at(LossKind::RklR, 1000 + k));
+            let l = grads_host(&t.gradients_at(LossKind::RklLd, 1000 + k));
+            let pick = |g: &Vec<Vec<f32>>| -> Vec<f64> {
+                ids.iter().flat_map(|id| g[id.0].iter().map(|&v| v as f64)).collect()
+            };
+            let (r, l) = (pick(&r), pick(&l));
+            diffs.push(r.iter().zip(&l).map(|(a, b)| a - b).collect());
+            means.push(r.iter().zip(&l).map(|(a, b)| 0.5 * (a + b)).collect());
+        }
+        let m = diffs[0].len();
+        let stats = |rows: &Vec<Vec<f64>>, j: usize| {
+            let mean = rows.iter().map(|r| r[j]).sum::<f64>() / batches as f64;
+            let var = rows.iter().map(|r| (r[j] - mean).powi(2)).sum::<f64>() / (batches - 1) as f64;
+            (mean, (var / batches as f64).sqrt())
+        };
+        let mut informative = 0;
+        for j in 0..m {
+            let (d_mean, d_se) = stats(&diffs, j);
+            let (g_mean, g_se) = stats(&means, j);
+            assert!(
+                d_mean.abs() < 4.0 * d_se + 0.02 * g_mean.abs() + 1e-4,
+                "{bridge:?} entry {j}: rKL-R and rKL-LD differ by {d_mean} (se {d_se}), gradient {g_mean}"
+            );
+            if g_mean.abs() > 4.0 * g_se {
+                informative += 1;
+            }
+        }
+        assert!(informative >= 3, "{bridge:?}: too few gradient entries stand out of the noise");
+    }
+}
+
+/// Gaussian (N+1)-dimensional path law, one coordinate: mean vector and covariance.
+fn kl_gaussian(mean_q: &[f64], cov_q: &[Vec<f64>], mean_p: &[f64], cov_p: &[Vec<f64>]) -> f64 {
+    let n = mean_q.len();
+    let chol = |a: &[Vec<f64>]| {
+        let mut l = vec![vec![0.0; n]; n];
+        for i in 0..n {
+            for j in 0..=i {
+                let s: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
+                l[i][j] = if i == j { (a[i][i] - s).sqrt() } else { (a[i][j] - s) / l[j][j] };
+            }
+        }
+        l
+    };
+    let lp = chol(cov_p);
+    let lq = chol(cov_q);
+    // Solve L y = b by forward substitution.
+    let solve = |l: &Vec<Vec<f64>>, b: &[f64]| {
+        let mut y = vec![0.0; n];
+        for i in 0..n {
+            y[i] = (b[i] - (0..i).map(|k| l[i][k] * y[k]).sum::<f64>()) / l[i][i];
+        }
+        y
+    };
+    // tr(Σp⁻¹ Σq) = ‖Lp⁻¹ Lq‖_F²
+    let mut trace = 0.0;
+    for c in 0..n {
+        let col: Vec<f64> = (0..n).map(|r| lq[r][c]).collect();
+        trace += solve(&lp, &col).iter().map(|v| v * v).sum::<f64>();
+    }
+    let diff: Vec<f64> = mean_p.iter().zip(mean_q).map(|(a, b)| a - b).collect();
+    let maha: f64 = solve(&lp, &diff).iter().map(|v| v * v).sum();
+    let logdet = |l: &Vec<Vec<f64>>| 2.0 * (0..n).map(|i| l[i][i].ln()).sum::<f64>();
+    0.5 * (trace + maha - n as f64 + logdet(&lp) - logdet(&lq))
+}
+
+#[test]
+fn elbo_matches_log_z_minus_the_closed_form_kl() {
+    // A fresh DBS has zero output layers: both kernels are random walks with step D = β, so
+    // the path laws are Gaussian and KL(Q‖P) has a closed form.
+    let (m, s, log_z) = ([1.0f32, -2.0], [0.8f32, 1.7], 1.3);
+    let mut p = small_preset(TargetKind::Gaussian, BridgeKind::Dbs, LossKind::RklLd, DiffusionMode::Frozen);
+    p.steps = 8;
+    p.beta = 0.4;
+    p.prior_std = 1.2;
+    let target = Arc::new(DiagGaussian::new(m.to_vec(), s.to_vec(), log_z, &cpu()));
+    let t = Trainer::with_target(p.clone(), target, cpu());
+    let n = p.steps;
+    let (s0, dd) = (p.prior_std, p.beta * p.beta);
+    let mut kl = 0.0;
+    for j in 0..2 {
+        let v = (s[j] as f64).powi(2);
+        let cov_q: Vec<Vec<f64>> =
+            (0..=n).map(|a| (0..=n).map(|b| s0 * s0 + dd * a.min(b) as f64).collect()).collect();
+        let cov_p: Vec<Vec<f64>> =
+            (0..=n).map(|a| (0..=n).map(|b| v + dd * (n - a.max(b)) as f64).collect()).collect();
+        kl += kl_gaussian(&vec![0.0; n + 1], &cov_q, &vec![m[j] as f64; n + 1], &cov_p);
+    }
+    let e = t.evaluate(Some(40_000));
+    let expected = log_z - kl;
+    // The standard error of a mean of log w is at most a few hundredths here.
+    assert!(
+        (e.weights.elbo - expected).abs() < 0.05 + 0.005 * kl,
+        "ELBO {} but log Z − KL = {expected} (KL {kl})",
+        e.weights.elbo
+    );
+    assert!(kl > 1.0, "the check needs a sampler that is far from the target (KL {kl})");
+}

@@ -1,0 +1,82 @@
+//! Shipped presets load and round-trip; broken ones are refused with a precise message.
+
+use std::path::Path;
+
+use bridgelab::sim::validate::{load_preset, parse_preset, preset_to_ron};
+
+#[test]
+fn every_shipped_preset_loads_and_round_trips() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("presets");
+    let mut count = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "ron") {
+            continue;
+        }
+        let preset = load_preset(&path).unwrap_or_else(|e| panic!("{e}"));
+        let again = parse_preset(&preset_to_ron(&preset), "round-trip").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(preset, again, "{} does not round-trip", path.display());
+        assert!(!preset.description.trim().is_empty(), "{} has no description", path.display());
+        count += 1;
+    }
+    assert!(count >= 10, "only {count} presets shipped");
+}
+
+fn default_text() -> String {
+    preset_to_ron(&bridgelab::sim::Preset::default_interactive())
+}
+
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.contains(needle)).expect("needle present") + 1
+}
+
+#[test]
+fn a_wrong_type_names_file_line_and_field() {
+    let text = default_text().replace("batch: 500", "batch: \"many\"");
+    let line = line_of(&text, "batch: \"many\"");
+    let e = parse_preset(&text, "broken.ron").unwrap_err();
+    assert_eq!(e.line, Some(line));
+    assert_eq!(e.field.as_deref(), Some("batch"));
+    let shown = e.to_string();
+    assert!(shown.starts_with(&format!("broken.ron:{line}")), "{shown}");
+    assert!(shown.contains("batch"), "{shown}");
+}
+
+#[test]
+fn an_unknown_field_is_named() {
+    let text = default_text().replace("batch: 500,", "batch: 500,\n    batchsize: 3,");
+    let e = parse_preset(&text, "typo.ron").unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("batchsize"));
+    assert_eq!(e.line, Some(line_of(&text, "batchsize")));
+}
+
+#[test]
+fn out_of_range_values_name_their_field_and_line() {
+    let cases = [
+        ("batch: 500", "batch: 0", "batch"),
+        ("steps: 32", "steps: 0", "steps"),
+        ("beta: 1.0", "beta: -1.0", "beta"),
+        ("prior_std: 30.0", "prior_std: inf", "prior_std"),
+        ("dim: 2", "dim: 3", "target.dim"),
+    ];
+    for (from, to, field) in cases {
+        let text = default_text().replace(from, to);
+        assert_ne!(text, default_text(), "{from} not found in the default preset");
+        let e = parse_preset(&text, "bad.ron").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some(field), "{e}");
+        assert_eq!(e.line, Some(line_of(&text, to)), "{e}");
+    }
+}
+
+#[test]
+fn runs_too_large_for_memory_are_refused_with_an_estimate() {
+    let text = default_text().replace("batch: 500", "batch: 1000000").replace("steps: 32", "steps: 4096");
+    let e = parse_preset(&text, "huge.ron").unwrap_err();
+    assert!(e.message.contains("GiB"), "{e}");
+}
+
+#[test]
+fn a_missing_file_is_an_error_naming_it() {
+    let e = load_preset(Path::new("no/such/preset.ron")).unwrap_err();
+    assert!(e.to_string().contains("no/such/preset.ron"));
+}

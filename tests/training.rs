@@ -1,0 +1,139 @@
+//! Whole-run behaviour: reproducibility, learning, checkpoints, divergence.
+
+mod common;
+
+use bridgelab::sim::checkpoint;
+use bridgelab::sim::config::{BridgeKind, DiffusionMode, LossKind, TargetKind};
+use bridgelab::sim::{SimError, Trainer};
+use common::{cpu, small_preset};
+
+#[test]
+fn same_preset_and_seed_give_identical_metrics() {
+    let p = small_preset(TargetKind::Gmm40, BridgeKind::Dbs, LossKind::RklLd, DiffusionMode::Learned);
+    let run = || {
+        let mut t = Trainer::new(p.clone(), cpu()).unwrap();
+        for _ in 0..4 {
+            t.step().unwrap();
+        }
+        (t.history().to_vec(), t.snapshot().samples, t.evaluate(Some(128)))
+    };
+    let (h1, s1, e1) = run();
+    let (h2, s2, e2) = run();
+    assert_eq!(h1.len(), 4);
+    for (a, b) in h1.iter().zip(&h2) {
+        assert_eq!(a.loss.to_bits(), b.loss.to_bits());
+        assert_eq!(a.weights.elbo.to_bits(), b.weights.elbo.to_bits());
+    }
+    assert_eq!(s1, s2);
+    assert_eq!(e1.weights.elbo.to_bits(), e2.weights.elbo.to_bits());
+}
+
+#[test]
+fn different_seeds_give_different_runs() {
+    let p = small_preset(TargetKind::Gmm40, BridgeKind::Dbs, LossKind::RklLd, DiffusionMode::Learned);
+    let mut a = Trainer::new(p.clone(), cpu()).unwrap();
+    let mut b = Trainer::new(p, cpu()).unwrap();
+    b.reset(12345);
+    assert_ne!(a.step().unwrap().loss, b.step().unwrap().loss);
+}
+
+#[test]
+fn every_bridge_and_loss_trains_without_error() {
+    for bridge in bridgelab::sim::config::BridgeKind::ALL {
+        for loss in LossKind::ALL {
+            let mut p = small_preset(TargetKind::Gmm40, bridge, loss, DiffusionMode::TimeDependent);
+            p.batch = 16;
+            let mut t = Trainer::new(p, cpu()).unwrap();
+            for _ in 0..2 {
+                let r = t.step().unwrap_or_else(|e| panic!("{bridge:?} {loss:?}: {e}"));
+                assert!(r.loss.is_finite() && r.weights.elbo.is_finite(), "{bridge:?} {loss:?}: {r:?}");
+            }
+            let snap = t.snapshot();
+            assert_eq!(snap.samples.len(), 16 * 2);
+            assert_eq!(snap.step_log_weights.len(), 8);
+            assert_eq!(snap.diffusion_by_step.as_ref().map(Vec::len), Some(8 * 2));
+        }
+    }
+}
+
+#[test]
+fn a_short_run_raises_the_elbo_on_a_2d_target() {
+    let mut p = small_preset(TargetKind::Mos10, BridgeKind::Dbs, LossKind::RklLd, DiffusionMode::Learned);
+    p.steps = 16;
+    p.batch = 256;
+    p.hidden = 32;
+    p.beta = 1.0;
+    p.prior_std = 6.0;
+    p.lr.network = 5e-3;
+    p.lr.sde = 2e-2;
+    p.train_steps = 200;
+    let mut t = Trainer::new(p, cpu()).unwrap();
+    let before = t.evaluate(Some(1000)).weights.elbo;
+    while !t.is_finished() {
+        t.step().unwrap();
+    }
+    let after = t.evaluate(Some(1000)).weights.elbo;
+    assert!(after > before + 1.0, "ELBO went from {before} to {after}");
+}
+
+#[test]
+fn a_resumed_run_continues_exactly_like_an_uninterrupted_one() {
+    let mut p = small_preset(TargetKind::Gmm40, BridgeKind::Cmcd, LossKind::Lv, DiffusionMode::Learned);
+    p.train_steps = 6;
+    let mut straight = Trainer::new(p.clone(), cpu()).unwrap();
+    while !straight.is_finished() {
+        straight.step().unwrap();
+    }
+    let dir = tempdir();
+    let path = dir.join("checkpoint.json");
+    let mut first = Trainer::new(p, cpu()).unwrap();
+    for _ in 0..3 {
+        first.step().unwrap();
+    }
+    checkpoint::save(&first, &path).unwrap();
+    let mut resumed = checkpoint::load(&path, cpu()).unwrap();
+    assert_eq!(resumed.step_count(), 3);
+    while !resumed.is_finished() {
+        resumed.step().unwrap();
+    }
+    let (a, b) = (straight.history(), resumed.history());
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(b) {
+        assert_eq!(x.step, y.step);
+        assert_eq!(x.loss.to_bits(), y.loss.to_bits(), "step {}", x.step);
+    }
+    assert_eq!(straight.params().to_host(), resumed.params().to_host());
+}
+
+#[test]
+fn a_run_that_produces_non_finite_values_stops_and_names_the_step() {
+    let mut p = small_preset(TargetKind::Gmm40, BridgeKind::Dbs, LossKind::Lv, DiffusionMode::Learned);
+    p.lr.sde = 1e6;
+    p.lr.network = 1e6;
+    p.grad_clip = 1e12;
+    let mut t = Trainer::new(p, cpu()).unwrap();
+    let mut stopped = None;
+    for _ in 0..50 {
+        match t.step() {
+            Ok(_) => {}
+            Err(e) => {
+                stopped = Some(e);
+                break;
+            }
+        }
+    }
+    match stopped {
+        Some(SimError::Diverged { step, quantity }) => {
+            assert_eq!(step, t.step_count());
+            assert!(!quantity.is_empty());
+            assert_eq!(t.history().len(), step, "history up to the failing step is kept");
+        }
+        other => panic!("expected a divergence, got {other:?}"),
+    }
+}
+
+fn tempdir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("bridgelab-test-{}-{:?}", std::process::id(), std::thread::current().id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
