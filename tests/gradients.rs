@@ -12,7 +12,10 @@ use bridgelab::sim::{Preset, Trainer};
 use common::{cpu, small_preset};
 
 fn grads_host(e: &LossEval) -> Vec<Vec<f32>> {
-    e.grads.iter().map(|g| g.clone().map(host::to_vec).unwrap_or_default()).collect()
+    e.grads
+        .iter()
+        .map(|g| g.clone().map(host::to_vec).unwrap_or_default())
+        .collect()
 }
 
 /// A trainer moved away from its initialisation, so every network layer carries gradient.
@@ -30,7 +33,12 @@ fn worst_mismatch(a: &[Vec<f32>], b: &[Vec<f32>], k: f64) -> f64 {
         .zip(b)
         .filter(|(x, _)| !x.is_empty())
         .map(|(x, y)| {
-            let diff: f64 = x.iter().zip(y).map(|(p, q)| (*p as f64 - k * *q as f64).powi(2)).sum::<f64>().sqrt();
+            let diff: f64 = x
+                .iter()
+                .zip(y)
+                .map(|(p, q)| (*p as f64 - k * *q as f64).powi(2))
+                .sum::<f64>()
+                .sqrt();
             let norm: f64 = x.iter().map(|p| (*p as f64).powi(2)).sum::<f64>().sqrt();
             if norm < 1e-12 { diff } else { diff / norm }
         })
@@ -40,12 +48,20 @@ fn worst_mismatch(a: &[Vec<f32>], b: &[Vec<f32>], k: f64) -> f64 {
 #[test]
 fn lv_is_twice_rkl_ld_with_a_fixed_inference_process_and_frozen_diffusion() {
     for bridge in [BridgeKind::Pis, BridgeKind::Dds, BridgeKind::Dis] {
-        let t = warmed(small_preset(TargetKind::Gmm40, bridge, LossKind::RklLd, DiffusionMode::Frozen));
+        let t = warmed(small_preset(
+            TargetKind::Gmm40,
+            bridge,
+            LossKind::RklLd,
+            DiffusionMode::Frozen,
+        ));
         let lv = grads_host(&t.gradients_at(LossKind::Lv, 99));
         let ld = grads_host(&t.gradients_at(LossKind::RklLd, 99));
         let worst = worst_mismatch(&lv, &ld, 2.0);
         assert!(worst < 1e-3, "{bridge:?}: LV differs from 2 × rKL-LD by {worst}");
-        assert!(lv.iter().flatten().any(|v| v.abs() > 1e-6), "{bridge:?}: gradients are all zero");
+        assert!(
+            lv.iter().flatten().any(|v| v.abs() > 1e-6),
+            "{bridge:?}: gradients are all zero"
+        );
     }
 }
 
@@ -58,18 +74,31 @@ fn lv_and_rkl_ld_part_with_learned_diffusion_or_a_learned_inference_network() {
         (BridgeKind::Cmcd, DiffusionMode::Frozen),
     ];
     for (bridge, diffusion) in cases {
-        let t = warmed(small_preset(TargetKind::Gmm40, bridge, LossKind::RklLd, diffusion));
+        let t = warmed(small_preset(
+            TargetKind::Gmm40,
+            bridge,
+            LossKind::RklLd,
+            diffusion,
+        ));
         let lv = grads_host(&t.gradients_at(LossKind::Lv, 99));
         let ld = grads_host(&t.gradients_at(LossKind::RklLd, 99));
         let worst = worst_mismatch(&lv, &ld, 2.0);
-        assert!(worst > 0.05, "{bridge:?} with {diffusion:?}: LV and 2 × rKL-LD agree ({worst})");
+        assert!(
+            worst > 0.05,
+            "{bridge:?} with {diffusion:?}: LV and 2 × rKL-LD agree ({worst})"
+        );
     }
 }
 
 /// A Gaussian target whose moments differ from the prior, so every SDE parameter has a
 /// clear gradient.
 fn gaussian_trainer(bridge: BridgeKind, seed: u64) -> Trainer {
-    let mut p = small_preset(TargetKind::Gaussian, bridge, LossKind::RklLd, DiffusionMode::Learned);
+    let mut p = small_preset(
+        TargetKind::Gaussian,
+        bridge,
+        LossKind::RklLd,
+        DiffusionMode::Learned,
+    );
     p.batch = 4000;
     p.steps = 6;
     p.seed = seed;
@@ -94,7 +123,9 @@ fn rkl_ld_and_rkl_r_estimate_the_same_gradient() {
             let r = grads_host(&t.gradients_at(LossKind::RklR, 1000 + k));
             let l = grads_host(&t.gradients_at(LossKind::RklLd, 1000 + k));
             let pick = |g: &Vec<Vec<f32>>| -> Vec<f64> {
-                ids.iter().flat_map(|id| g[id.0].iter().map(|&v| v as f64)).collect()
+                ids.iter()
+                    .flat_map(|id| g[id.0].iter().map(|&v| v as f64))
+                    .collect()
             };
             let (r, l) = (pick(&r), pick(&l));
             diffs.push(r.iter().zip(&l).map(|(a, b)| a - b).collect());
@@ -118,7 +149,10 @@ fn rkl_ld_and_rkl_r_estimate_the_same_gradient() {
                 informative += 1;
             }
         }
-        assert!(informative >= 3, "{bridge:?}: too few gradient entries stand out of the noise");
+        assert!(
+            informative >= 3,
+            "{bridge:?}: too few gradient entries stand out of the noise"
+        );
     }
 }
 
@@ -130,7 +164,11 @@ fn kl_gaussian(mean_q: &[f64], cov_q: &[Vec<f64>], mean_p: &[f64], cov_p: &[Vec<
         for i in 0..n {
             for j in 0..=i {
                 let s: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
-                l[i][j] = if i == j { (a[i][i] - s).sqrt() } else { (a[i][j] - s) / l[j][j] };
+                l[i][j] = if i == j {
+                    (a[i][i] - s).sqrt()
+                } else {
+                    (a[i][j] - s) / l[j][j]
+                };
             }
         }
         l
@@ -162,7 +200,12 @@ fn elbo_matches_log_z_minus_the_closed_form_kl() {
     // A fresh DBS has zero output layers: both kernels are random walks with step D = β, so
     // the path laws are Gaussian and KL(Q‖P) has a closed form.
     let (m, s, log_z) = ([1.0f32, -2.0], [0.8f32, 1.7], 1.3);
-    let mut p = small_preset(TargetKind::Gaussian, BridgeKind::Dbs, LossKind::RklLd, DiffusionMode::Frozen);
+    let mut p = small_preset(
+        TargetKind::Gaussian,
+        BridgeKind::Dbs,
+        LossKind::RklLd,
+        DiffusionMode::Frozen,
+    );
     p.steps = 8;
     p.beta = 0.4;
     p.prior_std = 1.2;
@@ -173,10 +216,12 @@ fn elbo_matches_log_z_minus_the_closed_form_kl() {
     let mut kl = 0.0;
     for j in 0..2 {
         let v = (s[j] as f64).powi(2);
-        let cov_q: Vec<Vec<f64>> =
-            (0..=n).map(|a| (0..=n).map(|b| s0 * s0 + dd * a.min(b) as f64).collect()).collect();
-        let cov_p: Vec<Vec<f64>> =
-            (0..=n).map(|a| (0..=n).map(|b| v + dd * (n - a.max(b)) as f64).collect()).collect();
+        let cov_q: Vec<Vec<f64>> = (0..=n)
+            .map(|a| (0..=n).map(|b| s0 * s0 + dd * a.min(b) as f64).collect())
+            .collect();
+        let cov_p: Vec<Vec<f64>> = (0..=n)
+            .map(|a| (0..=n).map(|b| v + dd * (n - a.max(b)) as f64).collect())
+            .collect();
         kl += kl_gaussian(&vec![0.0; n + 1], &cov_q, &vec![m[j] as f64; n + 1], &cov_p);
     }
     let e = t.evaluate(Some(40_000));
@@ -187,5 +232,8 @@ fn elbo_matches_log_z_minus_the_closed_form_kl() {
         "ELBO {} but log Z − KL = {expected} (KL {kl})",
         e.weights.elbo
     );
-    assert!(kl > 1.0, "the check needs a sampler that is far from the target (KL {kl})");
+    assert!(
+        kl > 1.0,
+        "the check needs a sampler that is far from the target (KL {kl})"
+    );
 }

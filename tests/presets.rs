@@ -16,7 +16,11 @@ fn every_shipped_preset_loads_and_round_trips() {
         let preset = load_preset(&path).unwrap_or_else(|e| panic!("{e}"));
         let again = parse_preset(&preset_to_ron(&preset), "round-trip").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(preset, again, "{} does not round-trip", path.display());
-        assert!(!preset.description.trim().is_empty(), "{} has no description", path.display());
+        assert!(
+            !preset.description.trim().is_empty(),
+            "{} has no description",
+            path.display()
+        );
         count += 1;
     }
     assert!(count >= 10, "only {count} presets shipped");
@@ -27,12 +31,15 @@ fn default_text() -> String {
 }
 
 fn line_of(text: &str, needle: &str) -> usize {
-    text.lines().position(|l| l.contains(needle)).expect("needle present") + 1
+    text.lines()
+        .position(|l| l.contains(needle))
+        .expect("needle present")
+        + 1
 }
 
 #[test]
 fn a_wrong_type_names_file_line_and_field() {
-    let text = default_text().replace("batch: 500", "batch: \"many\"");
+    let text = default_text().replace("batch: 256", "batch: \"many\"");
     let line = line_of(&text, "batch: \"many\"");
     let e = parse_preset(&text, "broken.ron").unwrap_err();
     assert_eq!(e.line, Some(line));
@@ -44,7 +51,7 @@ fn a_wrong_type_names_file_line_and_field() {
 
 #[test]
 fn an_unknown_field_is_named() {
-    let text = default_text().replace("batch: 500,", "batch: 500,\n    batchsize: 3,");
+    let text = default_text().replace("batch: 256,", "batch: 256,\n    batchsize: 3,");
     let e = parse_preset(&text, "typo.ron").unwrap_err();
     assert_eq!(e.field.as_deref(), Some("batchsize"));
     assert_eq!(e.line, Some(line_of(&text, "batchsize")));
@@ -53,7 +60,7 @@ fn an_unknown_field_is_named() {
 #[test]
 fn out_of_range_values_name_their_field_and_line() {
     let cases = [
-        ("batch: 500", "batch: 0", "batch"),
+        ("batch: 256", "batch: 0", "batch"),
         ("steps: 32", "steps: 0", "steps"),
         ("beta: 1.0", "beta: -1.0", "beta"),
         ("prior_std: 30.0", "prior_std: inf", "prior_std"),
@@ -70,7 +77,9 @@ fn out_of_range_values_name_their_field_and_line() {
 
 #[test]
 fn runs_too_large_for_memory_are_refused_with_an_estimate() {
-    let text = default_text().replace("batch: 500", "batch: 1000000").replace("steps: 32", "steps: 4096");
+    let text = default_text()
+        .replace("batch: 256", "batch: 1000000")
+        .replace("steps: 32", "steps: 4096");
     let e = parse_preset(&text, "huge.ron").unwrap_err();
     assert!(e.message.contains("GiB"), "{e}");
 }
@@ -79,4 +88,11 @@ fn runs_too_large_for_memory_are_refused_with_an_estimate() {
 fn a_missing_file_is_an_error_naming_it() {
     let e = load_preset(Path::new("no/such/preset.ron")).unwrap_err();
     assert!(e.to_string().contains("no/such/preset.ron"));
+}
+
+#[test]
+fn the_default_preset_file_is_the_built_in_default() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("presets/gmm40_2d_dbs_rklld.ron");
+    let file = load_preset(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(file, bridgelab::sim::Preset::default_interactive());
 }

@@ -10,7 +10,15 @@ use burn::tensor::Tensor;
 use common::cpu;
 
 fn target(kind: TargetKind, dim: usize) -> std::sync::Arc<dyn Target> {
-    build_target(&TargetSpec { kind, dim, constants_seed: 0 }, &cpu()).expect("target builds")
+    build_target(
+        &TargetSpec {
+            kind,
+            dim,
+            constants_seed: 0,
+        },
+        &cpu(),
+    )
+    .expect("target builds")
 }
 
 fn log_density_at(t: &dyn Target, point: Vec<f32>) -> f64 {
@@ -32,7 +40,10 @@ fn spot_values_match_the_spec() {
         let t = target(kind, d);
         let got = log_density_at(t.as_ref(), vec![0.0; d]);
         let tol = 1e-5 * expected.abs().max(1.0) * if d == 50 { 10.0 } else { 1.0 };
-        assert!((got - expected).abs() < tol, "{kind:?} d={d}: got {got}, expected {expected}");
+        assert!(
+            (got - expected).abs() < tol,
+            "{kind:?} d={d}: got {got}, expected {expected}"
+        );
     }
 }
 
@@ -45,7 +56,8 @@ fn known_log_normalisers_match_the_spec() {
 /// Points spread over the region where each target has its mass.
 fn probe_points(t: &dyn Target, n: usize) -> Vec<f32> {
     let mut rng = rng_for(3, 0, Stream::Test);
-    t.exact_samples(n, &mut rng).expect("every builtin target has exact samples")
+    t.exact_samples(n, &mut rng)
+        .expect("every builtin target has exact samples")
 }
 
 #[test]
@@ -69,7 +81,10 @@ fn scores_match_autodiff_of_the_log_density() {
         let auto = host::to_vec(x.grad(&grads).expect("x has a gradient"));
         let analytic = host::to_vec(t.score(host::matrix(pts, n, d, &cpu())));
         let rel = common::relative_difference(&analytic, &auto);
-        assert!(rel < 1e-3, "{kind:?} d={d}: analytic score differs from autodiff by {rel}");
+        assert!(
+            rel < 1e-3,
+            "{kind:?} d={d}: analytic score differs from autodiff by {rel}"
+        );
     }
 }
 
@@ -93,7 +108,8 @@ fn scores_match_central_finite_differences() {
                 up[j] += h;
                 let mut down = p.clone();
                 down[j] -= h;
-                let fd = (log_density_at(t.as_ref(), up) - log_density_at(t.as_ref(), down)) / (2.0 * h as f64);
+                let fd =
+                    (log_density_at(t.as_ref(), up) - log_density_at(t.as_ref(), down)) / (2.0 * h as f64);
                 let tol = 2e-2 * (score[j].abs() as f64).max(1.0);
                 assert!(
                     (fd - score[j] as f64).abs() < tol,
@@ -124,7 +140,10 @@ fn exact_samples_have_mean_zero_score() {
             let mean = col.iter().sum::<f64>() / n as f64;
             let sd = (col.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n as f64).sqrt();
             let se = sd / (n as f64).sqrt();
-            assert!(mean.abs() < 5.0 * se + 1e-3, "{kind:?} coordinate {j}: mean score {mean} (se {se})");
+            assert!(
+                mean.abs() < 5.0 * se + 1e-3,
+                "{kind:?} coordinate {j}: mean score {mean} (se {se})"
+            );
         }
     }
 }
@@ -140,8 +159,22 @@ fn nan_scores_are_replaced_by_zero() {
 
 #[test]
 fn unsupported_dimensions_are_refused() {
-    for (kind, d) in [(TargetKind::Gmm40, 3), (TargetKind::Mos10, 10), (TargetKind::ManyWell, 5), (TargetKind::Funnel, 1)] {
-        let err = build_target(&TargetSpec { kind, dim: d, constants_seed: 0 }, &cpu()).err().expect("refused");
+    for (kind, d) in [
+        (TargetKind::Gmm40, 3),
+        (TargetKind::Mos10, 10),
+        (TargetKind::ManyWell, 5),
+        (TargetKind::Funnel, 1),
+    ] {
+        let err = build_target(
+            &TargetSpec {
+                kind,
+                dim: d,
+                constants_seed: 0,
+            },
+            &cpu(),
+        )
+        .err()
+        .expect("refused");
         assert!(err.to_string().contains(&d.to_string()), "{err}");
     }
 }

@@ -9,7 +9,12 @@ use common::{cpu, small_preset};
 
 #[test]
 fn same_preset_and_seed_give_identical_metrics() {
-    let p = small_preset(TargetKind::Gmm40, BridgeKind::Dbs, LossKind::RklLd, DiffusionMode::Learned);
+    let p = small_preset(
+        TargetKind::Gmm40,
+        BridgeKind::Dbs,
+        LossKind::RklLd,
+        DiffusionMode::Learned,
+    );
     let run = || {
         let mut t = Trainer::new(p.clone(), cpu()).unwrap();
         for _ in 0..4 {
@@ -30,7 +35,12 @@ fn same_preset_and_seed_give_identical_metrics() {
 
 #[test]
 fn different_seeds_give_different_runs() {
-    let p = small_preset(TargetKind::Gmm40, BridgeKind::Dbs, LossKind::RklLd, DiffusionMode::Learned);
+    let p = small_preset(
+        TargetKind::Gmm40,
+        BridgeKind::Dbs,
+        LossKind::RklLd,
+        DiffusionMode::Learned,
+    );
     let mut a = Trainer::new(p.clone(), cpu()).unwrap();
     let mut b = Trainer::new(p, cpu()).unwrap();
     b.reset(12345);
@@ -46,7 +56,10 @@ fn every_bridge_and_loss_trains_without_error() {
             let mut t = Trainer::new(p, cpu()).unwrap();
             for _ in 0..2 {
                 let r = t.step().unwrap_or_else(|e| panic!("{bridge:?} {loss:?}: {e}"));
-                assert!(r.loss.is_finite() && r.weights.elbo.is_finite(), "{bridge:?} {loss:?}: {r:?}");
+                assert!(
+                    r.loss.is_finite() && r.weights.elbo.is_finite(),
+                    "{bridge:?} {loss:?}: {r:?}"
+                );
             }
             let snap = t.snapshot();
             assert_eq!(snap.samples.len(), 16 * 2);
@@ -58,7 +71,12 @@ fn every_bridge_and_loss_trains_without_error() {
 
 #[test]
 fn a_short_run_raises_the_elbo_on_a_2d_target() {
-    let mut p = small_preset(TargetKind::Mos10, BridgeKind::Dbs, LossKind::RklLd, DiffusionMode::Learned);
+    let mut p = small_preset(
+        TargetKind::Mos10,
+        BridgeKind::Dbs,
+        LossKind::RklLd,
+        DiffusionMode::Learned,
+    );
     p.steps = 16;
     p.batch = 256;
     p.hidden = 32;
@@ -78,7 +96,12 @@ fn a_short_run_raises_the_elbo_on_a_2d_target() {
 
 #[test]
 fn a_resumed_run_continues_exactly_like_an_uninterrupted_one() {
-    let mut p = small_preset(TargetKind::Gmm40, BridgeKind::Cmcd, LossKind::Lv, DiffusionMode::Learned);
+    let mut p = small_preset(
+        TargetKind::Gmm40,
+        BridgeKind::Cmcd,
+        LossKind::Lv,
+        DiffusionMode::Learned,
+    );
     p.train_steps = 6;
     let mut straight = Trainer::new(p.clone(), cpu()).unwrap();
     while !straight.is_finished() {
@@ -107,7 +130,12 @@ fn a_resumed_run_continues_exactly_like_an_uninterrupted_one() {
 
 #[test]
 fn a_run_that_produces_non_finite_values_stops_and_names_the_step() {
-    let mut p = small_preset(TargetKind::Gmm40, BridgeKind::Dbs, LossKind::Lv, DiffusionMode::Learned);
+    let mut p = small_preset(
+        TargetKind::Gmm40,
+        BridgeKind::Dbs,
+        LossKind::Lv,
+        DiffusionMode::Learned,
+    );
     p.lr.sde = 1e6;
     p.lr.network = 1e6;
     p.grad_clip = 1e12;
@@ -133,7 +161,11 @@ fn a_run_that_produces_non_finite_values_stops_and_names_the_step() {
 }
 
 fn tempdir() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("bridgelab-test-{}-{:?}", std::process::id(), std::thread::current().id()));
+    let dir = std::env::temp_dir().join(format!(
+        "bridgelab-test-{}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }

@@ -27,7 +27,8 @@ pub fn run(args: DensityArgs) -> Result<()> {
         let names: Vec<_> = TargetKind::ALL.iter().map(|k| k.slug()).collect();
         bail!("unknown target `{}` (known: {})", args.target, names.join(", "));
     };
-    let text = std::fs::read_to_string(&args.points).with_context(|| format!("reading {}", args.points.display()))?;
+    let text = std::fs::read_to_string(&args.points)
+        .with_context(|| format!("reading {}", args.points.display()))?;
     let mut rows: Vec<Vec<f32>> = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
@@ -40,12 +41,26 @@ pub fn run(args: DensityArgs) -> Result<()> {
             Err(e) => bail!("{}:{}: {e}", args.points.display(), i + 1),
         }
     }
-    let Some(d) = rows.first().map(Vec::len) else { bail!("{} holds no points", args.points.display()) };
+    let Some(d) = rows.first().map(Vec::len) else {
+        bail!("{} holds no points", args.points.display())
+    };
     if let Some((i, r)) = rows.iter().enumerate().find(|(_, r)| r.len() != d) {
-        bail!("{}: row {} has {} columns, the first has {d}", args.points.display(), i + 1, r.len());
+        bail!(
+            "{}: row {} has {} columns, the first has {d}",
+            args.points.display(),
+            i + 1,
+            r.len()
+        );
     }
     let device = make_device(crate::sim::config::ComputeDevice::Cpu);
-    let target = build_target(&TargetSpec { kind, dim: d, constants_seed: args.constants_seed }, &device)?;
+    let target = build_target(
+        &TargetSpec {
+            kind,
+            dim: d,
+            constants_seed: args.constants_seed,
+        },
+        &device,
+    )?;
     let n = rows.len();
     let x = host::matrix(rows.into_iter().flatten().collect(), n, d, &device);
     let logp = host::to_vec(target.log_density(x.clone()));

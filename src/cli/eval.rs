@@ -58,6 +58,9 @@ pub fn print_evaluation(e: &Evaluation) {
         println!("  delta std {d:.4}");
     }
     if let Some(m) = &e.modes {
-        println!("  modes     {} of {} covered, EMC {:.3}", m.covered, m.total, m.emc);
+        println!(
+            "  modes     {} of {} covered, EMC {:.3}",
+            m.covered, m.total, m.emc
+        );
     }
 }

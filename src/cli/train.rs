@@ -48,8 +48,14 @@ pub fn run(args: TrainArgs) -> Result<()> {
     if let Some(device) = args.device {
         preset.device = device.into();
     }
-    let stem = args.preset.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "run".into());
-    let out = args.out.unwrap_or_else(|| PathBuf::from("runs").join(format!("{stem}-seed{}", preset.seed)));
+    let stem = args
+        .preset
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "run".into());
+    let out = args
+        .out
+        .unwrap_or_else(|| PathBuf::from("runs").join(format!("{stem}-seed{}", preset.seed)));
     let trainer = match &args.resume {
         Some(path) => {
             let mut t = checkpoint::load(path, make_device(preset.device))?;
@@ -94,9 +100,14 @@ pub fn run_default(preset: Option<PathBuf>) -> Result<()> {
 }
 
 fn train_and_write(mut trainer: Trainer, out: &Path, quiet: bool) -> Result<()> {
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create output directory {}", out.display()))?;
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("cannot create output directory {}", out.display()))?;
     let total = trainer.preset().train_steps;
-    let bar = if quiet { ProgressBar::hidden() } else { ProgressBar::new(total as u64) };
+    let bar = if quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(total as u64)
+    };
     bar.set_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} steps  {per_sec}  eta {eta}  {msg}")
             .expect("a valid progress template"),
@@ -110,7 +121,10 @@ fn train_and_write(mut trainer: Trainer, out: &Path, quiet: bool) -> Result<()> 
             Ok(record) => {
                 bar.set_position(record.step as u64);
                 if record.step % 5 == 0 || record.step == total {
-                    bar.set_message(format!("loss {:.4}  ELBO {:.3}", record.loss, record.weights.elbo));
+                    bar.set_message(format!(
+                        "loss {:.4}  ELBO {:.3}",
+                        record.loss, record.weights.elbo
+                    ));
                 }
             }
             Err(e) => {

@@ -79,8 +79,13 @@ pub enum BridgeKind {
 }
 
 impl BridgeKind {
-    pub const ALL: [BridgeKind; 5] =
-        [BridgeKind::Dbs, BridgeKind::Cmcd, BridgeKind::Pis, BridgeKind::Dis, BridgeKind::Dds];
+    pub const ALL: [BridgeKind; 5] = [
+        BridgeKind::Dbs,
+        BridgeKind::Cmcd,
+        BridgeKind::Pis,
+        BridgeKind::Dis,
+        BridgeKind::Dds,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -136,8 +141,11 @@ pub enum DiffusionMode {
 }
 
 impl DiffusionMode {
-    pub const ALL: [DiffusionMode; 3] =
-        [DiffusionMode::Frozen, DiffusionMode::Learned, DiffusionMode::TimeDependent];
+    pub const ALL: [DiffusionMode; 3] = [
+        DiffusionMode::Frozen,
+        DiffusionMode::Learned,
+        DiffusionMode::TimeDependent,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -179,7 +187,12 @@ pub struct EvalSettings {
 
 impl Default for EvalSettings {
     fn default() -> Self {
-        Self { samples: 2000, sinkhorn_eps: 1e-3, max_points: 1000, mode_threshold: 0.01 }
+        Self {
+            samples: 2000,
+            sinkhorn_eps: 1e-3,
+            max_points: 1000,
+            mode_threshold: 0.01,
+        }
     }
 }
 
@@ -224,23 +237,33 @@ impl Preset {
     pub fn default_interactive() -> Self {
         Preset {
             version: PRESET_VERSION,
-            description: "GMM-40 in 2-D with DBS and rKL-LD: watch the samples spread over the modes."
-                .into(),
-            target: TargetSpec { kind: TargetKind::Gmm40, dim: 2, constants_seed: 0 },
+            description: "GMM-40 in 2-D with DBS and rKL-LD: watch the samples spread over the modes.".into(),
+            target: TargetSpec {
+                kind: TargetKind::Gmm40,
+                dim: 2,
+                constants_seed: 0,
+            },
             bridge: BridgeKind::Dbs,
             loss: LossKind::RklLd,
             diffusion: DiffusionMode::Learned,
             steps: 32,
-            batch: 500,
-            hidden: 64,
+            batch: 256,
+            hidden: 32,
             beta: 1.0,
             prior_std: 30.0,
-            lr: LearningRates { network: 3e-3, interpolation: 3e-3, sde: 3e-3 },
+            lr: LearningRates {
+                network: 3e-3,
+                interpolation: 3e-3,
+                sde: 3e-3,
+            },
             grad_clip: 1.0,
             seed: 0,
-            train_steps: 1000,
+            train_steps: 800,
             log_every: 10,
-            eval: EvalSettings { samples: 1000, ..EvalSettings::default() },
+            eval: EvalSettings {
+                samples: 1000,
+                ..EvalSettings::default()
+            },
             device: ComputeDevice::Cpu,
         }
     }

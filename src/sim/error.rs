@@ -4,7 +4,11 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum SimError {
     #[error("target {target} does not support dimension {dim} (supported: {allowed})")]
-    UnsupportedDimension { target: String, dim: usize, allowed: String },
+    UnsupportedDimension {
+        target: String,
+        dim: usize,
+        allowed: String,
+    },
     #[error("data: {0}")]
     Data(String),
     #[error("the run diverged at step {step}: {quantity} is not finite")]

@@ -59,14 +59,23 @@ pub fn loss_and_gradients(s: &Sampler, p: &ParamSet, kind: LossKind, noise: Tens
     };
     let grads = objective.backward();
     let grads = p.gradients(&tracked, &grads);
-    LossEval { loss: reported_loss(kind, &log_weights), log_weights, grads, samples, step_terms }
+    LossEval {
+        loss: reported_loss(kind, &log_weights),
+        log_weights,
+        grads,
+        samples,
+        step_terms,
+    }
 }
 
 /// Final states and per-step mean log-weight terms of a rollout, cut from any graph.
 fn summary(r: &Rollout) -> (Tensor<2>, Tensor<1>) {
     let terms = (r.log_p_steps.clone() - r.log_q_steps.clone()).mean_dim(1);
     let n = terms.dims()[0];
-    (r.final_samples().detach().inner(), terms.detach().inner().reshape([n]))
+    (
+        r.final_samples().detach().inner(),
+        terms.detach().inner().reshape([n]),
+    )
 }
 
 fn reported_loss(kind: LossKind, log_w: &[f32]) -> f64 {

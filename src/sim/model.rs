@@ -68,15 +68,23 @@ impl Sampler {
         let mut params = ParamSet::new();
 
         let learned_prior = bridge.learns_prior();
-        let prior_mean =
-            params.add("prior.mean", Group::Sde, learned_prior, host::row(vec![0.0; d], device));
+        let prior_mean = params.add(
+            "prior.mean",
+            Group::Sde,
+            learned_prior,
+            host::row(vec![0.0; d], device),
+        );
         let prior_log_std = params.add(
             "prior.log_std",
             Group::Sde,
             learned_prior,
             host::row(vec![preset.prior_std.ln() as f32; d], device),
         );
-        let sigma_rows = if preset.diffusion == DiffusionMode::TimeDependent { n } else { 1 };
+        let sigma_rows = if preset.diffusion == DiffusionMode::TimeDependent {
+            n
+        } else {
+            1
+        };
         let log_sigma = params.add(
             "diffusion.log_sigma",
             Group::Sde,
@@ -98,7 +106,11 @@ impl Sampler {
             let data: Vec<f32> = v.iter().map(|&x| x as f32).collect();
             Tensor::<3>::from_data(TensorData::new(data, [v.len(), 1, 1]), device)
         };
-        let mask: Vec<f32> = sched.inf_active.iter().map(|&a| if a { 1.0 } else { 0.0 }).collect();
+        let mask: Vec<f32> = sched
+            .inf_active
+            .iter()
+            .map(|&a| if a { 1.0 } else { 0.0 })
+            .collect();
         let taus: Vec<f32> = (0..=n).map(|i| i as f32 / n as f32).collect();
 
         let sampler = Sampler {
@@ -142,7 +154,11 @@ impl Sampler {
         let n = self.steps;
         let d = self.dim;
         let sigma = p.get(self.log_sigma).exp();
-        let sigma = if sigma.dims()[0] == 1 { sigma.expand([n, d]) } else { sigma };
+        let sigma = if sigma.dims()[0] == 1 {
+            sigma.expand([n, d])
+        } else {
+            sigma
+        };
         let noise_std = sigma.reshape([n, 1, d]) * self.noise_coef.clone() * self.beta;
 
         // b_n = Σ_{k < N−n} softplus(a_k) / Σ_k softplus(a_k), so b_0 = 1 and b_N = 0.
@@ -153,7 +169,10 @@ impl Sampler {
         let anneal = (padded.flip([1]) / total).reshape([n + 1, 1, 1]);
 
         let generative = self.gen_net.tables(p, self.taus.clone(), self.freqs.clone());
-        let inf = self.inf_net.as_ref().map(|net| net.tables(p, self.taus.clone(), self.freqs.clone()));
+        let inf = self
+            .inf_net
+            .as_ref()
+            .map(|net| net.tables(p, self.taus.clone(), self.freqs.clone()));
         Tables {
             noise_std,
             anneal,
@@ -188,11 +207,20 @@ impl Sampler {
     }
 
     /// Mean of the generative kernel q(x_{n+1} | x_n) for steps `start..start+S`.
-    pub fn gen_mean(&self, p: &ParamSet, t: &Tables, x: Tensor<3>, tscore: Tensor<3>, start: usize) -> Tensor<3> {
+    pub fn gen_mean(
+        &self,
+        p: &ParamSet,
+        t: &Tables,
+        x: Tensor<3>,
+        tscore: Tensor<3>,
+        start: usize,
+    ) -> Tensor<3> {
         let [s, _, _] = x.dims();
         let g = self.annealed_score(t, x.clone(), tscore, start);
         let rows = t.generative.rows(start, s);
-        let u = self.gen_net.forward(p, x.clone(), &rows, Self::langevin_input(&g));
+        let u = self
+            .gen_net
+            .forward(p, x.clone(), &rows, Self::langevin_input(&g));
         let var = t.noise_std.clone().narrow(0, start, s).square();
         let drift = match self.bridge {
             BridgeKind::Cmcd => u + g * 0.5,
@@ -217,7 +245,11 @@ impl Sampler {
             BridgeKind::Dbs => {
                 let g = self.annealed_score(t, x_next.clone(), tscore_next, start + 1);
                 let net = self.inf_net.as_ref().expect("DBS has an inference network");
-                let rows = t.inf.as_ref().expect("DBS has inference tables").rows(start + 1, s);
+                let rows = t
+                    .inf
+                    .as_ref()
+                    .expect("DBS has inference tables")
+                    .rows(start + 1, s);
                 let sphi = net.forward(p, x_next, &rows, Self::langevin_input(&g));
                 let var = t.noise_std.clone().narrow(0, start, s).square();
                 base - var * sphi
@@ -243,7 +275,8 @@ impl Sampler {
     /// log p(x_n | x_{n+1}) for the steps of a slab, `[S, B]`, zero where a step is masked.
     pub fn inf_log_prob(&self, t: &Tables, x: Tensor<3>, mean: Tensor<3>, start: usize) -> Tensor<2> {
         let [s, _, _] = x.dims();
-        let std = t.noise_std.clone().narrow(0, start, s) * self.inf_var_coef.clone().narrow(0, start, s).sqrt();
+        let std =
+            t.noise_std.clone().narrow(0, start, s) * self.inf_var_coef.clone().narrow(0, start, s).sqrt();
         diag_normal_log_prob(x, mean, std) * self.inf_mask.clone().narrow(0, start, s)
     }
 

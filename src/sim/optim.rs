@@ -96,7 +96,11 @@ impl RAdam {
                 Some(v) => v * BETA2 + g.square() * (1.0 - BETA2),
                 None => g.square() * (1.0 - BETA2),
             };
-            let lr = lr_by_group.iter().find(|(gr, _)| *gr == group).map(|(_, lr)| *lr).unwrap_or(0.0);
+            let lr = lr_by_group
+                .iter()
+                .find(|(gr, _)| *gr == group)
+                .map(|(_, lr)| *lr)
+                .unwrap_or(0.0);
             let m_hat = m.clone() / bias1;
             let update = match rectifier {
                 Some(r) => m_hat / ((v.clone() / bias2).sqrt() + EPS) * r,
@@ -126,14 +130,23 @@ impl RAdam {
                     let norm = s.sqrt().reshape([1, 1]);
                     (norm.recip() * self.clip).clamp_max(1.0)
                 }
-                None => Tensor::ones([1, 1], &params.get(params.ids().next().expect("a sampler has parameters")).device()),
+                None => Tensor::ones(
+                    [1, 1],
+                    &params
+                        .get(params.ids().next().expect("a sampler has parameters"))
+                        .device(),
+                ),
             })
             .collect()
     }
 
     pub fn to_host(&self) -> RAdamState {
         let conv = |v: &Vec<Option<Tensor<2>>>| v.iter().map(|t| t.clone().map(host::to_vec)).collect();
-        RAdamState { t: self.t, m: conv(&self.m), v: conv(&self.v) }
+        RAdamState {
+            t: self.t,
+            m: conv(&self.m),
+            v: conv(&self.v),
+        }
     }
 
     pub fn load_host(&mut self, state: &RAdamState, params: &ParamSet) -> Result<(), String> {

@@ -35,11 +35,19 @@ pub struct HostParam {
 
 impl ParamSet {
     pub fn new() -> Self {
-        Self { names: Vec::new(), groups: Vec::new(), trainable: Vec::new(), values: Vec::new() }
+        Self {
+            names: Vec::new(),
+            groups: Vec::new(),
+            trainable: Vec::new(),
+            values: Vec::new(),
+        }
     }
 
     pub fn add(&mut self, name: &str, group: Group, trainable: bool, value: Tensor<2>) -> ParamId {
-        debug_assert!(!self.names.iter().any(|n| n == name), "duplicate parameter {name}");
+        debug_assert!(
+            !self.names.iter().any(|n| n == name),
+            "duplicate parameter {name}"
+        );
         self.names.push(name.to_string());
         self.groups.push(group);
         self.trainable.push(trainable);
@@ -96,7 +104,11 @@ impl ParamSet {
         let mut out = self.clone();
         for (i, v) in out.values.iter_mut().enumerate() {
             let leaf = v.clone().autodiff();
-            *v = if self.trainable[i] { leaf.require_grad() } else { leaf };
+            *v = if self.trainable[i] {
+                leaf.require_grad()
+            } else {
+                leaf
+            };
         }
         out
     }
@@ -137,7 +149,11 @@ impl ParamSet {
     /// Loads values saved by [`ParamSet::to_host`]; names and shapes must match exactly.
     pub fn load_host(&mut self, host: &[HostParam], device: &Device) -> Result<(), String> {
         if host.len() != self.len() {
-            return Err(format!("expected {} parameters, found {}", self.len(), host.len()));
+            return Err(format!(
+                "expected {} parameters, found {}",
+                self.len(),
+                host.len()
+            ));
         }
         for (id, h) in self.ids().zip(host) {
             let shape = self.values[id.0].dims();

@@ -31,7 +31,10 @@ impl Rollout {
     }
 
     pub fn final_samples(&self) -> Tensor<2> {
-        self.path.last().expect("a path has at least its initial state").clone()
+        self.path
+            .last()
+            .expect("a path has at least its initial state")
+            .clone()
     }
 
     /// The whole path as `[N+1, B, d]` and its scores likewise, detached from any graph.

@@ -98,7 +98,11 @@ impl Trainer {
 
     fn training_noise(&self, step: usize, stream: Stream, batch: usize) -> Tensor<3> {
         let mut rng = rng_for(self.preset.seed, step as u64, stream);
-        normal_tensor(&mut rng, [self.preset.steps + 1, batch, self.sampler.dim], &self.device)
+        normal_tensor(
+            &mut rng,
+            [self.preset.steps + 1, batch, self.sampler.dim],
+            &self.device,
+        )
     }
 
     /// Loss and gradients on the batch that training step `step` would draw, without updating
@@ -114,7 +118,10 @@ impl Trainer {
         let eval = loss_and_gradients(&self.sampler, &self.params, self.preset.loss, noise);
         let weights = WeightStats::from_log_weights(&eval.log_weights);
         if !eval.loss.is_finite() {
-            return Err(SimError::Diverged { step: self.step, quantity: "the loss".into() });
+            return Err(SimError::Diverged {
+                step: self.step,
+                quantity: "the loss".into(),
+            });
         }
         let lr = self.optim.group_lr(super::params::Group::Network);
         self.optim.step(&mut self.params, eval.grads);
@@ -163,9 +170,14 @@ impl Trainer {
             samples,
             diffusion,
             diffusion_by_step: time_dependent.then_some(rows_values),
-            prior_mean: host::to_vec(self.params.get(self.params.find("prior.mean").expect("prior mean"))),
+            prior_mean: host::to_vec(
+                self.params
+                    .get(self.params.find("prior.mean").expect("prior mean")),
+            ),
             prior_std: host::to_vec(
-                self.params.get(self.params.find("prior.log_std").expect("prior std")).exp(),
+                self.params
+                    .get(self.params.find("prior.log_std").expect("prior std"))
+                    .exp(),
             ),
             step_log_weights,
             last: self.last.clone(),
@@ -237,8 +249,12 @@ impl Trainer {
         optim: &super::optim::RAdamState,
         history: Vec<StepRecord>,
     ) -> Result<(), SimError> {
-        self.params.load_host(params, &self.device).map_err(SimError::Checkpoint)?;
-        self.optim.load_host(optim, &self.params).map_err(SimError::Checkpoint)?;
+        self.params
+            .load_host(params, &self.device)
+            .map_err(SimError::Checkpoint)?;
+        self.optim
+            .load_host(optim, &self.params)
+            .map_err(SimError::Checkpoint)?;
         self.step = step;
         self.elapsed_before = history.last().map_or(0.0, |r| r.wall_seconds);
         self.last = history.last().cloned();

@@ -48,15 +48,29 @@ impl fmt::Display for InvalidField {
 }
 
 fn bad(field: &'static str, message: impl Into<String>) -> InvalidField {
-    InvalidField { field, message: message.into() }
+    InvalidField {
+        field,
+        message: message.into(),
+    }
 }
 
 fn positive(field: &'static str, v: f64) -> Result<(), InvalidField> {
-    if v.is_finite() && v > 0.0 { Ok(()) } else { Err(bad(field, format!("must be a finite number above 0, got {v}"))) }
+    if v.is_finite() && v > 0.0 {
+        Ok(())
+    } else {
+        Err(bad(field, format!("must be a finite number above 0, got {v}")))
+    }
 }
 
 fn non_negative(field: &'static str, v: f64) -> Result<(), InvalidField> {
-    if v.is_finite() && v >= 0.0 { Ok(()) } else { Err(bad(field, format!("must be a finite number of at least 0, got {v}"))) }
+    if v.is_finite() && v >= 0.0 {
+        Ok(())
+    } else {
+        Err(bad(
+            field,
+            format!("must be a finite number of at least 0, got {v}"),
+        ))
+    }
 }
 
 /// Rough bytes of the largest working set of one training step: the batched pass keeps about a
@@ -73,7 +87,13 @@ pub const MEMORY_LIMIT_BYTES: u128 = 16 << 30;
 /// Checks every value of a parsed preset.
 pub fn validate(p: &Preset) -> Result<(), InvalidField> {
     if p.version != PRESET_VERSION {
-        return Err(bad("version", format!("this build reads version {PRESET_VERSION}, the preset is version {}", p.version)));
+        return Err(bad(
+            "version",
+            format!(
+                "this build reads version {PRESET_VERSION}, the preset is version {}",
+                p.version
+            ),
+        ));
     }
     let d = p.target.dim;
     let dim_ok = match p.target.kind {
@@ -83,22 +103,37 @@ pub fn validate(p: &Preset) -> Result<(), InvalidField> {
         TargetKind::DoubleWell | TargetKind::Gaussian => d >= 1,
     };
     if !dim_ok {
-        return Err(bad("target.dim", format!("{} does not support dimension {d}", p.target.kind.label())));
+        return Err(bad(
+            "target.dim",
+            format!("{} does not support dimension {d}", p.target.kind.label()),
+        ));
     }
     if d > 4096 {
-        return Err(bad("target.dim", format!("{d} is larger than the 4096 this lab supports")));
+        return Err(bad(
+            "target.dim",
+            format!("{d} is larger than the 4096 this lab supports"),
+        ));
     }
     if p.target.constants_seed > 9 {
         return Err(bad("target.constants_seed", "must be between 0 and 9"));
     }
     if p.steps == 0 || p.steps > 4096 {
-        return Err(bad("steps", format!("must be between 1 and 4096, got {}", p.steps)));
+        return Err(bad(
+            "steps",
+            format!("must be between 1 and 4096, got {}", p.steps),
+        ));
     }
     if p.batch == 0 || p.batch > 1_000_000 {
-        return Err(bad("batch", format!("must be between 1 and 1000000, got {}", p.batch)));
+        return Err(bad(
+            "batch",
+            format!("must be between 1 and 1000000, got {}", p.batch),
+        ));
     }
     if p.hidden == 0 || p.hidden > 4096 {
-        return Err(bad("hidden", format!("must be between 1 and 4096, got {}", p.hidden)));
+        return Err(bad(
+            "hidden",
+            format!("must be between 1 and 4096, got {}", p.hidden),
+        ));
     }
     positive("beta", p.beta)?;
     positive("prior_std", p.prior_std)?;
@@ -110,7 +145,10 @@ pub fn validate(p: &Preset) -> Result<(), InvalidField> {
         return Err(bad("log_every", "must be at least 1"));
     }
     if p.eval.samples == 0 || p.eval.samples > 1_000_000 {
-        return Err(bad("eval.samples", format!("must be between 1 and 1000000, got {}", p.eval.samples)));
+        return Err(bad(
+            "eval.samples",
+            format!("must be between 1 and 1000000, got {}", p.eval.samples),
+        ));
     }
     positive("eval.sinkhorn_eps", p.eval.sinkhorn_eps)?;
     if p.eval.max_points == 0 || p.eval.max_points > 20_000 {
@@ -161,7 +199,10 @@ fn offset_of(text: &str, line: usize, col: usize) -> usize {
     let mut offset = 0;
     for (i, l) in text.split_inclusive('\n').enumerate() {
         if i + 1 == line {
-            return offset + l.char_indices().nth(col.saturating_sub(1)).map_or(l.len(), |(b, _)| b);
+            return offset
+                + l.char_indices()
+                    .nth(col.saturating_sub(1))
+                    .map_or(l.len(), |(b, _)| b);
         }
         offset += l.len();
     }
@@ -171,11 +212,12 @@ fn offset_of(text: &str, line: usize, col: usize) -> usize {
 /// The line where `field` (a dotted path; its last part is searched) is written.
 fn line_of_field(text: &str, field: &str) -> Option<usize> {
     let key = field.rsplit('.').next()?;
-    text.lines().position(|l| {
-        let t = l.trim_start();
-        t.starts_with(key) && t[key.len()..].trim_start().starts_with(':')
-    })
-    .map(|i| i + 1)
+    text.lines()
+        .position(|l| {
+            let t = l.trim_start();
+            t.starts_with(key) && t[key.len()..].trim_start().starts_with(':')
+        })
+        .map(|i| i + 1)
 }
 
 /// Parses and validates preset text; `file` names it in errors.
@@ -188,7 +230,13 @@ pub fn parse_preset(text: &str, file: &str) -> Result<Preset, PresetError> {
             ron::Error::DuplicateStructField { field, .. } => Some(field.to_string()),
             _ => field_before(text, offset_of(text, line, col)),
         };
-        PresetError { file: file.into(), line: Some(line), column: Some(col), field, message: e.code.to_string() }
+        PresetError {
+            file: file.into(),
+            line: Some(line),
+            column: Some(col),
+            field,
+            message: e.code.to_string(),
+        }
     })?;
     validate(&preset).map_err(|e| PresetError {
         file: file.into(),
@@ -215,6 +263,8 @@ pub fn load_preset(path: &Path) -> Result<Preset, PresetError> {
 
 /// The preset as RON text, in the layout of the shipped presets.
 pub fn preset_to_ron(p: &Preset) -> String {
-    let config = ron::ser::PrettyConfig::new().depth_limit(3).indentor("    ".to_string());
+    let config = ron::ser::PrettyConfig::new()
+        .depth_limit(3)
+        .indentor("    ".to_string());
     ron::ser::to_string_pretty(p, config).expect("a preset always serialises")
 }

@@ -12,11 +12,20 @@ pub fn cpu() -> Device {
 }
 
 /// A small run on a 2-D target: quick enough for many tests.
-pub fn small_preset(kind: TargetKind, bridge: BridgeKind, loss: LossKind, diffusion: DiffusionMode) -> Preset {
+pub fn small_preset(
+    kind: TargetKind,
+    bridge: BridgeKind,
+    loss: LossKind,
+    diffusion: DiffusionMode,
+) -> Preset {
     Preset {
         version: PRESET_VERSION,
         description: "test".into(),
-        target: TargetSpec { kind, dim: 2, constants_seed: 0 },
+        target: TargetSpec {
+            kind,
+            dim: 2,
+            constants_seed: 0,
+        },
         bridge,
         loss,
         diffusion,
@@ -25,12 +34,21 @@ pub fn small_preset(kind: TargetKind, bridge: BridgeKind, loss: LossKind, diffus
         hidden: 16,
         beta: 0.5,
         prior_std: 1.5,
-        lr: LearningRates { network: 1e-2, interpolation: 1e-2, sde: 1e-2 },
+        lr: LearningRates {
+            network: 1e-2,
+            interpolation: 1e-2,
+            sde: 1e-2,
+        },
         grad_clip: 1.0,
         seed: 7,
         train_steps: 100,
         log_every: 1,
-        eval: EvalSettings { samples: 256, sinkhorn_eps: 1e-2, max_points: 256, mode_threshold: 0.01 },
+        eval: EvalSettings {
+            samples: 256,
+            sinkhorn_eps: 1e-2,
+            max_points: 256,
+            mode_threshold: 0.01,
+        },
         device: ComputeDevice::Cpu,
     }
 }
@@ -39,5 +57,9 @@ pub fn small_preset(kind: TargetKind, bridge: BridgeKind, loss: LossKind, diffus
 pub fn relative_difference(a: &[f32], b: &[f32]) -> f64 {
     assert_eq!(a.len(), b.len());
     let scale = b.iter().map(|v| v.abs() as f64).fold(0.0, f64::max).max(1e-12);
-    a.iter().zip(b).map(|(x, y)| (*x as f64 - *y as f64).abs()).fold(0.0, f64::max) / scale
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (*x as f64 - *y as f64).abs())
+        .fold(0.0, f64::max)
+        / scale
 }

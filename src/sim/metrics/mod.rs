@@ -16,7 +16,13 @@ pub fn delta_std(a: &[f32], b: &[f32], d: usize) -> f64 {
         (0..d)
             .map(|j| {
                 let mean = x.iter().skip(j).step_by(d).map(|&v| v as f64).sum::<f64>() / n;
-                let var = x.iter().skip(j).step_by(d).map(|&v| (v as f64 - mean).powi(2)).sum::<f64>() / n;
+                let var = x
+                    .iter()
+                    .skip(j)
+                    .step_by(d)
+                    .map(|&v| (v as f64 - mean).powi(2))
+                    .sum::<f64>()
+                    / n;
                 var.sqrt()
             })
             .collect()

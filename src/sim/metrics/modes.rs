@@ -31,7 +31,12 @@ pub fn mode_coverage(
     let x = host::matrix(samples.to_vec(), n, d, device);
     let logp: Tensor<2> = target.component_log_densities(x)?;
     let k = logp.dims()[1];
-    let best = logp.argmax(1).into_data().convert::<i64>().try_into_vec::<i64>().ok()?;
+    let best = logp
+        .argmax(1)
+        .into_data()
+        .convert::<i64>()
+        .try_into_vec::<i64>()
+        .ok()?;
     let mut counts = vec![0usize; k];
     for &c in &best {
         counts[c as usize] += 1;

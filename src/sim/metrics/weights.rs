@@ -19,10 +19,19 @@ impl WeightStats {
     pub fn from_log_weights(log_w: &[f32]) -> Self {
         let b = log_w.len() as f64;
         let elbo = log_w.iter().map(|&v| v as f64).sum::<f64>() / b;
-        let finite: Vec<f64> = log_w.iter().map(|&v| v as f64).filter(|v| v.is_finite()).collect();
+        let finite: Vec<f64> = log_w
+            .iter()
+            .map(|&v| v as f64)
+            .filter(|v| v.is_finite())
+            .collect();
         let max = finite.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
         if finite.is_empty() {
-            return Self { elbo, log_z_hat: f64::NAN, eubo: f64::NAN, ess: 0.0 };
+            return Self {
+                elbo,
+                log_z_hat: f64::NAN,
+                eubo: f64::NAN,
+                ess: 0.0,
+            };
         }
         let sum: f64 = finite.iter().map(|v| (v - max).exp()).sum();
         let log_sum = max + sum.ln();
@@ -34,7 +43,12 @@ impl WeightStats {
             eubo += w * v;
             sq += w * w;
         }
-        Self { elbo, log_z_hat, eubo, ess: 1.0 / (b * sq) }
+        Self {
+            elbo,
+            log_z_hat,
+            eubo,
+            ess: 1.0 / (b * sq),
+        }
     }
 }
 

@@ -24,7 +24,13 @@ impl DiagGaussian {
         let mean_t = Tensor::<2>::from_data(TensorData::new(mean.clone(), [1, d]), device);
         let inv_var: Vec<f32> = std.iter().map(|s| 1.0 / (s * s)).collect();
         let inv_var_t = Tensor::<2>::from_data(TensorData::new(inv_var, [1, d]), device);
-        Self { mean, std, log_z, mean_t, inv_var_t }
+        Self {
+            mean,
+            std,
+            log_z,
+            mean_t,
+            inv_var_t,
+        }
     }
 
     /// The teaching default: mean 1 in every coordinate, std 0.5 in odd coordinates and 2 in

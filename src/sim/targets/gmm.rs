@@ -1,12 +1,11 @@
 //! Equal-weight mixture of unit-covariance Gaussians (GMM-40 of the benchmark).
 
-use burn::tensor::activation::softmax;
 use burn::tensor::{Device, Tensor, TensorData};
 use rand::RngExt;
 use rand::rngs::StdRng;
 use rand_distr::{Distribution, StandardNormal};
 
-use super::{Target, logsumexp_rows};
+use super::{Target, logsumexp_rows, softmax_rows};
 
 pub struct Gmm {
     dim: usize,
@@ -22,7 +21,13 @@ impl Gmm {
         let k = locs.len() / dim;
         let means = Tensor::<2>::from_data(TensorData::new(locs.clone(), [k, dim]), device);
         let mean_sq = means.clone().square().sum_dim(1).reshape([1, k]);
-        Self { dim, k, locs, means, mean_sq }
+        Self {
+            dim,
+            k,
+            locs,
+            means,
+            mean_sq,
+        }
     }
 
     /// −½‖x − μ_k‖² for every row and component, `[B, K]`.
@@ -45,7 +50,7 @@ impl Target for Gmm {
         logsumexp_rows(self.half_sq_dist(x)) - norm
     }
     fn score(&self, x: Tensor<2>) -> Tensor<2> {
-        let w = softmax(self.half_sq_dist(x.clone()), 1);
+        let w = softmax_rows(self.half_sq_dist(x.clone()));
         w.matmul(self.means.clone()) - x
     }
     fn exact_samples(&self, n: usize, rng: &mut StdRng) -> Option<Vec<f32>> {

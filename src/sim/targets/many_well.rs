@@ -21,7 +21,9 @@ impl ManyWell {
 
     /// Mask `[1, d]` with 1 on the well coordinates a = x_{2k} and 0 on b = x_{2k+1}.
     fn well_mask(&self, like: &Tensor<2>) -> Tensor<2> {
-        let pattern: Vec<f32> = (0..self.dim).map(|j| if j % 2 == 0 { 1.0 } else { 0.0 }).collect();
+        let pattern: Vec<f32> = (0..self.dim)
+            .map(|j| if j % 2 == 0 { 1.0 } else { 0.0 })
+            .collect();
         Tensor::<2>::from_data(
             burn::tensor::TensorData::new(pattern, [1, self.dim]),
             &like.device(),

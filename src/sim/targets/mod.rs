@@ -109,10 +109,26 @@ pub fn sanitize_score(score: Tensor<2>) -> Tensor<2> {
     score.mask_fill(nan, 0.0)
 }
 
+/// Terms further than this below a row's maximum are dropped from exponentials: they add less
+/// than e^-60 relative, and letting exp underflow costs far more time than the term is worth.
+const EXP_FLOOR: f64 = -60.0;
+
+/// exp(x − rowmax(x)) with negligible terms floored, `[B, K]`; the max is detached since
+/// log-sum-exp and softmax do not depend on the shift.
+fn shifted_exp(x: Tensor<2>) -> (Tensor<2>, Tensor<2>) {
+    let max = x.clone().max_dim(1).detach();
+    ((x - max.clone()).clamp_min(EXP_FLOOR).exp(), max)
+}
+
 /// Row-wise log-sum-exp over the last axis of `[B, K]`, returned as `[B]`.
 pub(crate) fn logsumexp_rows(x: Tensor<2>) -> Tensor<1> {
     let [b, _] = x.dims();
-    let max = x.clone().max_dim(1).detach();
-    let shifted = (x - max.clone()).exp().sum_dim(1).log() + max;
-    shifted.reshape([b])
+    let (e, max) = shifted_exp(x);
+    (e.sum_dim(1).log() + max).reshape([b])
+}
+
+/// Row-wise softmax of `[B, K]`.
+pub(crate) fn softmax_rows(x: Tensor<2>) -> Tensor<2> {
+    let (e, _) = shifted_exp(x);
+    e.clone() / e.sum_dim(1)
 }

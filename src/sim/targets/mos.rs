@@ -1,12 +1,11 @@
 //! Equal-weight mixture of products of Student-t(ν = 2) distributions (MoS-10).
 
-use burn::tensor::activation::softmax;
 use burn::tensor::{Device, Tensor, TensorData};
 use rand::RngExt;
 use rand::rngs::StdRng;
 use rand_distr::{Distribution, StudentT};
 
-use super::{Target, logsumexp_rows};
+use super::{Target, logsumexp_rows, softmax_rows};
 
 /// log of the Student-t(2) density at zero: Γ(3/2) / (√(2π) Γ(1)) = 1/(2√2).
 const LOG_T2_AT_ZERO: f64 = -1.039_720_770_839_917_9;
@@ -53,7 +52,7 @@ impl Target for MixtureOfStudents {
     fn score(&self, x: Tensor<2>) -> Tensor<2> {
         let [b, d] = x.dims();
         let z = self.offsets(x);
-        let w = softmax(self.component_terms(z.clone()), 1);
+        let w = softmax_rows(self.component_terms(z.clone()));
         // d/dz log t₂(z) = −3z / (2 + z²)
         let per_comp = z.clone() * (-3.0) / (z.square() + 2.0);
         (per_comp * w.reshape([b, self.k, 1])).sum_dim(1).reshape([b, d])

@@ -1,0 +1,149 @@
+//! The command-line runner, end to end through the real binary.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_bridgelab"))
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("bridgelab-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run_ok(cmd: &mut Command) -> String {
+    let out = cmd.output().expect("the binary runs");
+    assert!(
+        out.status.success(),
+        "{:?} failed: {}\n{}",
+        cmd,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn density_prints_log_density_and_score_per_row() {
+    let dir = scratch("density");
+    let points = dir.join("points.csv");
+    std::fs::write(&points, "x1,x2\n0,0\n1.5,-2\n").unwrap();
+    let out = run_ok(bin().args(["density", "gmm40"]).arg(&points).arg("--score"));
+    let rows: Vec<Vec<f64>> = out
+        .lines()
+        .map(|l| l.split(',').map(|v| v.parse().unwrap()).collect())
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].len(), 3, "log density and two score entries");
+    assert!((rows[0][0] - -9.628427).abs() < 1e-4, "{out}");
+}
+
+#[test]
+fn density_rejects_unknown_targets_and_ragged_rows() {
+    let dir = scratch("density-bad");
+    let points = dir.join("points.csv");
+    std::fs::write(&points, "0,0\n1,2,3\n").unwrap();
+    let out = bin().args(["density", "gmm40"]).arg(&points).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("row 2"));
+    let out = bin().args(["density", "nonesuch"]).arg(&points).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown target"));
+}
+
+fn tiny_preset(dir: &Path) -> PathBuf {
+    let path = dir.join("tiny.ron");
+    let text = r#"(
+    version: 1,
+    description: "tiny",
+    target: (kind: Gmm40, dim: 2),
+    bridge: Cmcd,
+    loss: RklLd,
+    diffusion: Learned,
+    steps: 8,
+    batch: 32,
+    hidden: 16,
+    beta: 1.0,
+    prior_std: 20.0,
+    lr: (network: 1e-3, interpolation: 1e-3, sde: 1e-3),
+    grad_clip: 1.0,
+    seed: 3,
+    train_steps: 20,
+    log_every: 5,
+    eval: (samples: 64, sinkhorn_eps: 0.01, max_points: 64, mode_threshold: 0.01),
+)"#;
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn train_writes_every_output_and_eval_reads_the_checkpoint() {
+    let dir = scratch("train");
+    let preset = tiny_preset(&dir);
+    let out = dir.join("run");
+    run_ok(
+        bin()
+            .arg("train")
+            .arg(&preset)
+            .args(["--steps", "10", "--out"])
+            .arg(&out)
+            .arg("--quiet"),
+    );
+
+    let csv = std::fs::read_to_string(out.join("metrics.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "step,loss,elbo,log_z_hat,ess,eubo,lr,wall_seconds"
+    );
+    let steps: Vec<usize> = lines
+        .map(|l| l.split(',').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(steps, vec![1, 5, 10]);
+
+    let eval: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("eval.json")).unwrap()).unwrap();
+    assert_eq!(eval["step"], 10);
+    assert!(eval["weights"]["elbo"].as_f64().unwrap().is_finite());
+    assert_eq!(eval["modes"]["total"], 40);
+
+    let npy = std::fs::read(out.join("samples.npy")).unwrap();
+    assert_eq!(&npy[..6], b"\x93NUMPY");
+    let header = String::from_utf8_lossy(&npy[10..128]);
+    assert!(
+        header.contains("'descr': '<f4'") && header.contains("'shape': (64, 2"),
+        "{header}"
+    );
+
+    let resolved = bridgelab::sim::validate::load_preset(&out.join("preset.ron")).unwrap();
+    assert_eq!(resolved.train_steps, 10);
+
+    let json = run_ok(
+        bin()
+            .arg("eval")
+            .arg(out.join("checkpoint.json"))
+            .args(["--samples", "50", "--json"]),
+    );
+    let again: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(again["step"], 10);
+    assert_eq!(again["samples"], 50);
+}
+
+#[test]
+fn a_malformed_preset_fails_with_file_line_and_field() {
+    let dir = scratch("malformed");
+    let path = dir.join("broken.ron");
+    let text = std::fs::read_to_string(tiny_preset(&dir))
+        .unwrap()
+        .replace("batch: 32", "batch: -4");
+    let line = text.lines().position(|l| l.contains("batch: -4")).unwrap() + 1;
+    std::fs::write(&path, text).unwrap();
+    let out = bin().arg("train").arg(&path).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("broken.ron:{line}:")), "{err}");
+    assert!(err.contains("batch"), "{err}");
+}
