@@ -184,11 +184,12 @@ fn kl_gaussian(mean_q: &[f64], cov_q: &[Vec<f64>], mean_p: &[f64], cov_p: &[Vec<
         y
     };
     // tr(Σp⁻¹ Σq) = ‖Lp⁻¹ Lq‖_F²
-    let mut trace = 0.0;
-    for c in 0..n {
-        let col: Vec<f64> = (0..n).map(|r| lq[r][c]).collect();
-        trace += solve(&lp, &col).iter().map(|v| v * v).sum::<f64>();
-    }
+    let trace: f64 = (0..n)
+        .map(|c| {
+            let col: Vec<f64> = lq.iter().map(|row| row[c]).collect();
+            solve(&lp, &col).iter().map(|v| v * v).sum::<f64>()
+        })
+        .sum();
     let diff: Vec<f64> = mean_p.iter().zip(mean_q).map(|(a, b)| a - b).collect();
     let maha: f64 = solve(&lp, &diff).iter().map(|v| v * v).sum();
     let logdet = |l: &Vec<Vec<f64>>| 2.0 * (0..n).map(|i| l[i][i].ln()).sum::<f64>();

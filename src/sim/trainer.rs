@@ -135,7 +135,7 @@ impl Trainer {
             wall_seconds: self.elapsed_before + self.clock.elapsed().as_secs_f64(),
         };
         let every = self.preset.log_every.max(1);
-        if self.step == 1 || self.step % every == 0 || self.step == self.preset.train_steps {
+        if self.step == 1 || self.step.is_multiple_of(every) || self.step == self.preset.train_steps {
             self.history.push(record.clone());
         }
         self.last = Some(record.clone());

@@ -99,7 +99,7 @@ pub fn validate(p: &Preset) -> Result<(), InvalidField> {
     let dim_ok = match p.target.kind {
         TargetKind::Gmm40 | TargetKind::Mos10 => d == 2 || d == 50,
         TargetKind::Funnel => d >= 2,
-        TargetKind::ManyWell => d >= 2 && d % 2 == 0,
+        TargetKind::ManyWell => d >= 2 && d.is_multiple_of(2),
         TargetKind::DoubleWell | TargetKind::Gaussian => d >= 1,
     };
     if !dim_ok {

@@ -89,7 +89,7 @@ pub fn build_target(spec: &TargetSpec, device: &Device) -> Result<Arc<dyn Target
             Arc::new(DoubleWell::new(d))
         }
         TargetKind::ManyWell => {
-            if d == 0 || d % 2 != 0 {
+            if d == 0 || !d.is_multiple_of(2) {
                 return Err(unsupported("an even number (32 in the benchmark)"));
             }
             Arc::new(ManyWell::new(d))
