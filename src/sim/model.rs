@@ -190,20 +190,34 @@ impl Sampler {
     }
 
     /// The score g_m of the annealed density at step indices `start..start+S`, given the
-    /// target score at the same states.
-    fn annealed_score(&self, t: &Tables, x: Tensor<3>, tscore: Tensor<3>, start: usize) -> Tensor<3> {
+    /// target score at the same states. With `frozen_params` the prior and interpolation
+    /// weights enter as constants: that is the stop-gradient of the networks' Langevin input.
+    fn annealed_score(
+        &self,
+        t: &Tables,
+        x: Tensor<3>,
+        tscore: Tensor<3>,
+        start: usize,
+        frozen_params: bool,
+    ) -> Tensor<3> {
         if self.bridge.has_fixed_inference() {
             return tscore;
         }
         let [s, _, _] = x.dims();
-        let b = t.anneal.clone().narrow(0, start, s);
-        let inv_var = (t.prior_log_std.clone() * (-2.0)).exp().unsqueeze_dim(0);
-        let prior_score = (t.prior_mean.clone().unsqueeze_dim(0) - x) * inv_var;
+        let freeze = |v: Tensor<3>| if frozen_params { v.detach() } else { v };
+        let b = freeze(t.anneal.clone().narrow(0, start, s));
+        let mean = freeze(t.prior_mean.clone().unsqueeze_dim(0));
+        let inv_var = freeze((t.prior_log_std.clone() * (-2.0)).exp().unsqueeze_dim(0));
+        let prior_score = (mean - x) * inv_var;
         prior_score * b.clone() + tscore * (b.neg() + 1.0)
     }
 
-    fn langevin_input(g: &Tensor<3>) -> Tensor<3> {
-        g.clone().detach().clamp(-LANGEVIN_CLIP, LANGEVIN_CLIP)
+    /// The Langevin input of the networks, clip(sg(∇log π_m(x)), ±100). The stop-gradient
+    /// cuts the parameters, not the state: rKL-R must differentiate the drift along the path,
+    /// or its reparametrised gradient is biased and disagrees with rKL-LD (SPEC §5).
+    fn langevin_input(&self, t: &Tables, x: Tensor<3>, tscore: Tensor<3>, start: usize) -> Tensor<3> {
+        self.annealed_score(t, x, tscore, start, true)
+            .clamp(-LANGEVIN_CLIP, LANGEVIN_CLIP)
     }
 
     /// Mean of the generative kernel q(x_{n+1} | x_n) for steps `start..start+S`.
@@ -216,14 +230,12 @@ impl Sampler {
         start: usize,
     ) -> Tensor<3> {
         let [s, _, _] = x.dims();
-        let g = self.annealed_score(t, x.clone(), tscore, start);
         let rows = t.generative.rows(start, s);
-        let u = self
-            .gen_net
-            .forward(p, x.clone(), &rows, Self::langevin_input(&g));
+        let feature = self.langevin_input(t, x.clone(), tscore.clone(), start);
+        let u = self.gen_net.forward(p, x.clone(), &rows, feature);
         let var = t.noise_std.clone().narrow(0, start, s).square();
         let drift = match self.bridge {
-            BridgeKind::Cmcd => u + g * 0.5,
+            BridgeKind::Cmcd => u + self.annealed_score(t, x.clone(), tscore, start, false) * 0.5,
             _ => u,
         };
         x * self.gen_mean_coef.clone().narrow(0, start, s) + var * drift
@@ -243,21 +255,22 @@ impl Sampler {
         let base = x_next.clone() * self.inf_mean_coef.clone().narrow(0, start, s);
         match self.bridge {
             BridgeKind::Dbs => {
-                let g = self.annealed_score(t, x_next.clone(), tscore_next, start + 1);
+                let feature = self.langevin_input(t, x_next.clone(), tscore_next, start + 1);
                 let net = self.inf_net.as_ref().expect("DBS has an inference network");
                 let rows = t
                     .inf
                     .as_ref()
                     .expect("DBS has inference tables")
                     .rows(start + 1, s);
-                let sphi = net.forward(p, x_next, &rows, Self::langevin_input(&g));
+                let sphi = net.forward(p, x_next, &rows, feature);
                 let var = t.noise_std.clone().narrow(0, start, s).square();
                 base - var * sphi
             }
             BridgeKind::Cmcd => {
-                let g = self.annealed_score(t, x_next.clone(), tscore_next, start + 1);
+                let feature = self.langevin_input(t, x_next.clone(), tscore_next.clone(), start + 1);
+                let g = self.annealed_score(t, x_next.clone(), tscore_next, start + 1, false);
                 let rows = t.generative.rows(start + 1, s);
-                let u = self.gen_net.forward(p, x_next, &rows, Self::langevin_input(&g));
+                let u = self.gen_net.forward(p, x_next, &rows, feature);
                 let var = t.noise_std.clone().narrow(0, start, s).square();
                 base + var * (g * 0.5 - u)
             }
