@@ -263,6 +263,12 @@ impl Trainer {
         Ok(())
     }
 
+    /// Changes the learning rates from the next step on; the cosine schedule still applies.
+    pub fn set_learning_rates(&mut self, lr: super::config::LearningRates) {
+        self.preset.lr = lr;
+        self.optim.lr = lr;
+    }
+
     /// Continues a (resumed) run up to `total` training steps; the cosine schedule keeps the
     /// length it was started with only when `total` is unchanged.
     pub fn extend_to(&mut self, total: usize) {

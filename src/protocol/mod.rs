@@ -1,0 +1,96 @@
+//! Plain-data messages between the training worker and whoever drives it (the lab's UI, tests,
+//! scripts). No tensor or widget types cross this boundary.
+
+mod slot;
+
+pub use slot::LatestSlot;
+
+use crate::sim::config::{LearningRates, Preset};
+use crate::sim::report::{Evaluation, Snapshot, StepRecord};
+
+/// Identifies one run: every reset or restart starts a new one, so data that was in flight
+/// from an earlier run can be recognised and dropped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RunId(pub u64);
+
+/// Everything a user can ask of a run. Buttons, shortcuts and tests all send these.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Train continuously until paused, finished or failed.
+    Play,
+    Pause,
+    /// Train exactly this many steps, then pause.
+    Step(usize),
+    /// Start the current preset over with its own seed.
+    Reset,
+    /// Start the current preset over with another seed.
+    Reseed(u64),
+    /// Start a new run with these settings (validated first; a bad preset leaves the current
+    /// run untouched).
+    Restart(Box<Preset>),
+    /// Change the learning rates of the running optimiser without restarting.
+    SetLearningRates(LearningRates),
+    /// Publish a snapshot every this many steps.
+    SetSnapshotEvery(usize),
+    /// Compute metrics on fresh samples.
+    Evaluate,
+    /// Stop the worker thread.
+    Shutdown,
+}
+
+/// What the worker reports. Every event names its run.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event {
+    Started {
+        run: RunId,
+        preset: Box<Preset>,
+    },
+    Stepped {
+        run: RunId,
+        record: StepRecord,
+    },
+    Paused {
+        run: RunId,
+        step: usize,
+    },
+    Finished {
+        run: RunId,
+        step: usize,
+    },
+    Evaluated {
+        run: RunId,
+        evaluation: Box<Evaluation>,
+    },
+    /// The run stopped: it diverged or the engine panicked. Its history is kept until reset.
+    Failed {
+        run: RunId,
+        step: usize,
+        message: String,
+    },
+    /// A command was refused (an invalid preset, say); the run goes on as before.
+    Rejected {
+        run: RunId,
+        message: String,
+    },
+}
+
+impl Event {
+    pub fn run(&self) -> RunId {
+        match self {
+            Event::Started { run, .. }
+            | Event::Stepped { run, .. }
+            | Event::Paused { run, .. }
+            | Event::Finished { run, .. }
+            | Event::Evaluated { run, .. }
+            | Event::Failed { run, .. }
+            | Event::Rejected { run, .. } => *run,
+        }
+    }
+}
+
+/// A snapshot tagged with the run it belongs to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunSnapshot {
+    pub run: RunId,
+    pub snapshot: Snapshot,
+}

@@ -1,0 +1,323 @@
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use crossbeam_channel::{Receiver, Sender, TryRecvError, bounded};
+
+use crate::protocol::{Command, Event, LatestSlot, RunId, RunSnapshot};
+use crate::sim::device::make_device;
+use crate::sim::validate::validate;
+use crate::sim::{Preset, SimError, Trainer};
+
+/// Called after new data is published, so a UI can repaint only then.
+pub type Wake = Arc<dyn Fn() + Send + Sync>;
+
+const COMMAND_CAPACITY: usize = 64;
+const EVENT_CAPACITY: usize = 1024;
+/// How long a lifecycle event may wait for room before it is dropped: the reader is gone.
+const EVENT_PATIENCE: Duration = Duration::from_secs(2);
+
+/// Handle to the training thread. Dropping it stops the thread.
+pub struct Worker {
+    commands: Sender<Command>,
+    events: Receiver<Event>,
+    snapshots: LatestSlot<RunSnapshot>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Worker {
+    /// Starts the thread with `preset` loaded and paused.
+    pub fn spawn(preset: Preset, wake: Wake) -> std::io::Result<Self> {
+        let (cmd_tx, cmd_rx) = bounded(COMMAND_CAPACITY);
+        let (ev_tx, ev_rx) = bounded(EVENT_CAPACITY);
+        let snapshots = LatestSlot::new();
+        let slot = snapshots.clone();
+        let thread = std::thread::Builder::new()
+            .name("bridgelab-trainer".into())
+            .spawn(move || {
+                let mut state = Loop::new(preset, ev_tx, slot, wake);
+                state.run(cmd_rx);
+            })?;
+        Ok(Self {
+            commands: cmd_tx,
+            events: ev_rx,
+            snapshots,
+            thread: Some(thread),
+        })
+    }
+
+    /// Queues a command; false when the queue is full or the thread has stopped.
+    pub fn send(&self, command: Command) -> bool {
+        self.commands.try_send(command).is_ok()
+    }
+
+    /// Every event that arrived since the last call.
+    pub fn poll_events(&self) -> Vec<Event> {
+        self.events.try_iter().collect()
+    }
+
+    /// Waits up to `timeout` for the next event.
+    pub fn next_event(&self, timeout: Duration) -> Option<Event> {
+        self.events.recv_timeout(timeout).ok()
+    }
+
+    /// The newest snapshot not yet taken.
+    pub fn take_snapshot(&self) -> Option<RunSnapshot> {
+        self.snapshots.take()
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let _ = self.commands.send_timeout(Command::Shutdown, EVENT_PATIENCE);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Budget {
+    Idle,
+    Steps(usize),
+    Continuous,
+}
+
+struct Loop {
+    preset: Preset,
+    trainer: Option<Trainer>,
+    run: RunId,
+    budget: Budget,
+    snapshot_every: usize,
+    since_snapshot: usize,
+    events: Sender<Event>,
+    snapshots: LatestSlot<RunSnapshot>,
+    wake: Wake,
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+impl Loop {
+    fn new(preset: Preset, events: Sender<Event>, snapshots: LatestSlot<RunSnapshot>, wake: Wake) -> Self {
+        let mut state = Loop {
+            preset: preset.clone(),
+            trainer: None,
+            run: RunId(0),
+            budget: Budget::Idle,
+            snapshot_every: 10,
+            since_snapshot: 0,
+            events,
+            snapshots,
+            wake,
+        };
+        state.start(preset);
+        state
+    }
+
+    fn run(&mut self, commands: Receiver<Command>) {
+        loop {
+            let next = if self.budget == Budget::Idle {
+                commands.recv().ok()
+            } else {
+                match commands.try_recv() {
+                    Ok(c) => Some(c),
+                    Err(TryRecvError::Empty) => None,
+                    Err(TryRecvError::Disconnected) => return,
+                }
+            };
+            match next {
+                Some(Command::Shutdown) => return,
+                Some(command) => self.handle(command),
+                None if self.budget == Budget::Idle => return,
+                None => self.train_one(),
+            }
+        }
+    }
+
+    fn emit(&self, event: Event) {
+        let _ = self.events.send_timeout(event, EVENT_PATIENCE);
+        (self.wake)();
+    }
+
+    /// Builds a trainer for `preset` under a new run id.
+    fn start(&mut self, preset: Preset) {
+        self.run = RunId(self.run.0 + 1);
+        self.budget = Budget::Idle;
+        self.since_snapshot = 0;
+        let built = catch_unwind(AssertUnwindSafe(|| {
+            Trainer::new(preset.clone(), make_device(preset.device))
+        }));
+        match built {
+            Ok(Ok(trainer)) => {
+                self.preset = preset.clone();
+                self.trainer = Some(trainer);
+                self.emit(Event::Started {
+                    run: self.run,
+                    preset: Box::new(preset),
+                });
+                self.publish_snapshot();
+            }
+            Ok(Err(e)) => self.fail(0, e.to_string()),
+            Err(p) => self.fail(
+                0,
+                format!(
+                    "the engine panicked while building the run: {}",
+                    panic_message(&*p)
+                ),
+            ),
+        }
+    }
+
+    fn fail(&mut self, step: usize, message: String) {
+        self.budget = Budget::Idle;
+        self.emit(Event::Failed {
+            run: self.run,
+            step,
+            message,
+        });
+    }
+
+    fn handle(&mut self, command: Command) {
+        match command {
+            Command::Play => {
+                if self.trainer.as_ref().is_some_and(|t| !t.is_finished()) {
+                    self.budget = Budget::Continuous;
+                }
+            }
+            Command::Pause => {
+                if self.budget != Budget::Idle {
+                    self.budget = Budget::Idle;
+                    self.pause();
+                }
+            }
+            Command::Step(n) => {
+                if n > 0 && self.trainer.is_some() {
+                    self.budget = Budget::Steps(n);
+                }
+            }
+            Command::Reset => self.start(self.preset.clone()),
+            Command::Reseed(seed) => {
+                let mut p = self.preset.clone();
+                p.seed = seed;
+                self.start(p);
+            }
+            Command::Restart(preset) => match validate(&preset) {
+                Ok(()) => self.start(*preset),
+                Err(e) => self.emit(Event::Rejected {
+                    run: self.run,
+                    message: e.to_string(),
+                }),
+            },
+            Command::SetLearningRates(lr) => {
+                let bad = [lr.network, lr.interpolation, lr.sde]
+                    .iter()
+                    .any(|v| !v.is_finite() || *v < 0.0);
+                if bad {
+                    self.emit(Event::Rejected {
+                        run: self.run,
+                        message: "learning rates must be finite and ≥ 0".into(),
+                    });
+                } else {
+                    self.preset.lr = lr;
+                    if let Some(t) = &mut self.trainer {
+                        t.set_learning_rates(lr);
+                    }
+                }
+            }
+            Command::SetSnapshotEvery(n) => self.snapshot_every = n.max(1),
+            Command::Evaluate => {
+                let Some(t) = &self.trainer else { return };
+                match catch_unwind(AssertUnwindSafe(|| t.evaluate(None))) {
+                    Ok(e) => self.emit(Event::Evaluated {
+                        run: self.run,
+                        evaluation: Box::new(e),
+                    }),
+                    Err(p) => {
+                        let step = t.step_count();
+                        self.fail(
+                            step,
+                            format!("the engine panicked while evaluating: {}", panic_message(&*p)),
+                        )
+                    }
+                }
+            }
+            Command::Shutdown => {}
+        }
+    }
+
+    fn pause(&mut self) {
+        self.publish_snapshot();
+        let step = self.trainer.as_ref().map_or(0, Trainer::step_count);
+        self.emit(Event::Paused { run: self.run, step });
+    }
+
+    fn train_one(&mut self) {
+        let Some(trainer) = self.trainer.as_mut() else {
+            self.budget = Budget::Idle;
+            return;
+        };
+        let step = trainer.step_count();
+        match catch_unwind(AssertUnwindSafe(|| trainer.step())) {
+            Ok(Ok(record)) => {
+                let finished = trainer.is_finished();
+                // Progress may be dropped when the reader lags: snapshots carry the state anyway.
+                let _ = self.events.try_send(Event::Stepped {
+                    run: self.run,
+                    record,
+                });
+                self.since_snapshot += 1;
+                if finished {
+                    self.budget = Budget::Idle;
+                    self.publish_snapshot();
+                    self.emit(Event::Finished {
+                        run: self.run,
+                        step: step + 1,
+                    });
+                    return;
+                }
+                self.budget = match self.budget {
+                    Budget::Steps(1) => Budget::Idle,
+                    Budget::Steps(n) => Budget::Steps(n - 1),
+                    b => b,
+                };
+                if self.budget == Budget::Idle {
+                    self.pause();
+                } else if self.since_snapshot >= self.snapshot_every {
+                    self.publish_snapshot();
+                }
+            }
+            Ok(Err(e)) => {
+                let step = match &e {
+                    SimError::Diverged { step, .. } => *step,
+                    _ => step,
+                };
+                self.publish_snapshot();
+                self.fail(step, e.to_string());
+            }
+            Err(p) => {
+                // The trainer's state is unknown after a panic; drop it and wait for a reset.
+                self.trainer = None;
+                self.fail(step, format!("the engine panicked: {}", panic_message(&*p)));
+            }
+        }
+    }
+
+    fn publish_snapshot(&mut self) {
+        self.since_snapshot = 0;
+        let Some(t) = &self.trainer else { return };
+        if let Ok(snapshot) = catch_unwind(AssertUnwindSafe(|| t.snapshot())) {
+            self.snapshots.put(RunSnapshot {
+                run: self.run,
+                snapshot,
+            });
+            (self.wake)();
+        }
+    }
+}
