@@ -1,8 +1,9 @@
 //! bridgelab: a lab for diffusion bridge samplers.
 //!
 //! Layers import only downward: [`sim`] (the burn engine, no UI) → [`protocol`] (plain
-//! messages) → [`runtime`] (the training thread) → [`cli`].
+//! messages) → [`runtime`] (the training thread) → [`app`] (egui, no burn) and [`cli`].
 
+pub mod app;
 pub mod cli;
 pub mod protocol;
 pub mod runtime;

@@ -18,7 +18,7 @@ use crate::sim::config::ComputeDevice;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// Preset to run when no subcommand is given (the built-in default otherwise).
+    /// Preset to open in the lab when no subcommand is given (the built-in default otherwise).
     pub preset: Option<PathBuf>,
 }
 
@@ -55,6 +55,12 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Eval(args)) => eval::run(args),
         Some(Command::Density(args)) => density::run(args),
         Some(Command::Presets(args)) => presets::run(args),
-        None => train::run_default(cli.preset),
+        None => {
+            let preset = match cli.preset {
+                Some(path) => crate::sim::validate::load_preset(&path)?,
+                None => crate::sim::Preset::default_interactive(),
+            };
+            crate::app::run_native(preset)
+        }
     }
 }

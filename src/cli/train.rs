@@ -7,10 +7,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::DeviceArg;
 use super::output::{write_eval, write_metrics_csv, write_samples_npy};
+use crate::sim::Trainer;
 use crate::sim::checkpoint;
 use crate::sim::device::make_device;
 use crate::sim::validate::{load_preset, preset_to_ron};
-use crate::sim::{Preset, Trainer};
 
 #[derive(Args, Debug)]
 pub struct TrainArgs {
@@ -74,29 +74,6 @@ pub fn run(args: TrainArgs) -> Result<()> {
         }
     };
     train_and_write(trainer, &out, args.quiet)
-}
-
-/// `bridgelab` with no subcommand: train the given or the built-in default preset in the
-/// terminal and write its outputs under `runs/`.
-pub fn run_default(preset: Option<PathBuf>) -> Result<()> {
-    match preset {
-        Some(path) => run(TrainArgs {
-            preset: path,
-            steps: None,
-            seed: None,
-            out: None,
-            device: None,
-            resume: None,
-            quiet: false,
-        }),
-        None => {
-            let preset = Preset::default_interactive();
-            eprintln!("bridgelab: training the default preset: {}", preset.description);
-            let device = make_device(preset.device);
-            let trainer = Trainer::new(preset, device)?;
-            train_and_write(trainer, Path::new("runs/default"), false)
-        }
-    }
 }
 
 fn train_and_write(mut trainer: Trainer, out: &Path, quiet: bool) -> Result<()> {

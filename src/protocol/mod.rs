@@ -44,6 +44,7 @@ pub enum Event {
     Started {
         run: RunId,
         preset: Box<Preset>,
+        target: Box<TargetInfo>,
     },
     Stepped {
         run: RunId,
@@ -86,6 +87,18 @@ impl Event {
             | Event::Rejected { run, .. } => *run,
         }
     }
+}
+
+/// What a view needs to know about a run's target, fixed for the run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TargetInfo {
+    pub name: String,
+    pub dim: usize,
+    /// A range per coordinate that holds most of the mass.
+    pub plot_range: (f32, f32),
+    /// Mixture component locations, row-major `K × dim`.
+    pub modes: Option<Vec<f32>>,
+    pub log_z: Option<f64>,
 }
 
 /// A snapshot tagged with the run it belongs to.

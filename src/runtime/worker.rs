@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crossbeam_channel::{Receiver, Sender, TryRecvError, bounded};
 
-use crate::protocol::{Command, Event, LatestSlot, RunId, RunSnapshot};
+use crate::protocol::{Command, Event, LatestSlot, RunId, RunSnapshot, TargetInfo};
 use crate::sim::device::make_device;
 use crate::sim::validate::validate;
 use crate::sim::{Preset, SimError, Trainer};
@@ -156,11 +156,20 @@ impl Loop {
         }));
         match built {
             Ok(Ok(trainer)) => {
+                let t = trainer.target();
+                let target = TargetInfo {
+                    name: t.name(),
+                    dim: t.dim(),
+                    plot_range: t.plot_range(),
+                    modes: t.component_locations().map(<[f32]>::to_vec),
+                    log_z: t.log_z(),
+                };
                 self.preset = preset.clone();
                 self.trainer = Some(trainer);
                 self.emit(Event::Started {
                     run: self.run,
                     preset: Box::new(preset),
+                    target: Box::new(target),
                 });
                 self.publish_snapshot();
             }
@@ -222,7 +231,7 @@ impl Loop {
                 if bad {
                     self.emit(Event::Rejected {
                         run: self.run,
-                        message: "learning rates must be finite and ≥ 0".into(),
+                        message: "learning rates must be finite and at least 0".into(),
                     });
                 } else {
                     self.preset.lr = lr;

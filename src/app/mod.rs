@@ -1,0 +1,142 @@
+//! The desktop lab: egui panels over the training worker. No burn types here; everything
+//! arrives as protocol messages.
+
+mod panels;
+pub mod view;
+
+use std::sync::Arc;
+
+use crate::protocol::Command;
+use crate::runtime::Worker;
+use crate::sim::Preset;
+use crate::sim::config::LearningRates;
+use view::{RunView, Status};
+
+/// Every user action. Buttons and tests send the same values.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    Play,
+    Pause,
+    Step(usize),
+    Reset,
+    /// Start over with the next seed.
+    Reseed,
+    Evaluate,
+    /// Start a new run with edited settings.
+    Restart(Box<Preset>),
+    /// Change learning rates without restarting.
+    SetLearningRates(LearningRates),
+    SetSnapshotEvery(usize),
+}
+
+pub struct LabApp {
+    worker: Worker,
+    pub view: RunView,
+    /// The settings being edited; applied on change.
+    pub edit: Preset,
+    pub snapshot_every: usize,
+}
+
+impl LabApp {
+    /// Starts the worker on `preset`; `repaint` is called from the worker when data arrives.
+    pub fn new(preset: Preset, repaint: Arc<dyn Fn() + Send + Sync>) -> std::io::Result<Self> {
+        let worker = Worker::spawn(preset.clone(), repaint)?;
+        Ok(Self {
+            worker,
+            view: RunView::default(),
+            edit: preset,
+            snapshot_every: 10,
+        })
+    }
+
+    pub fn apply(&mut self, action: Action) {
+        let command = match action {
+            Action::Play => {
+                self.view.status = Status::Running;
+                Command::Play
+            }
+            Action::Pause => Command::Pause,
+            Action::Step(n) => {
+                self.view.status = Status::Running;
+                Command::Step(n)
+            }
+            Action::Reset => Command::Reset,
+            Action::Reseed => {
+                self.edit.seed = self.edit.seed.wrapping_add(1);
+                Command::Reseed(self.edit.seed)
+            }
+            Action::Evaluate => Command::Evaluate,
+            Action::Restart(preset) => {
+                self.edit = (*preset).clone();
+                Command::Restart(preset)
+            }
+            Action::SetLearningRates(lr) => {
+                self.edit.lr = lr;
+                Command::SetLearningRates(lr)
+            }
+            Action::SetSnapshotEvery(n) => {
+                self.snapshot_every = n.max(1);
+                Command::SetSnapshotEvery(self.snapshot_every)
+            }
+        };
+        if !self.worker.send(command) {
+            self.view.message = Some("the training thread is busy or gone; try again".into());
+        }
+    }
+
+    /// Takes in whatever the worker sent since the last frame.
+    pub fn poll(&mut self) {
+        for event in self.worker.poll_events() {
+            self.view.ingest(event);
+        }
+        if let Some(s) = self.worker.take_snapshot() {
+            self.view.ingest_snapshot(s);
+        }
+    }
+
+    /// Draws the whole lab and applies what the user did.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        self.poll();
+        let mut actions = Vec::new();
+        egui::Panel::top("controls").show(ui, |ui| panels::controls(ui, &self.view, &mut actions));
+        egui::Panel::left("settings").resizable(true).show(ui, |ui| {
+            panels::settings(ui, &mut self.edit, &self.view, &mut actions)
+        });
+        egui::CentralPanel::default().show(ui, |ui| panels::plots(ui, &self.view));
+        for a in actions {
+            self.apply(a);
+        }
+        if self.view.status == Status::Running {
+            // Training events wake the UI; this only keeps the step counter moving smoothly.
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(250));
+        }
+    }
+}
+
+impl eframe::App for LabApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        LabApp::ui(self, ui);
+    }
+}
+
+/// Opens the lab window on `preset` and starts training at once.
+pub fn run_native(preset: Preset) -> anyhow::Result<()> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size([1280.0, 820.0])
+            .with_title("bridgelab"),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "bridgelab",
+        options,
+        Box::new(move |cc| {
+            let ctx = cc.egui_ctx.clone();
+            let mut app = LabApp::new(preset, Arc::new(move || ctx.request_repaint()))?;
+            app.apply(Action::Play);
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("cannot open the lab window: {e}"))
+}

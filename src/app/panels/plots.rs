@@ -1,0 +1,119 @@
+use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints, Points};
+
+use crate::app::view::RunView;
+use crate::sim::report::StepRecord;
+
+pub fn plots(ui: &mut egui::Ui, view: &RunView) {
+    let height = (ui.available_height() / 2.0 - 8.0).max(120.0);
+    ui.columns(2, |cols| {
+        samples(&mut cols[0], view, height);
+        curves(&mut cols[1], view, height);
+    });
+    ui.columns(2, |cols| {
+        diffusion(&mut cols[0], view, height);
+        decomposition(&mut cols[1], view, height);
+    });
+}
+
+fn samples(ui: &mut egui::Ui, view: &RunView, height: f32) {
+    ui.label("Samples (coordinates 1 and 2) and the target's modes");
+    let Some(snap) = &view.snapshot else {
+        ui.label("waiting for the first batch…");
+        return;
+    };
+    let d = snap.dim;
+    let pts: Vec<[f64; 2]> = snap
+        .samples
+        .chunks(d)
+        .map(|r| [r[0] as f64, if d > 1 { r[1] as f64 } else { 0.0 }])
+        .filter(|p| p[0].is_finite() && p[1].is_finite())
+        .collect();
+    let modes: Vec<[f64; 2]> = view
+        .target
+        .as_ref()
+        .and_then(|t| t.modes.as_ref().map(|m| (t.dim, m)))
+        .map(|(td, m)| {
+            m.chunks(td)
+                .map(|r| [r[0] as f64, if td > 1 { r[1] as f64 } else { 0.0 }])
+                .collect()
+        })
+        .unwrap_or_default();
+    let (lo, hi) = view.target.as_ref().map_or((-10.0, 10.0), |t| t.plot_range);
+    Plot::new("samples")
+        .height(height)
+        .data_aspect(1.0)
+        .include_x(lo as f64)
+        .include_x(hi as f64)
+        .include_y(lo as f64)
+        .include_y(hi as f64)
+        .legend(Legend::default())
+        .show(ui, |p| {
+            p.points(
+                Points::new("modes", modes)
+                    .radius(4.0)
+                    .color(egui::Color32::from_rgb(230, 120, 40)),
+            );
+            p.points(
+                Points::new("samples", pts)
+                    .radius(1.5)
+                    .color(egui::Color32::from_rgb(60, 130, 220)),
+            );
+        });
+}
+
+fn series(history: &[StepRecord], f: impl Fn(&StepRecord) -> f64) -> PlotPoints<'static> {
+    history
+        .iter()
+        .map(|r| [r.step as f64, f(r)])
+        .filter(|p| p[1].is_finite())
+        .collect()
+}
+
+fn curves(ui: &mut egui::Ui, view: &RunView, height: f32) {
+    ui.label("Training curves");
+    let h = &view.history;
+    Plot::new("curves")
+        .height(height)
+        .legend(Legend::default())
+        .x_axis_label("step")
+        .show(ui, |p| {
+            p.line(Line::new("loss", series(h, |r| r.loss)));
+            p.line(Line::new("ELBO", series(h, |r| r.weights.elbo)));
+            p.line(Line::new("log Z-hat", series(h, |r| r.weights.log_z_hat)));
+            p.line(Line::new("ESS", series(h, |r| r.weights.ess)));
+        });
+}
+
+fn diffusion(ui: &mut egui::Ui, view: &RunView, height: f32) {
+    ui.label("Learned diffusion σ·β per dimension");
+    let Some(snap) = &view.snapshot else { return };
+    let bars: Vec<Bar> = snap
+        .diffusion
+        .iter()
+        .enumerate()
+        .map(|(i, v)| Bar::new(i as f64 + 1.0, *v as f64))
+        .collect();
+    Plot::new("diffusion")
+        .height(height)
+        .x_axis_label("dimension")
+        .show(ui, |p| {
+            p.bar_chart(BarChart::new("σ·β", bars));
+        });
+}
+
+fn decomposition(ui: &mut egui::Ui, view: &RunView, height: f32) {
+    ui.label("Per-step log-weight: batch mean of log p - log q along the path");
+    let Some(snap) = &view.snapshot else { return };
+    let pts: PlotPoints = snap
+        .step_log_weights
+        .iter()
+        .enumerate()
+        .map(|(i, v)| [i as f64, *v as f64])
+        .collect();
+    Plot::new("decomposition")
+        .height(height)
+        .x_axis_label("step n")
+        .show(ui, |p| {
+            p.line(Line::new("log p - log q", pts));
+        });
+}

@@ -1,0 +1,104 @@
+//! What the lab knows about its run, assembled from worker events. Plain data: tests read it
+//! directly.
+
+use crate::protocol::{Event, RunId, RunSnapshot, TargetInfo};
+use crate::sim::Preset;
+use crate::sim::report::{Evaluation, Snapshot, StepRecord};
+
+/// Curves keep at most this many points; older halves are thinned so memory stays bounded.
+pub const MAX_CURVE_POINTS: usize = 4000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Starting,
+    Paused,
+    Running,
+    Finished,
+    Failed,
+}
+
+#[derive(Clone, Debug)]
+pub struct RunView {
+    pub run: Option<RunId>,
+    pub preset: Option<Preset>,
+    pub target: Option<TargetInfo>,
+    pub history: Vec<StepRecord>,
+    pub snapshot: Option<Snapshot>,
+    pub evaluation: Option<Evaluation>,
+    pub status: Status,
+    /// The latest failure or refusal, shown until the next run starts.
+    pub message: Option<String>,
+}
+
+impl Default for RunView {
+    fn default() -> Self {
+        Self {
+            run: None,
+            preset: None,
+            target: None,
+            history: Vec::new(),
+            snapshot: None,
+            evaluation: None,
+            status: Status::Starting,
+            message: None,
+        }
+    }
+}
+
+impl RunView {
+    fn is_current(&self, run: RunId) -> bool {
+        self.run == Some(run)
+    }
+
+    pub fn ingest(&mut self, event: Event) {
+        match event {
+            Event::Started { run, preset, target } => {
+                *self = RunView {
+                    run: Some(run),
+                    preset: Some(*preset),
+                    target: Some(*target),
+                    status: Status::Paused,
+                    ..RunView::default()
+                };
+            }
+            // Data from a run that was reset or replaced is stale.
+            e if !self.is_current(e.run()) && !matches!(e, Event::Failed { .. } | Event::Rejected { .. }) => {
+            }
+            Event::Stepped { record, .. } => {
+                self.history.push(record);
+                if self.history.len() > MAX_CURVE_POINTS {
+                    thin_older_half(&mut self.history);
+                }
+            }
+            Event::Paused { .. } => self.status = Status::Paused,
+            Event::Finished { .. } => self.status = Status::Finished,
+            Event::Evaluated { evaluation, .. } => self.evaluation = Some(*evaluation),
+            Event::Failed { step, message, .. } => {
+                self.status = Status::Failed;
+                self.message = Some(format!("stopped at step {step}: {message}"));
+            }
+            Event::Rejected { message, .. } => self.message = Some(message),
+        }
+    }
+
+    pub fn ingest_snapshot(&mut self, s: RunSnapshot) {
+        if self.is_current(s.run) {
+            self.snapshot = Some(s.snapshot);
+        }
+    }
+
+    pub fn step(&self) -> usize {
+        self.snapshot
+            .as_ref()
+            .map_or(0, |s| s.step)
+            .max(self.history.last().map_or(0, |r| r.step))
+    }
+}
+
+/// Drops every other point of the older half, keeping recent detail.
+fn thin_older_half(points: &mut Vec<StepRecord>) {
+    let half = points.len() / 2;
+    let mut kept: Vec<StepRecord> = points.drain(..half).step_by(2).collect();
+    kept.append(points);
+    *points = kept;
+}

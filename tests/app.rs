@@ -1,0 +1,100 @@
+//! The lab driven through its widgets, headless (egui_kittest, no rendering).
+
+mod common;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bridgelab::app::LabApp;
+use bridgelab::app::view::Status;
+use bridgelab::sim::config::{BridgeKind, DiffusionMode, LossKind, TargetKind};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+fn app() -> LabApp {
+    let mut p = common::small_preset(
+        TargetKind::Gmm40,
+        BridgeKind::Dbs,
+        LossKind::RklLd,
+        DiffusionMode::Learned,
+    );
+    p.batch = 16;
+    p.train_steps = 12;
+    LabApp::new(p, Arc::new(|| {})).unwrap()
+}
+
+/// Steps the UI until `done` holds for the app, failing after a generous timeout.
+fn wait(h: &mut Harness<'_, LabApp>, what: &str, done: impl Fn(&LabApp) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !done(h.state()) {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+        h.step();
+    }
+}
+
+fn harness() -> Harness<'static, LabApp> {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(|ui, app: &mut LabApp| app.ui(ui), app());
+    wait(&mut h, "the first run", |a| {
+        a.view.run.is_some() && a.view.snapshot.is_some()
+    });
+    h
+}
+
+#[test]
+fn the_step_button_trains_one_step_and_the_counter_shows_it() {
+    let mut h = harness();
+    h.get_by_label("Step").click();
+    h.step();
+    wait(&mut h, "step 1", |a| {
+        a.view.step() == 1 && a.view.status == Status::Paused
+    });
+    h.step();
+    h.get_by_label("step 1 / 12");
+    assert_eq!(h.state().view.history.len(), 1);
+}
+
+#[test]
+fn play_trains_to_the_end_and_evaluate_reports_metrics() {
+    let mut h = harness();
+    h.get_by_label("Play").click();
+    h.step();
+    wait(&mut h, "the end of the run", |a| {
+        a.view.status == Status::Finished
+    });
+    assert_eq!(h.state().view.step(), 12);
+    h.step();
+    h.get_by_label("Evaluate").click();
+    h.step();
+    wait(&mut h, "an evaluation", |a| a.view.evaluation.is_some());
+}
+
+#[test]
+fn choosing_another_target_restarts_on_it() {
+    let mut h = harness();
+    let first = h.state().view.run;
+    h.get_by_label("MoS-10").click();
+    h.step();
+    wait(&mut h, "a MoS-10 run", |a| {
+        a.view.run != first && a.view.target.as_ref().is_some_and(|t| t.name.contains("MoS"))
+    });
+    assert_eq!(h.state().edit.target.kind, TargetKind::Mos10);
+}
+
+#[test]
+fn reset_starts_a_new_run_from_step_zero() {
+    let mut h = harness();
+    h.get_by_label("Step 50").click();
+    h.step();
+    wait(&mut h, "some training", |a| {
+        a.view.step() > 0 && a.view.status != Status::Running
+    });
+    let before = h.state().view.run;
+    h.get_by_label("Reset").click();
+    h.step();
+    wait(&mut h, "the reset run", |a| a.view.run != before);
+    assert_eq!(h.state().view.step(), 0);
+    assert!(h.state().view.history.is_empty());
+}
