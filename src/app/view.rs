@@ -65,6 +65,11 @@ impl RunView {
             e if !self.is_current(e.run()) && !matches!(e, Event::Failed { .. } | Event::Rejected { .. }) => {
             }
             Event::Stepped { record, .. } => {
+                // Steps arrive before the Paused or Finished event that ends them, so a step
+                // always means the worker is training, whoever asked it to.
+                if matches!(self.status, Status::Paused | Status::Starting) {
+                    self.status = Status::Running;
+                }
                 self.history.push(record);
                 if self.history.len() > MAX_CURVE_POINTS {
                     thin_older_half(&mut self.history);
@@ -101,4 +106,79 @@ fn thin_older_half(points: &mut Vec<StepRecord>) {
     let mut kept: Vec<StepRecord> = points.drain(..half).step_by(2).collect();
     kept.append(points);
     *points = kept;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::metrics::WeightStats;
+
+    fn record(step: usize) -> StepRecord {
+        let weights = WeightStats {
+            elbo: 0.0,
+            log_z_hat: 0.0,
+            eubo: 0.0,
+            ess: 1.0,
+        };
+        StepRecord {
+            step,
+            loss: 0.0,
+            weights,
+            lr: 1e-3,
+            wall_seconds: 0.0,
+        }
+    }
+
+    fn started(run: u64) -> Event {
+        let target = TargetInfo {
+            name: "t".into(),
+            dim: 2,
+            plot_range: (-1.0, 1.0),
+            modes: None,
+            log_z: None,
+        };
+        Event::Started {
+            run: RunId(run),
+            preset: Box::new(Preset::default_interactive()),
+            target: Box::new(target),
+        }
+    }
+
+    #[test]
+    fn steps_mean_running_and_stale_runs_are_ignored() {
+        let mut v = RunView::default();
+        v.ingest(started(1));
+        assert_eq!(v.status, Status::Paused);
+        v.ingest(Event::Stepped {
+            run: RunId(1),
+            record: record(1),
+        });
+        assert_eq!(v.status, Status::Running);
+        v.ingest(started(2));
+        v.ingest(Event::Stepped {
+            run: RunId(1),
+            record: record(2),
+        });
+        assert!(v.history.is_empty(), "a step of the replaced run is dropped");
+        v.ingest(Event::Paused {
+            run: RunId(2),
+            step: 0,
+        });
+        assert_eq!(v.status, Status::Paused);
+    }
+
+    #[test]
+    fn long_histories_are_thinned_but_keep_the_latest_steps() {
+        let mut v = RunView::default();
+        v.ingest(started(1));
+        for s in 1..=3 * MAX_CURVE_POINTS {
+            v.ingest(Event::Stepped {
+                run: RunId(1),
+                record: record(s),
+            });
+        }
+        assert!(v.history.len() <= MAX_CURVE_POINTS);
+        assert_eq!(v.history.last().unwrap().step, 3 * MAX_CURVE_POINTS);
+        assert!(v.history.windows(2).all(|w| w[0].step < w[1].step));
+    }
 }
