@@ -7,20 +7,12 @@ use std::time::{Duration, Instant};
 
 use bridgelab::app::LabApp;
 use bridgelab::app::view::Status;
-use bridgelab::sim::config::{BridgeKind, DiffusionMode, LossKind, TargetKind};
+use bridgelab::sim::config::TargetKind;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
 fn app() -> LabApp {
-    let mut p = common::small_preset(
-        TargetKind::Gmm40,
-        BridgeKind::Dbs,
-        LossKind::RklLd,
-        DiffusionMode::Learned,
-    );
-    p.batch = 16;
-    p.train_steps = 12;
-    LabApp::new(p, Arc::new(|| {})).unwrap()
+    LabApp::new(common::tiny_run(), Arc::new(|| {})).unwrap()
 }
 
 /// Steps the UI until `done` holds for the app, failing after a generous timeout.

@@ -8,19 +8,10 @@ use std::time::{Duration, Instant};
 
 use bridgelab::protocol::{Command, Event, RunId};
 use bridgelab::runtime::Worker;
-use bridgelab::sim::config::{BridgeKind, DiffusionMode, LossKind, TargetKind};
-use common::small_preset;
+use bridgelab::sim::config::LossKind;
 
 fn preset() -> bridgelab::sim::Preset {
-    let mut p = small_preset(
-        TargetKind::Gmm40,
-        BridgeKind::Dbs,
-        LossKind::RklLd,
-        DiffusionMode::Learned,
-    );
-    p.batch = 16;
-    p.train_steps = 12;
-    p
+    common::tiny_run()
 }
 
 fn spawn(p: bridgelab::sim::Preset) -> (Worker, Arc<AtomicUsize>) {

@@ -53,6 +53,19 @@ pub fn small_preset(
     }
 }
 
+/// A 12-step run of 16 paths: enough to drive the worker and the lab through a whole run.
+pub fn tiny_run() -> Preset {
+    let mut p = small_preset(
+        TargetKind::Gmm40,
+        BridgeKind::Dbs,
+        LossKind::RklLd,
+        DiffusionMode::Learned,
+    );
+    p.batch = 16;
+    p.train_steps = 12;
+    p
+}
+
 /// Largest |a − b| relative to the largest |b| over all entries.
 pub fn relative_difference(a: &[f32], b: &[f32]) -> f64 {
     assert_eq!(a.len(), b.len());
