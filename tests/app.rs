@@ -90,3 +90,55 @@ fn reset_starts_a_new_run_from_step_zero() {
     assert_eq!(h.state().view.step(), 0);
     assert!(h.state().view.history.is_empty());
 }
+
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("bridgelab-app-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn a_gallery_preset_restarts_the_lab_on_it_and_broken_files_are_reported() {
+    let dir = scratch("gallery");
+    let mut mos = common::tiny_run();
+    mos.target.kind = TargetKind::Mos10;
+    mos.description = "tiny MoS run".into();
+    std::fs::write(dir.join("tiny_mos.ron"), bridgelab::app::gallery::as_ron(&mos)).unwrap();
+    std::fs::write(dir.join("broken.ron"), "(version: 1, batch: )").unwrap();
+
+    let app = LabApp::new(common::tiny_run(), Arc::new(|| {}))
+        .unwrap()
+        .with_gallery(&dir);
+    assert_eq!(app.gallery.len(), 1);
+    assert!(
+        app.view
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("broken.ron"))
+    );
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 1600.0))
+        .build_ui_state(|ui, app: &mut LabApp| app.ui(ui), app);
+    wait(&mut h, "the first run", |a| a.view.run.is_some());
+    h.get_by_label("tiny_mos").click();
+    h.step();
+    wait(&mut h, "the gallery run", |a| {
+        a.view.target.as_ref().is_some_and(|t| t.name.contains("MoS"))
+    });
+    assert_eq!(h.state().edit, mos);
+}
+
+#[test]
+fn opening_a_bad_preset_file_keeps_the_run_and_says_why() {
+    let dir = scratch("bad-open");
+    let path = dir.join("bad.ron");
+    std::fs::write(&path, "(version: 1,").unwrap();
+    let mut h = harness();
+    let run = h.state().view.run;
+    h.state_mut().open_preset(&path);
+    h.step();
+    let message = h.state().view.message.clone().unwrap_or_default();
+    assert!(message.contains("bad.ron"), "{message}");
+    assert_eq!(h.state().view.run, run);
+}

@@ -1,6 +1,7 @@
 //! The desktop lab: egui panels over the training worker. No burn types here; everything
 //! arrives as protocol messages.
 
+pub mod gallery;
 mod panels;
 pub mod view;
 
@@ -35,6 +36,8 @@ pub struct LabApp {
     /// The settings being edited; applied on change.
     pub edit: Preset,
     pub snapshot_every: usize,
+    /// Presets offered in the side panel (from `presets/` next to the working directory).
+    pub gallery: Vec<gallery::GalleryEntry>,
 }
 
 impl LabApp {
@@ -46,7 +49,27 @@ impl LabApp {
             view: RunView::default(),
             edit: preset,
             snapshot_every: 10,
+            gallery: Vec::new(),
         })
+    }
+
+    /// Offers the presets found in `dir`; unreadable ones are reported in the message line.
+    pub fn with_gallery(mut self, dir: &std::path::Path) -> Self {
+        let (found, errors) = gallery::scan(dir);
+        self.gallery = found;
+        if !errors.is_empty() {
+            self.view.message = Some(format!("some presets were skipped: {}", errors.join("; ")));
+        }
+        self
+    }
+
+    /// Loads a preset file (opened or dropped) and restarts on it; a bad file leaves the run
+    /// as it is and says why.
+    pub fn open_preset(&mut self, path: &std::path::Path) {
+        match crate::sim::validate::load_preset(path) {
+            Ok(p) => self.apply(Action::Restart(Box::new(p))),
+            Err(e) => self.view.message = Some(e.to_string()),
+        }
     }
 
     pub fn apply(&mut self, action: Action) {
@@ -100,9 +123,19 @@ impl LabApp {
         let mut actions = Vec::new();
         egui::Panel::top("controls").show(ui, |ui| panels::controls(ui, &self.view, &mut actions));
         egui::Panel::left("settings").resizable(true).show(ui, |ui| {
-            panels::settings(ui, &mut self.edit, &self.view, &mut actions)
+            panels::settings(ui, &mut self.edit, &self.view, &self.gallery, &mut actions)
         });
         egui::CentralPanel::default().show(ui, |ui| panels::plots(ui, &self.view));
+        let dropped: Vec<std::path::PathBuf> = ui.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        for path in dropped {
+            self.open_preset(&path);
+        }
         for a in actions {
             self.apply(a);
         }
@@ -133,7 +166,8 @@ pub fn run_native(preset: Preset) -> anyhow::Result<()> {
         options,
         Box::new(move |cc| {
             let ctx = cc.egui_ctx.clone();
-            let mut app = LabApp::new(preset, Arc::new(move || ctx.request_repaint()))?;
+            let mut app = LabApp::new(preset, Arc::new(move || ctx.request_repaint()))?
+                .with_gallery(std::path::Path::new("presets"));
             app.apply(Action::Play);
             Ok(Box::new(app))
         }),

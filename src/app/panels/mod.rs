@@ -2,8 +2,10 @@
 
 mod controls;
 mod plots;
+mod presets;
 mod settings;
 
 pub use controls::controls;
 pub use plots::plots;
+pub use presets::presets;
 pub use settings::settings;

@@ -1,4 +1,5 @@
 use crate::app::Action;
+use crate::app::gallery::GalleryEntry;
 use crate::app::view::RunView;
 use crate::sim::Preset;
 use crate::sim::config::{BridgeKind, DiffusionMode, LossKind, TargetKind};
@@ -37,7 +38,13 @@ fn choice<T: Copy + PartialEq>(
     changed
 }
 
-pub fn settings(ui: &mut egui::Ui, edit: &mut Preset, view: &RunView, actions: &mut Vec<Action>) {
+pub fn settings(
+    ui: &mut egui::Ui,
+    edit: &mut Preset,
+    view: &RunView,
+    gallery: &[GalleryEntry],
+    actions: &mut Vec<Action>,
+) {
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.heading("Run");
         if !edit.description.is_empty() {
@@ -114,6 +121,8 @@ pub fn settings(ui: &mut egui::Ui, edit: &mut Preset, view: &RunView, actions: &
         if restart {
             actions.push(Action::Restart(Box::new(edit.clone())));
         }
+        ui.separator();
+        super::presets(ui, gallery, edit, actions);
     });
 }
 
