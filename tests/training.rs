@@ -169,3 +169,44 @@ fn tempdir() -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[test]
+fn the_density_grid_of_a_2d_target_peaks_at_a_mode() {
+    let p = small_preset(
+        TargetKind::Gmm40,
+        BridgeKind::Dbs,
+        LossKind::RklLd,
+        DiffusionMode::Learned,
+    );
+    let t = Trainer::new(p, cpu()).unwrap();
+    let g = t.density_grid(40).expect("2-D targets have a grid");
+    assert_eq!(g.log_density.len(), 40 * 40);
+    let (best, _) = g
+        .log_density
+        .iter()
+        .enumerate()
+        .fold((0, f32::MIN), |b, (i, &v)| if v > b.1 { (i, v) } else { b });
+    let h = (g.hi - g.lo) / 40.0;
+    let (x, y) = (
+        g.lo + (best % 40) as f32 * h + h / 2.0,
+        g.lo + (best / 40) as f32 * h + h / 2.0,
+    );
+    let modes = t.target().component_locations().unwrap();
+    let nearest = modes
+        .chunks(2)
+        .map(|m| ((m[0] - x).powi(2) + (m[1] - y).powi(2)).sqrt())
+        .fold(f32::MAX, f32::min);
+    assert!(
+        nearest < 2.0 * h,
+        "the brightest cell ({x}, {y}) is {nearest} from the nearest mode"
+    );
+
+    let mut p50 = small_preset(
+        TargetKind::Gmm40,
+        BridgeKind::Dbs,
+        LossKind::RklLd,
+        DiffusionMode::Learned,
+    );
+    p50.target.dim = 50;
+    assert!(Trainer::new(p50, cpu()).unwrap().density_grid(40).is_none());
+}

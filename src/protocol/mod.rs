@@ -6,7 +6,7 @@ mod slot;
 pub use slot::LatestSlot;
 
 use crate::sim::config::{LearningRates, Preset};
-use crate::sim::report::{Evaluation, Snapshot, StepRecord};
+use crate::sim::report::{DensityGrid, Evaluation, Snapshot, StepRecord};
 
 /// Identifies one run: every reset or restart starts a new one, so data that was in flight
 /// from an earlier run can be recognised and dropped.
@@ -99,6 +99,8 @@ pub struct TargetInfo {
     /// Mixture component locations, row-major `K × dim`.
     pub modes: Option<Vec<f32>>,
     pub log_z: Option<f64>,
+    /// log ρ on a grid, for 2-D targets: the background of the sample plot.
+    pub density: Option<DensityGrid>,
 }
 
 /// A snapshot tagged with the run it belongs to.

@@ -13,6 +13,8 @@ use crate::sim::{Preset, SimError, Trainer};
 /// Called after new data is published, so a UI can repaint only then.
 pub type Wake = Arc<dyn Fn() + Send + Sync>;
 
+/// Cells per side of the log-density background of 2-D targets.
+const DENSITY_GRID_SIZE: usize = 50;
 const COMMAND_CAPACITY: usize = 64;
 const EVENT_CAPACITY: usize = 1024;
 /// How long a lifecycle event may wait for room before it is dropped: the reader is gone.
@@ -163,6 +165,7 @@ impl Loop {
                     plot_range: t.plot_range(),
                     modes: t.component_locations().map(<[f32]>::to_vec),
                     log_z: t.log_z(),
+                    density: trainer.density_grid(DENSITY_GRID_SIZE),
                 };
                 self.preset = preset.clone();
                 self.trainer = Some(trainer);

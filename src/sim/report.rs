@@ -48,3 +48,13 @@ pub struct Evaluation {
     pub delta_std: Option<f64>,
     pub modes: Option<ModeCoverage>,
 }
+
+/// log ρ on an `n × n` grid over `[lo, hi]²` of a 2-D target: row r holds y = lo + (r + ½)·h,
+/// column c holds x = lo + (c + ½)·h, with h = (hi − lo)/n.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DensityGrid {
+    pub n: usize,
+    pub lo: f32,
+    pub hi: f32,
+    pub log_density: Vec<f32>,
+}

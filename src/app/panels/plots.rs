@@ -1,4 +1,6 @@
-use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints, Points};
+use egui_plot::{Bar, BarChart, Heatmap, Legend, Line, Plot, PlotPoint, PlotPoints, Points};
+
+use crate::sim::report::DensityGrid;
 
 use crate::app::view::RunView;
 use crate::sim::report::StepRecord;
@@ -48,6 +50,9 @@ fn samples(ui: &mut egui::Ui, view: &RunView, height: f32) {
         .include_y(hi as f64)
         .legend(Legend::default())
         .show(ui, |p| {
+            if let Some(grid) = view.target.as_ref().and_then(|t| t.density.as_ref()) {
+                p.heatmap(density_heatmap(grid));
+            }
             p.points(
                 Points::new("modes", modes)
                     .radius(4.0)
@@ -116,4 +121,40 @@ fn decomposition(ui: &mut egui::Ui, view: &RunView, height: f32) {
         .show(ui, |p| {
             p.line(Line::new("log p - log q", pts));
         });
+}
+
+/// Log densities more than this far below the peak share the darkest colour, so the shape of
+/// the modes stays visible instead of the far tails.
+const LOG_DENSITY_SPAN: f64 = 25.0;
+
+fn density_heatmap(grid: &DensityGrid) -> Heatmap {
+    let max = grid
+        .log_density
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(f32::MIN, f32::max) as f64;
+    let values: Vec<f64> = grid
+        .log_density
+        .iter()
+        .map(|&v| {
+            if v.is_finite() {
+                (v as f64).max(max - LOG_DENSITY_SPAN)
+            } else {
+                max - LOG_DENSITY_SPAN
+            }
+        })
+        .collect();
+    let side = grid.hi - grid.lo;
+    Heatmap::new(values, grid.n)
+        .at(PlotPoint::new(grid.lo as f64, grid.lo as f64))
+        .size(side, side)
+        .range(max - LOG_DENSITY_SPAN, max)
+        .palette(&[
+            egui::Color32::from_rgb(12, 12, 20),
+            egui::Color32::from_rgb(70, 40, 90),
+            egui::Color32::from_rgb(160, 110, 60),
+        ])
+        .show_labels(false)
+        .name("log density")
 }
