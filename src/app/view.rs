@@ -136,6 +136,7 @@ mod tests {
             plot_range: (-1.0, 1.0),
             modes: None,
             log_z: None,
+            density: None,
         };
         Event::Started {
             run: RunId(run),
