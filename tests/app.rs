@@ -57,6 +57,18 @@ fn play_trains_to_the_end_and_evaluate_reports_metrics() {
         a.view.status == Status::Finished
     });
     assert_eq!(h.state().view.step(), 12);
+    let coverage = &h.state().view.coverage;
+    assert!(!coverage.is_empty(), "covered modes are tracked over time");
+    assert!(coverage.windows(2).all(|w| w[0].0 < w[1].0));
+    assert_eq!(
+        h.state()
+            .view
+            .snapshot
+            .as_ref()
+            .and_then(|s| s.modes.as_ref())
+            .map(|m| m.total),
+        Some(40)
+    );
     h.step();
     h.get_by_label("Evaluate").click();
     h.step();

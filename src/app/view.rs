@@ -24,6 +24,8 @@ pub struct RunView {
     pub target: Option<TargetInfo>,
     pub history: Vec<StepRecord>,
     pub snapshot: Option<Snapshot>,
+    /// (step, covered modes) from every snapshot of a mixture target.
+    pub coverage: Vec<(usize, usize)>,
     pub evaluation: Option<Evaluation>,
     pub status: Status,
     /// The latest failure or refusal, shown until the next run starts.
@@ -38,6 +40,7 @@ impl Default for RunView {
             target: None,
             history: Vec::new(),
             snapshot: None,
+            coverage: Vec::new(),
             evaluation: None,
             status: Status::Starting,
             message: None,
@@ -88,6 +91,18 @@ impl RunView {
 
     pub fn ingest_snapshot(&mut self, s: RunSnapshot) {
         if self.is_current(s.run) {
+            if let Some(m) = &s.snapshot.modes {
+                let step = s.snapshot.step;
+                if self.coverage.last().is_none_or(|&(last, _)| last < step) {
+                    self.coverage.push((step, m.covered));
+                    if self.coverage.len() > MAX_CURVE_POINTS {
+                        let half = self.coverage.len() / 2;
+                        let mut kept: Vec<_> = self.coverage.drain(..half).step_by(2).collect();
+                        kept.append(&mut self.coverage);
+                        self.coverage = kept;
+                    }
+                }
+            }
             self.snapshot = Some(s.snapshot);
         }
     }

@@ -32,6 +32,8 @@ pub struct Snapshot {
     /// Batch mean of log p(x_n | x_{n+1}) − log q(x_{n+1} | x_n) for each step n.
     pub step_log_weights: Vec<f32>,
     pub last: Option<StepRecord>,
+    /// How the batch spreads over a mixture's components (mixtures only).
+    pub modes: Option<ModeCoverage>,
 }
 
 /// Metrics on fresh samples (SPEC §7).

@@ -164,9 +164,21 @@ impl Trainer {
             .map(|j| (0..rows).map(|r| rows_values[r * d + j]).sum::<f32>() / rows as f32)
             .collect();
         let time_dependent = self.preset.diffusion == DiffusionMode::TimeDependent;
+        let finite = samples.iter().all(|v| v.is_finite());
+        let modes = finite
+            .then(|| {
+                mode_coverage(
+                    &self.target,
+                    &samples,
+                    self.preset.eval.mode_threshold,
+                    &self.device,
+                )
+            })
+            .flatten();
         Snapshot {
             step: self.step,
             dim: d,
+            modes,
             samples,
             diffusion,
             diffusion_by_step: time_dependent.then_some(rows_values),

@@ -11,9 +11,10 @@ pub fn plots(ui: &mut egui::Ui, view: &RunView) {
         samples(&mut cols[0], view, height);
         curves(&mut cols[1], view, height);
     });
-    ui.columns(2, |cols| {
+    ui.columns(3, |cols| {
         diffusion(&mut cols[0], view, height);
         decomposition(&mut cols[1], view, height);
+        coverage(&mut cols[2], view, height);
     });
 }
 
@@ -120,6 +121,29 @@ fn decomposition(ui: &mut egui::Ui, view: &RunView, height: f32) {
         .x_axis_label("step n")
         .show(ui, |p| {
             p.line(Line::new("log p - log q", pts));
+        });
+}
+
+fn coverage(ui: &mut egui::Ui, view: &RunView, height: f32) {
+    let total = view
+        .snapshot
+        .as_ref()
+        .and_then(|s| s.modes.as_ref())
+        .map(|m| m.total);
+    let Some(total) = total else {
+        ui.label("Covered modes (mixture targets only)");
+        return;
+    };
+    let now = view.coverage.last().map_or(0, |&(_, c)| c);
+    ui.label(format!("Covered modes: {now} of {total}"));
+    let pts: PlotPoints = view.coverage.iter().map(|&(s, c)| [s as f64, c as f64]).collect();
+    Plot::new("coverage")
+        .height(height)
+        .include_y(0.0)
+        .include_y(total as f64)
+        .x_axis_label("step")
+        .show(ui, |p| {
+            p.line(Line::new("covered modes", pts));
         });
 }
 
