@@ -57,6 +57,18 @@ fn play_trains_to_the_end_and_evaluate_reports_metrics() {
         a.view.status == Status::Finished
     });
     assert_eq!(h.state().view.step(), 12);
+    let reference = h
+        .state()
+        .view
+        .target
+        .as_ref()
+        .and_then(|t| t.reference.as_ref())
+        .map(Vec::len);
+    assert_eq!(
+        reference,
+        Some(1000 * 2),
+        "exact target draws arrive for the marginal plot"
+    );
     let coverage = &h.state().view.coverage;
     assert!(!coverage.is_empty(), "covered modes are tracked over time");
     assert!(coverage.windows(2).all(|w| w[0].0 < w[1].0));

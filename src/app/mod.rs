@@ -2,6 +2,7 @@
 //! arrives as protocol messages.
 
 pub mod gallery;
+pub mod kde;
 mod panels;
 pub mod view;
 
@@ -125,7 +126,7 @@ impl LabApp {
         egui::Panel::left("settings").resizable(true).show(ui, |ui| {
             panels::settings(ui, &mut self.edit, &self.view, &self.gallery, &mut actions)
         });
-        egui::CentralPanel::default().show(ui, |ui| panels::plots(ui, &self.view));
+        egui::CentralPanel::default().show(ui, |ui| panels::plots(ui, &mut self.view));
         let dropped: Vec<std::path::PathBuf> = ui.input(|i| {
             i.raw
                 .dropped_files

@@ -30,6 +30,8 @@ pub struct RunView {
     pub status: Status,
     /// The latest failure or refusal, shown until the next run starts.
     pub message: Option<String>,
+    /// Which coordinate the marginal plot shows.
+    pub marginal_coordinate: usize,
 }
 
 impl Default for RunView {
@@ -44,6 +46,7 @@ impl Default for RunView {
             evaluation: None,
             status: Status::Starting,
             message: None,
+            marginal_coordinate: 0,
         }
     }
 }
@@ -56,7 +59,9 @@ impl RunView {
     pub fn ingest(&mut self, event: Event) {
         match event {
             Event::Started { run, preset, target } => {
+                let marginal_coordinate = self.marginal_coordinate.min(target.dim.saturating_sub(1));
                 *self = RunView {
+                    marginal_coordinate,
                     run: Some(run),
                     preset: Some(*preset),
                     target: Some(*target),
@@ -152,6 +157,7 @@ mod tests {
             modes: None,
             log_z: None,
             density: None,
+            reference: None,
         };
         Event::Started {
             run: RunId(run),

@@ -101,6 +101,8 @@ pub struct TargetInfo {
     pub log_z: Option<f64>,
     /// log ρ on a grid, for 2-D targets: the background of the sample plot.
     pub density: Option<DensityGrid>,
+    /// Exact target draws, row-major `n × dim`, for marginal comparisons.
+    pub reference: Option<Vec<f32>>,
 }
 
 /// A snapshot tagged with the run it belongs to.

@@ -15,6 +15,8 @@ pub type Wake = Arc<dyn Fn() + Send + Sync>;
 
 /// Cells per side of the log-density background of 2-D targets.
 const DENSITY_GRID_SIZE: usize = 50;
+/// Exact target draws sent once per run for the marginal plots.
+const REFERENCE_SAMPLES: usize = 1000;
 const COMMAND_CAPACITY: usize = 64;
 const EVENT_CAPACITY: usize = 1024;
 /// How long a lifecycle event may wait for room before it is dropped: the reader is gone.
@@ -166,6 +168,7 @@ impl Loop {
                     modes: t.component_locations().map(<[f32]>::to_vec),
                     log_z: t.log_z(),
                     density: trainer.density_grid(DENSITY_GRID_SIZE),
+                    reference: trainer.reference_samples(REFERENCE_SAMPLES),
                 };
                 self.preset = preset.clone();
                 self.trainer = Some(trainer);

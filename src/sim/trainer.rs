@@ -249,6 +249,13 @@ impl Trainer {
         }
     }
 
+    /// `n` exact target draws (row-major `n × d`) from the run's reference stream, where the
+    /// target allows exact sampling.
+    pub fn reference_samples(&self, n: usize) -> Option<Vec<f32>> {
+        let mut rng = rng_for(self.preset.seed, 0, Stream::Reference);
+        self.target.exact_samples(n, &mut rng)
+    }
+
     /// The target's log density on a grid over its plot range, for 2-D targets.
     pub fn density_grid(&self, n: usize) -> Option<super::report::DensityGrid> {
         if self.sampler.dim != 2 || n == 0 {

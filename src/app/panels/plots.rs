@@ -2,14 +2,16 @@ use egui_plot::{Bar, BarChart, Heatmap, Legend, Line, Plot, PlotPoint, PlotPoint
 
 use crate::sim::report::DensityGrid;
 
+use crate::app::kde;
 use crate::app::view::RunView;
 use crate::sim::report::StepRecord;
 
-pub fn plots(ui: &mut egui::Ui, view: &RunView) {
-    let height = (ui.available_height() / 2.0 - 8.0).max(120.0);
-    ui.columns(2, |cols| {
+pub fn plots(ui: &mut egui::Ui, view: &mut RunView) {
+    let height = (ui.available_height() / 2.0 - 30.0).max(120.0);
+    ui.columns(3, |cols| {
         samples(&mut cols[0], view, height);
-        curves(&mut cols[1], view, height);
+        marginal(&mut cols[1], view, height);
+        curves(&mut cols[2], view, height);
     });
     ui.columns(3, |cols| {
         diffusion(&mut cols[0], view, height);
@@ -121,6 +123,42 @@ fn decomposition(ui: &mut egui::Ui, view: &RunView, height: f32) {
         .x_axis_label("step n")
         .show(ui, |p| {
             p.line(Line::new("log p - log q", pts));
+        });
+}
+
+fn marginal(ui: &mut egui::Ui, view: &mut RunView, height: f32) {
+    let dim = view.target.as_ref().map_or(1, |t| t.dim);
+    ui.horizontal(|ui| {
+        let l = ui.label("Marginal KDE of coordinate");
+        let mut shown = view.marginal_coordinate + 1;
+        ui.add(egui::DragValue::new(&mut shown).range(1..=dim))
+            .labelled_by(l.id);
+        view.marginal_coordinate = shown.clamp(1, dim) - 1;
+    });
+    let (Some(snap), Some(target)) = (&view.snapshot, &view.target) else {
+        return;
+    };
+    let coord = view.marginal_coordinate;
+    let (lo, hi) = target.plot_range;
+    let range = (lo as f64, hi as f64);
+    let learned = kde::marginal(&snap.samples, snap.dim, coord, range, 200);
+    let reference = target
+        .reference
+        .as_ref()
+        .map(|r| kde::marginal(r, target.dim, coord, range, 200));
+    Plot::new("marginal")
+        .height(height)
+        .legend(Legend::default())
+        .show(ui, |p| {
+            if let Some(reference) = reference {
+                p.line(
+                    Line::new("target", PlotPoints::from(reference))
+                        .color(egui::Color32::from_rgb(230, 120, 40)),
+                );
+            }
+            p.line(
+                Line::new("samples", PlotPoints::from(learned)).color(egui::Color32::from_rgb(60, 130, 220)),
+            );
         });
 }
 
