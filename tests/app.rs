@@ -166,3 +166,30 @@ fn opening_a_bad_preset_file_keeps_the_run_and_says_why() {
     assert!(message.contains("bad.ron"), "{message}");
     assert_eq!(h.state().view.run, run);
 }
+
+#[test]
+fn save_samples_writes_npy_and_an_unwritable_directory_is_reported() {
+    let dir = scratch("export");
+    let mut h = harness();
+    h.state_mut().export_dir = dir.join("out");
+    h.get_by_label("Save samples").click();
+    h.step();
+    let message = h.state().view.message.clone().unwrap_or_default();
+    assert!(message.contains("samples written to"), "{message}");
+    let file = std::fs::read_dir(dir.join("out"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    assert_eq!(&std::fs::read(&file).unwrap()[..6], b"\x93NUMPY");
+
+    // A directory below a plain file cannot be created.
+    std::fs::write(dir.join("plain"), "x").unwrap();
+    h.state_mut().export_dir = dir.join("plain").join("out");
+    h.get_by_label("Save samples").click();
+    h.step();
+    let message = h.state().view.message.clone().unwrap_or_default();
+    assert!(message.contains("could not export"), "{message}");
+    assert!(file.exists(), "what was written before is kept");
+}

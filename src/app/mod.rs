@@ -29,6 +29,8 @@ pub enum Action {
     /// Change learning rates without restarting.
     SetLearningRates(LearningRates),
     SetSnapshotEvery(usize),
+    /// Write the latest batch of samples as `.npy` into the export directory.
+    ExportSamples,
 }
 
 pub struct LabApp {
@@ -39,6 +41,8 @@ pub struct LabApp {
     pub snapshot_every: usize,
     /// Presets offered in the side panel (from `presets/` next to the working directory).
     pub gallery: Vec<gallery::GalleryEntry>,
+    /// Where exports go.
+    pub export_dir: std::path::PathBuf,
 }
 
 impl LabApp {
@@ -51,6 +55,7 @@ impl LabApp {
             edit: preset,
             snapshot_every: 10,
             gallery: Vec::new(),
+            export_dir: std::path::PathBuf::from("exports"),
         })
     }
 
@@ -73,8 +78,32 @@ impl LabApp {
         }
     }
 
+    /// Writes the latest samples and says where, or why not.
+    fn export_samples(&mut self) {
+        let Some(snap) = &self.view.snapshot else {
+            self.view.message = Some("no samples yet".into());
+            return;
+        };
+        let name = format!(
+            "{}-{}-{}-step{}.npy",
+            self.edit.target.kind.slug(),
+            self.edit.bridge.label().to_lowercase(),
+            self.edit.loss.label().to_lowercase(),
+            snap.step
+        );
+        let path = self.export_dir.join(name);
+        let written = std::fs::create_dir_all(&self.export_dir)
+            .map_err(anyhow::Error::from)
+            .and_then(|()| crate::export::write_samples_npy(&path, &snap.samples, snap.dim));
+        self.view.message = Some(match written {
+            Ok(()) => format!("samples written to {}", path.display()),
+            Err(e) => format!("could not export samples to {}: {e:#}", path.display()),
+        });
+    }
+
     pub fn apply(&mut self, action: Action) {
         let command = match action {
+            Action::ExportSamples => return self.export_samples(),
             Action::Play => {
                 self.view.status = Status::Running;
                 Command::Play

@@ -2,7 +2,6 @@
 
 mod density;
 mod eval;
-mod output;
 mod presets;
 mod train;
 

@@ -6,7 +6,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::DeviceArg;
-use super::output::{write_eval, write_metrics_csv, write_samples_npy};
+use crate::export::{write_eval, write_metrics_csv, write_samples_npy};
 use crate::sim::Trainer;
 use crate::sim::checkpoint;
 use crate::sim::device::make_device;

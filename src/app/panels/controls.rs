@@ -48,6 +48,13 @@ pub fn controls(ui: &mut egui::Ui, view: &RunView, actions: &mut Vec<Action>) {
         {
             actions.push(Action::Evaluate);
         }
+        if ui
+            .add_enabled(view.snapshot.is_some(), egui::Button::new("Save samples"))
+            .on_hover_text("as .npy in exports/")
+            .clicked()
+        {
+            actions.push(Action::ExportSamples);
+        }
         ui.separator();
         let total = view.preset.as_ref().map_or(0, |p| p.train_steps);
         ui.label(format!("step {} / {total}", view.step()));

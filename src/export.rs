@@ -1,4 +1,4 @@
-//! Files a run writes.
+//! Files a run writes, from the command line or the lab. Plain data in, files out.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
