@@ -69,6 +69,11 @@ fn play_trains_to_the_end_and_evaluate_reports_metrics() {
         Some(1000 * 2),
         "exact target draws arrive for the marginal plot"
     );
+    let diffusion = &h.state().view.diffusion_history;
+    assert!(
+        diffusion.len() >= 2 && diffusion.iter().all(|(_, v)| v.len() == 2),
+        "σ·β is tracked per dimension"
+    );
     let coverage = &h.state().view.coverage;
     assert!(!coverage.is_empty(), "covered modes are tracked over time");
     assert!(coverage.windows(2).all(|w| w[0].0 < w[1].0));

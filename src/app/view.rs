@@ -26,6 +26,8 @@ pub struct RunView {
     pub snapshot: Option<Snapshot>,
     /// (step, covered modes) from every snapshot of a mixture target.
     pub coverage: Vec<(usize, usize)>,
+    /// (step, σ·β per dimension) from every snapshot, for the diffusion history plot.
+    pub diffusion_history: Vec<(usize, Vec<f32>)>,
     pub evaluation: Option<Evaluation>,
     pub status: Status,
     /// The latest failure or refusal, shown until the next run starts.
@@ -43,6 +45,7 @@ impl Default for RunView {
             history: Vec::new(),
             snapshot: None,
             coverage: Vec::new(),
+            diffusion_history: Vec::new(),
             evaluation: None,
             status: Status::Starting,
             message: None,
@@ -79,9 +82,7 @@ impl RunView {
                     self.status = Status::Running;
                 }
                 self.history.push(record);
-                if self.history.len() > MAX_CURVE_POINTS {
-                    thin_older_half(&mut self.history);
-                }
+                thin_older_half(&mut self.history, MAX_CURVE_POINTS);
             }
             Event::Paused { .. } => self.status = Status::Paused,
             Event::Finished { .. } => self.status = Status::Finished,
@@ -95,21 +96,20 @@ impl RunView {
     }
 
     pub fn ingest_snapshot(&mut self, s: RunSnapshot) {
-        if self.is_current(s.run) {
-            if let Some(m) = &s.snapshot.modes {
-                let step = s.snapshot.step;
-                if self.coverage.last().is_none_or(|&(last, _)| last < step) {
-                    self.coverage.push((step, m.covered));
-                    if self.coverage.len() > MAX_CURVE_POINTS {
-                        let half = self.coverage.len() / 2;
-                        let mut kept: Vec<_> = self.coverage.drain(..half).step_by(2).collect();
-                        kept.append(&mut self.coverage);
-                        self.coverage = kept;
-                    }
-                }
-            }
-            self.snapshot = Some(s.snapshot);
+        if !self.is_current(s.run) {
+            return;
         }
+        let step = s.snapshot.step;
+        let is_new = self.diffusion_history.last().is_none_or(|(last, _)| *last < step);
+        if is_new {
+            self.diffusion_history.push((step, s.snapshot.diffusion.clone()));
+            thin_older_half(&mut self.diffusion_history, MAX_CURVE_POINTS);
+            if let Some(m) = &s.snapshot.modes {
+                self.coverage.push((step, m.covered));
+                thin_older_half(&mut self.coverage, MAX_CURVE_POINTS);
+            }
+        }
+        self.snapshot = Some(s.snapshot);
     }
 
     pub fn step(&self) -> usize {
@@ -120,10 +120,14 @@ impl RunView {
     }
 }
 
-/// Drops every other point of the older half, keeping recent detail.
-fn thin_older_half(points: &mut Vec<StepRecord>) {
+/// Once `points` holds more than `limit` entries, drops every other point of the older half,
+/// keeping recent detail.
+fn thin_older_half<T>(points: &mut Vec<T>, limit: usize) {
+    if points.len() <= limit {
+        return;
+    }
     let half = points.len() / 2;
-    let mut kept: Vec<StepRecord> = points.drain(..half).step_by(2).collect();
+    let mut kept: Vec<T> = points.drain(..half).step_by(2).collect();
     kept.append(points);
     *points = kept;
 }

@@ -92,8 +92,11 @@ fn curves(ui: &mut egui::Ui, view: &RunView, height: f32) {
         });
 }
 
+/// Lines for at most this many dimensions in the diffusion history.
+const MAX_HISTORY_DIMS: usize = 10;
+
 fn diffusion(ui: &mut egui::Ui, view: &RunView, height: f32) {
-    ui.label("Learned diffusion σ·β per dimension");
+    ui.label("Learned diffusion σ·β: per dimension now, and over training");
     let Some(snap) = &view.snapshot else { return };
     let bars: Vec<Bar> = snap
         .diffusion
@@ -101,11 +104,25 @@ fn diffusion(ui: &mut egui::Ui, view: &RunView, height: f32) {
         .enumerate()
         .map(|(i, v)| Bar::new(i as f64 + 1.0, *v as f64))
         .collect();
+    let half = height / 2.0 - 4.0;
     Plot::new("diffusion")
-        .height(height)
+        .height(half)
         .x_axis_label("dimension")
         .show(ui, |p| {
             p.bar_chart(BarChart::new("σ·β", bars));
+        });
+    Plot::new("diffusion-history")
+        .height(half)
+        .x_axis_label("step")
+        .show(ui, |p| {
+            for j in 0..snap.dim.min(MAX_HISTORY_DIMS) {
+                let pts: PlotPoints = view
+                    .diffusion_history
+                    .iter()
+                    .map(|(s, v)| [*s as f64, v.get(j).copied().unwrap_or(0.0) as f64])
+                    .collect();
+                p.line(Line::new(format!("dim {}", j + 1), pts));
+            }
         });
 }
 
