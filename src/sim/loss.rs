@@ -70,11 +70,9 @@ pub fn loss_and_gradients(s: &Sampler, p: &ParamSet, kind: LossKind, noise: Tens
 
 /// Final states and per-step mean log-weight terms of a rollout, cut from any graph.
 fn summary(r: &Rollout) -> (Tensor<2>, Tensor<1>) {
-    let terms = (r.log_p_steps.clone() - r.log_q_steps.clone()).mean_dim(1);
-    let n = terms.dims()[0];
     (
         r.final_samples().detach().inner(),
-        terms.detach().inner().reshape([n]),
+        r.step_terms().detach().inner(),
     )
 }
 

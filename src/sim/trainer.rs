@@ -201,9 +201,7 @@ impl Trainer {
         let noise = self.training_noise(self.step, stream, batch);
         let t = self.sampler.tables(&self.params);
         let r = rollout(&self.sampler, &self.params, &t, noise);
-        let terms = (r.log_p_steps.clone() - r.log_q_steps.clone()).mean_dim(1);
-        let n = terms.dims()[0];
-        (host::to_vec(r.final_samples()), host::to_vec(terms.reshape([n])))
+        (host::to_vec(r.final_samples()), host::to_vec(r.step_terms()))
     }
 
     /// Metrics on `samples` fresh paths (the preset's evaluation size when `None`).
