@@ -7,7 +7,14 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use npyz::WriterBuilder;
 
-use crate::sim::report::{Evaluation, StepRecord};
+use crate::protocol::{Evaluation, StepRecord};
+
+/// Writes `bytes` whole or not at all (a temporary file, then a rename), with the path in the
+/// error.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    crate::sim::checkpoint::write_atomically(path, bytes)
+        .with_context(|| format!("cannot write {}", path.display()))
+}
 
 pub fn write_metrics_csv(path: &Path, history: &[StepRecord]) -> Result<()> {
     let mut f = BufWriter::new(File::create(path).with_context(|| format!("creating {}", path.display()))?);

@@ -5,9 +5,9 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bridgelab::app::LabApp;
 use bridgelab::app::view::Status;
-use bridgelab::sim::config::TargetKind;
+use bridgelab::app::{Action, LabApp};
+use bridgelab::protocol::{LossKind, TargetKind, Variation};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
@@ -25,14 +25,25 @@ fn wait(h: &mut Harness<'_, LabApp>, what: &str, done: impl Fn(&LabApp) -> bool)
     }
 }
 
-fn harness() -> Harness<'static, LabApp> {
+fn harness_for(app: LabApp, height: f32) -> Harness<'static, LabApp> {
     let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_ui_state(|ui, app: &mut LabApp| app.ui(ui), app());
+        .with_size(egui::vec2(1400.0, height))
+        .build_ui_state(|ui, app: &mut LabApp| app.ui(ui), app);
     wait(&mut h, "the first run", |a| {
-        a.view.run.is_some() && a.view.snapshot.is_some()
+        a.views().iter().all(|v| v.run.is_some() && v.snapshot.is_some())
     });
     h
+}
+
+fn harness() -> Harness<'static, LabApp> {
+    harness_for(app(), 900.0)
+}
+
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("bridgelab-app-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }
 
 #[test]
@@ -41,11 +52,23 @@ fn the_step_button_trains_one_step_and_the_counter_shows_it() {
     h.get_by_label("Step").click();
     h.step();
     wait(&mut h, "step 1", |a| {
-        a.view.step() == 1 && a.view.status == Status::Paused
+        a.view().step() == 1 && a.view().status == Status::Paused
     });
     h.step();
     h.get_by_label("step 1 / 12");
-    assert_eq!(h.state().view.history.len(), 1);
+    assert_eq!(h.state().view().history.len(), 1);
+}
+
+#[test]
+fn step_n_trains_the_chosen_number_of_steps() {
+    let mut h = harness();
+    h.state_mut().step_count = 3;
+    h.step();
+    h.get_by_label("Step 3").click();
+    h.step();
+    wait(&mut h, "three steps", |a| {
+        a.view().step() == 3 && a.view().status == Status::Paused
+    });
 }
 
 #[test]
@@ -54,12 +77,11 @@ fn play_trains_to_the_end_and_evaluate_reports_metrics() {
     h.get_by_label("Play").click();
     h.step();
     wait(&mut h, "the end of the run", |a| {
-        a.view.status == Status::Finished
+        a.view().status == Status::Finished
     });
-    assert_eq!(h.state().view.step(), 12);
-    let reference = h
-        .state()
-        .view
+    let view = h.state().view();
+    assert_eq!(view.step(), 12);
+    let reference = view
         .target
         .as_ref()
         .and_then(|t| t.reference.as_ref())
@@ -69,18 +91,14 @@ fn play_trains_to_the_end_and_evaluate_reports_metrics() {
         Some(1000 * 2),
         "exact target draws arrive for the marginal plot"
     );
-    let diffusion = &h.state().view.diffusion_history;
     assert!(
-        diffusion.len() >= 2 && diffusion.iter().all(|(_, v)| v.len() == 2),
+        view.diffusion_history.len() >= 2 && view.diffusion_history.iter().all(|(_, v)| v.len() == 2),
         "σ·β is tracked per dimension"
     );
-    let coverage = &h.state().view.coverage;
-    assert!(!coverage.is_empty(), "covered modes are tracked over time");
-    assert!(coverage.windows(2).all(|w| w[0].0 < w[1].0));
+    assert!(!view.coverage.is_empty(), "covered modes are tracked over time");
+    assert!(view.coverage.windows(2).all(|w| w[0].0 < w[1].0));
     assert_eq!(
-        h.state()
-            .view
-            .snapshot
+        view.snapshot
             .as_ref()
             .and_then(|s| s.modes.as_ref())
             .map(|m| m.total),
@@ -89,17 +107,20 @@ fn play_trains_to_the_end_and_evaluate_reports_metrics() {
     h.step();
     h.get_by_label("Evaluate").click();
     h.step();
-    wait(&mut h, "an evaluation", |a| a.view.evaluation.is_some());
+    wait(&mut h, "an evaluation", |a| a.view().evaluation.is_some());
+    h.step();
+    let shown = h.query_by_label_contains("evaluated at step 12").is_some();
+    assert!(shown, "the evaluation is shown");
 }
 
 #[test]
-fn choosing_another_target_restarts_on_it() {
+fn choosing_another_target_card_restarts_on_it() {
     let mut h = harness();
-    let first = h.state().view.run;
+    let first = h.state().view().run;
     h.get_by_label("MoS-10").click();
     h.step();
     wait(&mut h, "a MoS-10 run", |a| {
-        a.view.run != first && a.view.target.as_ref().is_some_and(|t| t.name.contains("MoS"))
+        a.view().run != first && a.view().target.as_ref().is_some_and(|t| t.name.contains("MoS"))
     });
     assert_eq!(h.state().edit.target.kind, TargetKind::Mos10);
 }
@@ -110,21 +131,74 @@ fn reset_starts_a_new_run_from_step_zero() {
     h.get_by_label("Step 50").click();
     h.step();
     wait(&mut h, "some training", |a| {
-        a.view.step() > 0 && a.view.status != Status::Running
+        a.view().step() > 0 && a.view().status != Status::Running
     });
-    let before = h.state().view.run;
+    let before = h.state().view().run;
     h.get_by_label("Reset").click();
     h.step();
-    wait(&mut h, "the reset run", |a| a.view.run != before);
-    assert_eq!(h.state().view.step(), 0);
-    assert!(h.state().view.history.is_empty());
+    wait(&mut h, "the reset run", |a| a.view().run != before);
+    assert_eq!(h.state().view().step(), 0);
+    assert!(h.state().view().history.is_empty());
 }
 
-fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("bridgelab-app-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+#[test]
+fn compare_runs_two_losses_side_by_side_with_the_same_seed() {
+    let mut h = harness_for(app(), 1600.0);
+    h.get_by_label("Second run beside this one").click();
+    h.step();
+    wait(&mut h, "the second run", |a| {
+        a.is_comparing() && a.views().iter().all(|v| v.snapshot.is_some())
+    });
+    let views = h.state().views();
+    let (first, second) = (
+        views[0].preset.as_ref().unwrap(),
+        views[1].preset.as_ref().unwrap(),
+    );
+    assert_eq!(first.loss, LossKind::RklLd);
+    assert_eq!(
+        second.loss,
+        LossKind::Lv,
+        "the default comparison changes the loss"
+    );
+    assert_eq!((first.seed, &first.target), (second.seed, &second.target));
+
+    h.get_by_label("Play").click();
+    h.step();
+    wait(&mut h, "both runs to finish", |a| {
+        a.views().iter().all(|v| v.status == Status::Finished)
+    });
+    let views = h.state().views();
+    assert_eq!(views[0].step(), 12);
+    assert_eq!(views[1].step(), 12);
+    assert_ne!(
+        views[0].history.last().unwrap().loss,
+        views[1].history.last().unwrap().loss,
+        "two losses, two different runs"
+    );
+    h.step();
+    assert!(
+        h.query_by_label("run 2:").is_some(),
+        "each run has its status line"
+    );
+
+    h.state_mut().apply(Action::SetCompare(None));
+    h.step();
+    assert!(!h.state().is_comparing());
+}
+
+#[test]
+fn a_preset_with_a_comparison_opens_two_runs() {
+    let mut p = common::tiny_run();
+    p.compare = Some(Variation {
+        loss: Some(LossKind::RklR),
+        beta: Some(0.25),
+        ..Variation::default()
+    });
+    let h = harness_for(LabApp::new(p, Arc::new(|| {})).unwrap(), 900.0);
+    let views = h.state().views();
+    assert_eq!(views.len(), 2);
+    let second = views[1].preset.as_ref().unwrap();
+    assert_eq!((second.loss, second.beta), (LossKind::RklR, 0.25));
 }
 
 #[test]
@@ -136,24 +210,14 @@ fn a_gallery_preset_restarts_the_lab_on_it_and_broken_files_are_reported() {
     std::fs::write(dir.join("tiny_mos.ron"), bridgelab::app::gallery::as_ron(&mos)).unwrap();
     std::fs::write(dir.join("broken.ron"), "(version: 1, batch: )").unwrap();
 
-    let app = LabApp::new(common::tiny_run(), Arc::new(|| {}))
-        .unwrap()
-        .with_gallery(&dir);
+    let app = app().with_gallery(&dir);
     assert_eq!(app.gallery.len(), 1);
-    assert!(
-        app.view
-            .message
-            .as_deref()
-            .is_some_and(|m| m.contains("broken.ron"))
-    );
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 1600.0))
-        .build_ui_state(|ui, app: &mut LabApp| app.ui(ui), app);
-    wait(&mut h, "the first run", |a| a.view.run.is_some());
+    assert!(app.notice.as_deref().is_some_and(|m| m.contains("broken.ron")));
+    let mut h = harness_for(app, 1600.0);
     h.get_by_label("tiny_mos").click();
     h.step();
     wait(&mut h, "the gallery run", |a| {
-        a.view.target.as_ref().is_some_and(|t| t.name.contains("MoS"))
+        a.view().target.as_ref().is_some_and(|t| t.name.contains("MoS"))
     });
     assert_eq!(h.state().edit, mos);
 }
@@ -164,12 +228,36 @@ fn opening_a_bad_preset_file_keeps_the_run_and_says_why() {
     let path = dir.join("bad.ron");
     std::fs::write(&path, "(version: 1,").unwrap();
     let mut h = harness();
-    let run = h.state().view.run;
-    h.state_mut().open_preset(&path);
+    let run = h.state().view().run;
+    h.state_mut().apply(Action::OpenPreset(path));
     h.step();
-    let message = h.state().view.message.clone().unwrap_or_default();
+    let message = h.state().notice.clone().unwrap_or_default();
     assert!(message.contains("bad.ron"), "{message}");
-    assert_eq!(h.state().view.run, run);
+    assert_eq!(h.state().view().run, run);
+}
+
+#[test]
+fn save_then_open_round_trips_the_settings_through_a_file() {
+    let dir = scratch("save-open");
+    let path = dir.join("nested").join("mine.ron");
+    let mut h = harness_for(app(), 1600.0);
+    h.state_mut().edit.beta = 0.75;
+    h.state_mut().preset_path = path.display().to_string();
+    h.step();
+    h.get_by_label("Save").click();
+    h.step();
+    let notice = h.state().notice.clone().unwrap_or_default();
+    assert!(notice.contains("saved"), "{notice}");
+
+    h.state_mut().edit.beta = 2.0;
+    // The notice line that appeared moves the panels down: lay out once more before clicking.
+    h.step();
+    h.get_by_label("Open").click();
+    h.step();
+    wait(&mut h, "the opened preset", |a| {
+        a.view().preset.as_ref().is_some_and(|p| p.beta == 0.75)
+    });
+    assert_eq!(h.state().edit.beta, 0.75);
 }
 
 #[test]
@@ -179,7 +267,7 @@ fn save_samples_writes_npy_and_an_unwritable_directory_is_reported() {
     h.state_mut().export_dir = dir.join("out");
     h.get_by_label("Save samples").click();
     h.step();
-    let message = h.state().view.message.clone().unwrap_or_default();
+    let message = h.state().notice.clone().unwrap_or_default();
     assert!(message.contains("samples written to"), "{message}");
     let file = std::fs::read_dir(dir.join("out"))
         .unwrap()
@@ -194,7 +282,57 @@ fn save_samples_writes_npy_and_an_unwritable_directory_is_reported() {
     h.state_mut().export_dir = dir.join("plain").join("out");
     h.get_by_label("Save samples").click();
     h.step();
-    let message = h.state().view.message.clone().unwrap_or_default();
+    let message = h.state().notice.clone().unwrap_or_default();
     assert!(message.contains("could not export"), "{message}");
     assert!(file.exists(), "what was written before is kept");
+}
+
+#[test]
+fn export_figure_writes_png_svg_csv_and_the_preset() {
+    let dir = scratch("figure");
+    let mut h = harness();
+    h.state_mut().export_dir = dir.clone();
+    h.get_by_label("Step 50").click();
+    h.step();
+    wait(&mut h, "a trained run", |a| a.view().status == Status::Finished);
+    h.step();
+    h.get_by_label("Export figure").click();
+    h.step();
+    let notice = h.state().notice.clone().unwrap_or_default();
+    assert!(notice.contains("figure written"), "{notice}");
+    let stem = dir.join("figure-gmm40-d2-dbs-rkl-ld-step12");
+    let png = std::fs::read(stem.with_extension("png")).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+    let svg = std::fs::read_to_string(stem.with_extension("svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("Samples, coordinates 1 and 2"));
+    let csv = std::fs::read_to_string(stem.with_extension("csv")).unwrap();
+    assert!(csv.starts_with("run,panel,series,x,y,value"));
+    let samples_rows = csv
+        .lines()
+        .filter(|l| l.starts_with("1,samples,samples,"))
+        .count();
+    assert_eq!(samples_rows, 16, "one row per sample of the batch");
+    let preset =
+        bridgelab::protocol::load_preset(&dir.join("figure-gmm40-d2-dbs-rkl-ld-step12.preset.ron")).unwrap();
+    assert_eq!(preset, h.state().edit);
+}
+
+#[test]
+fn per_dimension_diffusion_restarts_with_the_new_initial_sigma() {
+    let mut h = harness();
+    let mut p = h.state().edit.clone();
+    p.sigma_init = vec![0.5, 2.0];
+    h.state_mut().apply(Action::Restart(Box::new(p)));
+    wait(&mut h, "the restarted run", |a| {
+        a.view()
+            .snapshot
+            .as_ref()
+            .is_some_and(|s| s.diffusion.len() == 2 && s.diffusion[0] < s.diffusion[1])
+    });
+    let d = &h.state().view().snapshot.as_ref().unwrap().diffusion;
+    let beta = h.state().edit.beta as f32;
+    assert!(
+        (d[0] - 0.5 * beta).abs() < 1e-6 && (d[1] - 2.0 * beta).abs() < 1e-6,
+        "{d:?}"
+    );
 }

@@ -3,8 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::sim::Preset;
-use crate::sim::validate::{load_preset, preset_to_ron};
+use crate::protocol::{Preset, load_preset, preset_to_ron};
 
 #[derive(Clone, Debug)]
 pub struct GalleryEntry {

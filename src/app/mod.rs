@@ -1,206 +1,341 @@
-//! The desktop lab: egui panels over the training worker. No burn types here; everything
-//! arrives as protocol messages.
+//! The desktop lab: egui panels over one or two training workers. No engine types here;
+//! everything arrives as protocol messages.
 
+mod action;
+pub mod figure;
+pub mod frame_stats;
 pub mod gallery;
 pub mod kde;
+mod pane;
 mod panels;
+pub mod plot_choice;
+mod thumbnails;
 pub mod view;
+mod window;
 
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
-use crate::protocol::Command;
-use crate::runtime::Worker;
-use crate::sim::Preset;
-use crate::sim::config::LearningRates;
+pub use action::Action;
+pub use window::{WindowOptions, run_native};
+
+use crate::export::{write_atomically, write_samples_npy};
+use crate::protocol::{Command, Preset, RunId, Variation, load_preset, preset_to_ron};
+use crate::runtime::Wake;
+use figure::Figure;
+use frame_stats::FrameStats;
+use pane::RunPane;
+use plot_choice::PlotChoice;
+use thumbnails::Thumbnails;
 use view::{RunView, Status};
 
-/// Every user action. Buttons and tests send the same values.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Action {
-    Play,
-    Pause,
-    Step(usize),
-    Reset,
-    /// Start over with the next seed.
-    Reseed,
-    Evaluate,
-    /// Start a new run with edited settings.
-    Restart(Box<Preset>),
-    /// Change learning rates without restarting.
-    SetLearningRates(LearningRates),
-    SetSnapshotEvery(usize),
-    /// Write the latest batch of samples as `.npy` into the export directory.
-    ExportSamples,
+/// What the figure was built from; an unchanged key means the cached figure is still right.
+#[derive(Clone, PartialEq)]
+struct FigureKey {
+    runs: Vec<(Option<RunId>, usize, usize, usize)>,
+    choice: PlotChoice,
 }
 
 pub struct LabApp {
-    worker: Worker,
-    pub view: RunView,
-    /// The settings being edited; applied on change.
+    panes: Vec<RunPane>,
+    wake: Wake,
+    /// The settings being edited; applied on change. Its `compare` describes the second run.
     pub edit: Preset,
     pub snapshot_every: usize,
+    /// How many steps "Step N" trains.
+    pub step_count: usize,
+    pub plot: PlotChoice,
     /// Presets offered in the side panel (from `presets/` next to the working directory).
     pub gallery: Vec<gallery::GalleryEntry>,
     /// Where exports go.
-    pub export_dir: std::path::PathBuf,
+    pub export_dir: PathBuf,
+    /// The file the Open and Save buttons use.
+    pub preset_path: String,
+    /// The latest outcome of something the user asked for (an export, a file), shown until
+    /// the next one.
+    pub notice: Option<String>,
+    /// Frame times, shown in the status line when `show_frame_time` is on.
+    pub frames: FrameStats,
+    pub show_frame_time: bool,
+    thumbnails: Thumbnails,
+    figure: Option<(FigureKey, Figure)>,
 }
 
 impl LabApp {
-    /// Starts the worker on `preset`; `repaint` is called from the worker when data arrives.
-    pub fn new(preset: Preset, repaint: Arc<dyn Fn() + Send + Sync>) -> std::io::Result<Self> {
-        let worker = Worker::spawn(preset.clone(), repaint)?;
+    /// Starts the workers for `preset` (two when it asks for a comparison); `wake` is called
+    /// from the workers when data arrives.
+    pub fn new(preset: Preset, wake: Wake) -> std::io::Result<Self> {
+        let mut panes = vec![RunPane::spawn(preset.clone(), wake.clone())?];
+        if let Some(second) = preset.compared() {
+            panes.push(RunPane::spawn(second, wake.clone())?);
+        }
         Ok(Self {
-            worker,
-            view: RunView::default(),
+            panes,
+            thumbnails: Thumbnails::spawn(wake.clone()),
+            wake,
             edit: preset,
             snapshot_every: 10,
+            step_count: 50,
+            plot: PlotChoice::default(),
             gallery: Vec::new(),
-            export_dir: std::path::PathBuf::from("exports"),
+            export_dir: PathBuf::from("exports"),
+            preset_path: "presets/my_preset.ron".into(),
+            notice: None,
+            frames: FrameStats::default(),
+            show_frame_time: false,
+            figure: None,
         })
     }
 
-    /// Offers the presets found in `dir`; unreadable ones are reported in the message line.
-    pub fn with_gallery(mut self, dir: &std::path::Path) -> Self {
+    /// Offers the presets found in `dir`; unreadable ones are reported in the notice line.
+    pub fn with_gallery(mut self, dir: &Path) -> Self {
         let (found, errors) = gallery::scan(dir);
         self.gallery = found;
         if !errors.is_empty() {
-            self.view.message = Some(format!("some presets were skipped: {}", errors.join("; ")));
+            self.notice = Some(format!("some presets were skipped: {}", errors.join("; ")));
         }
         self
     }
 
-    /// Loads a preset file (opened or dropped) and restarts on it; a bad file leaves the run
-    /// as it is and says why.
-    pub fn open_preset(&mut self, path: &std::path::Path) {
-        match crate::sim::validate::load_preset(path) {
-            Ok(p) => self.apply(Action::Restart(Box::new(p))),
-            Err(e) => self.view.message = Some(e.to_string()),
+    /// The first run.
+    pub fn view(&self) -> &RunView {
+        &self.panes[0].view
+    }
+
+    /// Every shown run, the first one first.
+    pub fn views(&self) -> Vec<&RunView> {
+        self.panes.iter().map(|p| &p.view).collect()
+    }
+
+    pub fn is_comparing(&self) -> bool {
+        self.panes.len() > 1
+    }
+
+    /// True once the target cards have their pictures.
+    pub fn thumbnails_ready(&self) -> bool {
+        self.thumbnails.ready()
+    }
+
+    fn broadcast(&mut self, command: Command) {
+        for pane in &mut self.panes {
+            pane.send(command.clone());
         }
     }
 
-    /// Writes the latest samples and says where, or why not.
-    fn export_samples(&mut self) {
-        let Some(snap) = &self.view.snapshot else {
-            self.view.message = Some("no samples yet".into());
-            return;
-        };
-        let name = format!(
-            "{}-{}-{}-step{}.npy",
-            self.edit.target.kind.slug(),
-            self.edit.bridge.label().to_lowercase(),
-            self.edit.loss.label().to_lowercase(),
-            snap.step
-        );
-        let path = self.export_dir.join(name);
-        let written = std::fs::create_dir_all(&self.export_dir)
-            .map_err(anyhow::Error::from)
-            .and_then(|()| crate::export::write_samples_npy(&path, &snap.samples, snap.dim));
-        self.view.message = Some(match written {
-            Ok(()) => format!("samples written to {}", path.display()),
-            Err(e) => format!("could not export samples to {}: {e:#}", path.display()),
-        });
+    /// Makes the second run match `edit.compare`: started, restarted or removed.
+    fn sync_second_run(&mut self) {
+        match self.edit.compared() {
+            None => self.panes.truncate(1),
+            Some(second) if self.panes.len() > 1 => self.panes[1].restart(second),
+            Some(second) => match RunPane::spawn(second, self.wake.clone()) {
+                Ok(mut pane) => {
+                    pane.send(Command::SetSnapshotEvery(self.snapshot_every));
+                    if self.panes[0].view.status == Status::Running {
+                        pane.send(Command::Play);
+                    }
+                    self.panes.push(pane);
+                }
+                Err(e) => self.notice = Some(format!("cannot start the second run: {e}")),
+            },
+        }
     }
 
     pub fn apply(&mut self, action: Action) {
-        let command = match action {
-            Action::ExportSamples => return self.export_samples(),
-            Action::Play => {
-                self.view.status = Status::Running;
-                Command::Play
-            }
-            Action::Pause => Command::Pause,
-            Action::Step(n) => {
-                self.view.status = Status::Running;
-                Command::Step(n)
-            }
-            Action::Reset => Command::Reset,
+        match action {
+            Action::Play => self.broadcast(Command::Play),
+            Action::Pause => self.broadcast(Command::Pause),
+            Action::Step(n) => self.broadcast(Command::Step(n)),
+            Action::Reset => self.broadcast(Command::Reset),
             Action::Reseed => {
                 self.edit.seed = self.edit.seed.wrapping_add(1);
-                Command::Reseed(self.edit.seed)
+                self.broadcast(Command::Reseed(self.edit.seed));
             }
-            Action::Evaluate => Command::Evaluate,
+            Action::Evaluate => self.broadcast(Command::Evaluate),
             Action::Restart(preset) => {
-                self.edit = (*preset).clone();
-                Command::Restart(preset)
+                self.edit = *preset;
+                self.panes[0].restart(self.edit.clone());
+                self.sync_second_run();
+            }
+            Action::SetCompare(variation) => {
+                self.edit.compare = variation;
+                self.sync_second_run();
             }
             Action::SetLearningRates(lr) => {
                 self.edit.lr = lr;
-                Command::SetLearningRates(lr)
+                self.panes[0].send(Command::SetLearningRates(lr));
+                let own = self.edit.compare.as_ref().and_then(|v| v.lr);
+                if let Some(second) = self.panes.get_mut(1) {
+                    second.send(Command::SetLearningRates(own.unwrap_or(lr)));
+                }
             }
             Action::SetSnapshotEvery(n) => {
                 self.snapshot_every = n.max(1);
-                Command::SetSnapshotEvery(self.snapshot_every)
+                self.broadcast(Command::SetSnapshotEvery(self.snapshot_every));
             }
-        };
-        if !self.worker.send(command) {
-            self.view.message = Some("the training thread is busy or gone; try again".into());
+            Action::OpenPreset(path) => self.open_preset(&path),
+            Action::SavePreset(path) => self.save_preset(&path),
+            Action::ExportSamples => self.export_samples(),
+            Action::ExportFigure => self.export_figure(),
         }
     }
 
-    /// Takes in whatever the worker sent since the last frame.
-    pub fn poll(&mut self) {
-        for event in self.worker.poll_events() {
-            self.view.ingest(event);
+    /// Loads a preset file (opened or dropped) and restarts on it; a bad file leaves the runs
+    /// as they are and says why.
+    pub fn open_preset(&mut self, path: &Path) {
+        match load_preset(path) {
+            Ok(p) => {
+                self.notice = Some(format!("opened {}", path.display()));
+                self.preset_path = path.display().to_string();
+                self.apply(Action::Restart(Box::new(p)));
+            }
+            Err(e) => self.notice = Some(e.to_string()),
         }
-        if let Some(s) = self.worker.take_snapshot() {
-            self.view.ingest_snapshot(s);
+    }
+
+    fn save_preset(&mut self, path: &Path) {
+        let written = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .map_err(anyhow::Error::from)
+            .and_then(|()| write_atomically(path, preset_to_ron(&self.edit).as_bytes()));
+        self.notice = Some(match written {
+            Ok(()) => format!("settings saved to {}", path.display()),
+            Err(e) => format!("could not save the settings to {}: {e:#}", path.display()),
+        });
+    }
+
+    /// A file name stem naming the runs and the step they reached.
+    fn export_stem(&self, what: &str) -> String {
+        let p = &self.edit;
+        let mut stem = format!(
+            "{what}-{}-d{}-{}-{}",
+            p.target.kind.slug(),
+            p.target.dim,
+            p.bridge.label().to_lowercase(),
+            p.loss.label().to_lowercase()
+        );
+        if let Some(v) = &p.compare {
+            let second = v.apply(p);
+            stem.push_str(&format!(
+                "-vs-{}-{}",
+                second.bridge.label().to_lowercase(),
+                second.loss.label().to_lowercase()
+            ));
+        }
+        stem.push_str(&format!("-step{}", self.view().step()));
+        stem
+    }
+
+    /// Writes the latest samples of every run and says where, or why not.
+    fn export_samples(&mut self) {
+        let stem = self.export_stem("samples");
+        let mut written = Vec::new();
+        for (i, pane) in self.panes.iter().enumerate() {
+            let Some(snap) = &pane.view.snapshot else {
+                self.notice = Some("no samples yet".into());
+                return;
+            };
+            let name = if self.panes.len() > 1 {
+                format!("{stem}-run{}.npy", i + 1)
+            } else {
+                format!("{stem}.npy")
+            };
+            let path = self.export_dir.join(name);
+            let result = std::fs::create_dir_all(&self.export_dir)
+                .map_err(anyhow::Error::from)
+                .and_then(|()| write_samples_npy(&path, &snap.samples, snap.dim));
+            if let Err(e) = result {
+                self.notice = Some(format!("could not export samples to {}: {e:#}", path.display()));
+                return;
+            }
+            written.push(path.display().to_string());
+        }
+        self.notice = Some(format!("samples written to {}", written.join(", ")));
+    }
+
+    fn export_figure(&mut self) {
+        let stem = self.export_stem("figure");
+        let figure = self.current_figure().clone();
+        self.notice = Some(
+            match figure::export(&figure, &self.edit, &self.export_dir, &stem) {
+                Ok(paths) => format!(
+                    "figure written to {}",
+                    paths
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                Err(e) => format!("could not export the figure: {e:#}"),
+            },
+        );
+    }
+
+    /// The figure of the current runs, rebuilt only when a run or the plot choice changed.
+    pub fn current_figure(&mut self) -> &Figure {
+        let key = FigureKey {
+            runs: self
+                .panes
+                .iter()
+                .map(|p| {
+                    let v = &p.view;
+                    (
+                        v.run,
+                        v.snapshot.as_ref().map_or(usize::MAX, |s| s.step),
+                        v.history.last().map_or(0, |r| r.step),
+                        v.history.len(),
+                    )
+                })
+                .collect(),
+            choice: self.plot,
+        };
+        if self.figure.as_ref().is_none_or(|(k, _)| *k != key) {
+            let built = figure::figure(&self.views(), self.plot);
+            self.figure = Some((key, built));
+        }
+        &self.figure.as_ref().expect("built above").1
+    }
+
+    /// Takes in whatever the workers sent since the last frame.
+    pub fn poll(&mut self) {
+        for pane in &mut self.panes {
+            pane.poll();
         }
     }
 
     /// Draws the whole lab and applies what the user did.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
+        let started = Instant::now();
         self.poll();
+        self.thumbnails.poll(ui.ctx());
         let mut actions = Vec::new();
-        egui::Panel::top("controls").show(ui, |ui| panels::controls(ui, &self.view, &mut actions));
-        egui::Panel::left("settings").resizable(true).show(ui, |ui| {
-            panels::settings(ui, &mut self.edit, &self.view, &self.gallery, &mut actions)
+        egui::Panel::top("controls").show(ui, |ui| panels::controls(ui, self, &mut actions));
+        egui::Panel::left("settings")
+            .resizable(true)
+            .default_size(330.0)
+            .show(ui, |ui| panels::settings(ui, self, &mut actions));
+        egui::CentralPanel::default().show(ui, |ui| {
+            let dim = self.view().target.as_ref().map_or(1, |t| t.dim);
+            panels::plot_choice(ui, &mut self.plot, dim);
+            panels::plots(ui, self.current_figure());
         });
-        egui::CentralPanel::default().show(ui, |ui| panels::plots(ui, &mut self.view));
-        let dropped: Vec<std::path::PathBuf> = ui.input(|i| {
+        let dropped: Vec<PathBuf> = ui.input(|i| {
             i.raw
                 .dropped_files
                 .iter()
                 .map(|f| f.path().to_path_buf())
                 .collect()
         });
-        for path in dropped {
-            self.open_preset(&path);
-        }
+        actions.extend(dropped.into_iter().map(Action::OpenPreset));
         for a in actions {
             self.apply(a);
         }
-        if self.view.status == Status::Running {
-            // Training events wake the UI; this only keeps the step counter moving smoothly.
-            ui.ctx()
-                .request_repaint_after(std::time::Duration::from_millis(250));
-        }
+        self.frames.record_ui(started.elapsed());
     }
-}
 
-impl eframe::App for LabApp {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        LabApp::ui(self, ui);
+    /// The second run's changes, if a second run is shown.
+    pub fn variation(&self) -> Option<&Variation> {
+        self.edit.compare.as_ref()
     }
-}
-
-/// Opens the lab window on `preset` and starts training at once.
-pub fn run_native(preset: Preset) -> anyhow::Result<()> {
-    let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_inner_size([1280.0, 820.0])
-            .with_title("bridgelab"),
-        ..Default::default()
-    };
-    eframe::run_native(
-        "bridgelab",
-        options,
-        Box::new(move |cc| {
-            let ctx = cc.egui_ctx.clone();
-            let mut app = LabApp::new(preset, Arc::new(move || ctx.request_repaint()))?
-                .with_gallery(std::path::Path::new("presets"));
-            app.apply(Action::Play);
-            Ok(Box::new(app))
-        }),
-    )
-    .map_err(|e| anyhow::anyhow!("cannot open the lab window: {e}"))
 }

@@ -1,9 +1,7 @@
 //! What the lab knows about its run, assembled from worker events. Plain data: tests read it
 //! directly.
 
-use crate::protocol::{Event, RunId, RunSnapshot, TargetInfo};
-use crate::sim::Preset;
-use crate::sim::report::{Evaluation, Snapshot, StepRecord};
+use crate::protocol::{Evaluation, Event, Preset, RunId, RunSnapshot, Snapshot, StepRecord, TargetInfo};
 
 /// Curves keep at most this many points; older halves are thinned so memory stays bounded.
 pub const MAX_CURVE_POINTS: usize = 4000;
@@ -32,8 +30,8 @@ pub struct RunView {
     pub status: Status,
     /// The latest failure or refusal, shown until the next run starts.
     pub message: Option<String>,
-    /// Which coordinate the marginal plot shows.
-    pub marginal_coordinate: usize,
+    /// Where the run computes, in words.
+    pub device: String,
 }
 
 impl Default for RunView {
@@ -49,7 +47,7 @@ impl Default for RunView {
             evaluation: None,
             status: Status::Starting,
             message: None,
-            marginal_coordinate: 0,
+            device: String::new(),
         }
     }
 }
@@ -61,14 +59,18 @@ impl RunView {
 
     pub fn ingest(&mut self, event: Event) {
         match event {
-            Event::Started { run, preset, target } => {
-                let marginal_coordinate = self.marginal_coordinate.min(target.dim.saturating_sub(1));
+            Event::Started {
+                run,
+                preset,
+                target,
+                device,
+            } => {
                 *self = RunView {
-                    marginal_coordinate,
                     run: Some(run),
                     preset: Some(*preset),
                     target: Some(*target),
                     status: Status::Paused,
+                    device,
                     ..RunView::default()
                 };
             }
@@ -135,7 +137,7 @@ fn thin_older_half<T>(points: &mut Vec<T>, limit: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::metrics::WeightStats;
+    use crate::protocol::WeightStats;
 
     fn record(step: usize) -> StepRecord {
         let weights = WeightStats {
@@ -167,6 +169,7 @@ mod tests {
             run: RunId(run),
             preset: Box::new(Preset::default_interactive()),
             target: Box::new(target),
+            device: "CPU".into(),
         }
     }
 

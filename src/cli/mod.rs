@@ -19,6 +19,16 @@ pub struct Cli {
     pub command: Option<Command>,
     /// Preset to open in the lab when no subcommand is given (the built-in default otherwise).
     pub preset: Option<PathBuf>,
+    /// Lab self-check: once the first run has trained `--after-steps` steps, capture the window
+    /// to this PNG, fail if it looks blank, and close.
+    #[arg(long, value_name = "PNG")]
+    pub screenshot: Option<PathBuf>,
+    /// Steps to train before the screenshot.
+    #[arg(long, default_value_t = 100, requires = "screenshot")]
+    pub after_steps: usize,
+    /// Print frame times and training speed when the lab closes.
+    #[arg(long)]
+    pub frame_stats: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -59,7 +69,12 @@ pub fn run(cli: Cli) -> Result<()> {
                 Some(path) => crate::sim::validate::load_preset(&path)?,
                 None => crate::sim::Preset::default_interactive(),
             };
-            crate::app::run_native(preset)
+            let options = crate::app::WindowOptions {
+                screenshot: cli.screenshot,
+                after_steps: cli.after_steps,
+                frame_stats: cli.frame_stats,
+            };
+            crate::app::run_native(preset, options)
         }
     }
 }

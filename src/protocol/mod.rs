@@ -1,12 +1,21 @@
 //! Plain-data messages between the training worker and whoever drives it (the lab's UI, tests,
 //! scripts). No tensor or widget types cross this boundary.
 
+//!
+//! The plain-data types of the engine that cross this boundary (presets, records, snapshots)
+//! are re-exported here, so that the UI layer names only this module and never the engine.
+
 mod slot;
 
 pub use slot::LatestSlot;
 
-use crate::sim::config::{LearningRates, Preset};
-use crate::sim::report::{DensityGrid, Evaluation, Snapshot, StepRecord};
+pub use crate::sim::config::{
+    BridgeKind, ComputeDevice, DiffusionMode, EvalSettings, LearningRates, LossKind, PRESET_VERSION, Preset,
+    TargetKind, TargetSpec, Variation,
+};
+pub use crate::sim::metrics::{ModeCoverage, WeightStats};
+pub use crate::sim::report::{DensityGrid, Evaluation, Snapshot, StepRecord};
+pub use crate::sim::validate::{PresetError, load_preset, parse_preset, preset_to_ron};
 
 /// Identifies one run: every reset or restart starts a new one, so data that was in flight
 /// from an earlier run can be recognised and dropped.
@@ -45,6 +54,8 @@ pub enum Event {
         run: RunId,
         preset: Box<Preset>,
         target: Box<TargetInfo>,
+        /// Where the run computes, in words ("CPU (flex)").
+        device: String,
     },
     Stepped {
         run: RunId,

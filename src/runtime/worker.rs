@@ -6,7 +6,7 @@ use std::time::Duration;
 use crossbeam_channel::{Receiver, Sender, TryRecvError, bounded};
 
 use crate::protocol::{Command, Event, LatestSlot, RunId, RunSnapshot, TargetInfo};
-use crate::sim::device::make_device;
+use crate::sim::device::{describe, make_device};
 use crate::sim::validate::validate;
 use crate::sim::{Preset, SimError, Trainer};
 
@@ -174,6 +174,7 @@ impl Loop {
                 self.trainer = Some(trainer);
                 self.emit(Event::Started {
                     run: self.run,
+                    device: describe(preset.device),
                     preset: Box::new(preset),
                     target: Box::new(target),
                 });

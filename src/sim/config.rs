@@ -37,6 +37,17 @@ impl TargetKind {
         }
     }
 
+    /// Dimensions the lab offers for this target, the benchmark's first.
+    pub fn dimensions(self) -> &'static [usize] {
+        match self {
+            TargetKind::Gmm40 | TargetKind::Mos10 => &[2, 50],
+            TargetKind::Funnel => &[10, 2],
+            TargetKind::DoubleWell => &[5, 2],
+            TargetKind::ManyWell => &[32, 2],
+            TargetKind::Gaussian => &[2],
+        }
+    }
+
     /// The name used on the command line (`bridgelab density gmm40 ...`).
     pub fn slug(self) -> &'static str {
         match self {
@@ -164,12 +175,102 @@ pub struct LearningRates {
     pub sde: f64,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ComputeDevice {
     /// The pure-Rust CPU backend.
     Cpu,
-    /// wgpu on the first GPU adapter.
+    /// wgpu on the first GPU adapter, whatever kind it is.
     Gpu,
+    /// wgpu when a hardware GPU adapter exists, the CPU otherwise: a software rasteriser is
+    /// slower than flex, so it does not count.
+    Auto,
+}
+
+impl ComputeDevice {
+    pub const ALL: [ComputeDevice; 3] = [ComputeDevice::Auto, ComputeDevice::Cpu, ComputeDevice::Gpu];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ComputeDevice::Cpu => "CPU",
+            ComputeDevice::Gpu => "GPU",
+            ComputeDevice::Auto => "auto",
+        }
+    }
+}
+
+/// What the second run of a side-by-side comparison changes; everything else (target, seed,
+/// sizes) is shared so that the difference on screen has one cause.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variation {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loss: Option<LossKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bridge: Option<BridgeKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diffusion: Option<DiffusionMode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beta: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prior_std: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lr: Option<LearningRates>,
+}
+
+impl Variation {
+    /// The preset of the second run: `base` with this variation's changes, and no comparison
+    /// of its own.
+    pub fn apply(&self, base: &Preset) -> Preset {
+        let mut p = base.clone();
+        p.compare = None;
+        if let Some(v) = self.loss {
+            p.loss = v;
+        }
+        if let Some(v) = self.bridge {
+            p.bridge = v;
+        }
+        if let Some(v) = self.diffusion {
+            p.diffusion = v;
+        }
+        if let Some(v) = self.beta {
+            p.beta = v;
+        }
+        if let Some(v) = self.prior_std {
+            p.prior_std = v;
+        }
+        if let Some(v) = self.lr {
+            p.lr = v;
+        }
+        p
+    }
+
+    /// What the second run changes, in words ("loss LV, β 0.2"); "no change" when nothing.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(v) = self.loss {
+            parts.push(format!("loss {}", v.label()));
+        }
+        if let Some(v) = self.bridge {
+            parts.push(format!("bridge {}", v.label()));
+        }
+        if let Some(v) = self.diffusion {
+            parts.push(format!("diffusion {}", v.label()));
+        }
+        if let Some(v) = self.beta {
+            parts.push(format!("β {v}"));
+        }
+        if let Some(v) = self.prior_std {
+            parts.push(format!("prior std {v}"));
+        }
+        if let Some(v) = self.lr {
+            parts.push(format!("learning rate {}", v.network));
+        }
+        if parts.is_empty() {
+            "no change".into()
+        } else {
+            parts.join(", ")
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -214,6 +315,9 @@ pub struct Preset {
     pub hidden: usize,
     /// The diffusion scale β (initial diffusion coefficient).
     pub beta: f64,
+    /// Initial per-dimension multipliers σ of β; empty means 1 in every dimension.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sigma_init: Vec<f64>,
     pub prior_std: f64,
     pub lr: LearningRates,
     /// Global-norm clip applied to each parameter group separately.
@@ -226,10 +330,25 @@ pub struct Preset {
     pub eval: EvalSettings,
     #[serde(default = "default_device")]
     pub device: ComputeDevice,
+    /// A second run shown beside this one in the lab: same target and seed, these changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compare: Option<Variation>,
 }
 
 fn default_device() -> ComputeDevice {
     ComputeDevice::Cpu
+}
+
+impl Preset {
+    /// The initial σ of dimension `j`.
+    pub fn sigma_init_at(&self, j: usize) -> f64 {
+        self.sigma_init.get(j).copied().unwrap_or(1.0)
+    }
+
+    /// The second run of a comparison, if this preset asks for one.
+    pub fn compared(&self) -> Option<Preset> {
+        self.compare.as_ref().map(|v| v.apply(self))
+    }
 }
 
 impl Preset {
@@ -250,6 +369,7 @@ impl Preset {
             batch: 256,
             hidden: 32,
             beta: 1.0,
+            sigma_init: Vec::new(),
             prior_std: 30.0,
             lr: LearningRates {
                 network: 3e-3,
@@ -265,6 +385,7 @@ impl Preset {
                 ..EvalSettings::default()
             },
             device: ComputeDevice::Cpu,
+            compare: None,
         }
     }
 }

@@ -1,13 +1,61 @@
 //! Choosing where tensors live.
 
+use std::sync::OnceLock;
+
 use burn::tensor::{Device, DeviceKind};
 
 use super::config::ComputeDevice;
 
+/// A hardware GPU adapter that wgpu can reach.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GpuAdapter {
+    pub name: String,
+    pub backend: String,
+}
+
+/// The first hardware GPU adapter, looked up once per process. Software rasterisers
+/// (lavapipe, llvmpipe) report themselves as CPU devices and are skipped: on them burn runs
+/// several times slower than on flex.
+pub fn hardware_gpu() -> Option<&'static GpuAdapter> {
+    static FOUND: OnceLock<Option<GpuAdapter>> = OnceLock::new();
+    FOUND.get_or_init(find_hardware_gpu).as_ref()
+}
+
+fn find_hardware_gpu() -> Option<GpuAdapter> {
+    let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle());
+    let adapters = pollster::block_on(instance.enumerate_adapters(wgpu::Backends::all()));
+    adapters
+        .iter()
+        .map(|a| a.get_info())
+        .find(|info| info.device_type != wgpu::DeviceType::Cpu)
+        .map(|info| GpuAdapter {
+            name: info.name,
+            backend: format!("{:?}", info.backend),
+        })
+}
+
+/// What `kind` runs on here: `Auto` becomes the GPU only where a hardware adapter exists.
+pub fn resolve(kind: ComputeDevice) -> ComputeDevice {
+    match kind {
+        ComputeDevice::Auto if hardware_gpu().is_some() => ComputeDevice::Gpu,
+        ComputeDevice::Auto => ComputeDevice::Cpu,
+        other => other,
+    }
+}
+
 /// The burn device for a preset's choice: flex on the CPU, or wgpu's best adapter.
 pub fn make_device(kind: ComputeDevice) -> Device {
-    match kind {
-        ComputeDevice::Cpu => Device::flex(),
+    match resolve(kind) {
         ComputeDevice::Gpu => Device::wgpu(DeviceKind::DefaultDevice),
+        _ => Device::flex(),
+    }
+}
+
+/// A line for the user on what `kind` runs on here.
+pub fn describe(kind: ComputeDevice) -> String {
+    match (resolve(kind), hardware_gpu()) {
+        (ComputeDevice::Gpu, Some(a)) => format!("GPU: {} ({}, wgpu)", a.name, a.backend),
+        (ComputeDevice::Gpu, None) => "GPU: wgpu on a software adapter (slower than the CPU)".into(),
+        _ => "CPU (flex)".into(),
     }
 }

@@ -89,7 +89,14 @@ impl Sampler {
             "diffusion.log_sigma",
             Group::Sde,
             preset.diffusion != DiffusionMode::Frozen,
-            host::matrix(vec![0.0; sigma_rows * d], sigma_rows, d, device),
+            host::matrix(
+                (0..sigma_rows * d)
+                    .map(|i| preset.sigma_init_at(i % d).ln() as f32)
+                    .collect(),
+                sigma_rows,
+                d,
+                device,
+            ),
         );
         let interp = params.add(
             "interpolation.a",

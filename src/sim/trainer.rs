@@ -17,7 +17,7 @@ use super::optim::RAdam;
 use super::params::ParamSet;
 use super::report::{Evaluation, Snapshot, StepRecord};
 use super::rollout::rollout;
-use super::targets::{Target, build_target};
+use super::targets::{Target, build_target, log_density_slice};
 use super::validate::validate;
 
 pub struct Trainer {
@@ -256,23 +256,7 @@ impl Trainer {
 
     /// The target's log density on a grid over its plot range, for 2-D targets.
     pub fn density_grid(&self, n: usize) -> Option<super::report::DensityGrid> {
-        if self.sampler.dim != 2 || n == 0 {
-            return None;
-        }
-        let (lo, hi) = self.target.plot_range();
-        let h = (hi - lo) / n as f32;
-        let centre = |i: usize| lo + (i as f32 + 0.5) * h;
-        let points: Vec<f32> = (0..n)
-            .flat_map(|r| (0..n).flat_map(move |c| [centre(c), centre(r)]))
-            .collect();
-        let x = host::matrix(points, n * n, 2, &self.device);
-        let log_density = host::to_vec(self.target.log_density(x));
-        Some(super::report::DensityGrid {
-            n,
-            lo,
-            hi,
-            log_density,
-        })
+        (self.sampler.dim == 2 && n > 0).then(|| log_density_slice(&*self.target, n, &self.device))
     }
 
     /// Final states of `n` fresh paths, row-major `n × d`.

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::path::Path;
 
-use super::config::{BridgeKind, PRESET_VERSION, Preset, TargetKind};
+use super::config::{BridgeKind, PRESET_VERSION, Preset, TargetKind, Variation};
 
 /// A preset that could not be read or is not a valid run.
 #[derive(Debug, Clone, PartialEq)]
@@ -137,6 +137,21 @@ pub fn validate(p: &Preset) -> Result<(), InvalidField> {
     }
     positive("beta", p.beta)?;
     positive("prior_std", p.prior_std)?;
+    if !p.sigma_init.is_empty() && p.sigma_init.len() != d {
+        return Err(bad(
+            "sigma_init",
+            format!(
+                "needs one multiplier per dimension ({d}) or none, got {}",
+                p.sigma_init.len()
+            ),
+        ));
+    }
+    if let Some(v) = p.sigma_init.iter().find(|v| !(v.is_finite() && **v > 0.0)) {
+        return Err(bad(
+            "sigma_init",
+            format!("multipliers must be finite numbers above 0, got {v}"),
+        ));
+    }
     non_negative("lr.network", p.lr.network)?;
     non_negative("lr.interpolation", p.lr.interpolation)?;
     non_negative("lr.sde", p.lr.sde)?;
@@ -157,7 +172,10 @@ pub fn validate(p: &Preset) -> Result<(), InvalidField> {
     if !(p.eval.mode_threshold.is_finite() && (0.0..=1.0).contains(&p.eval.mode_threshold)) {
         return Err(bad("eval.mode_threshold", "must be between 0 and 1"));
     }
-    let need = estimated_step_bytes(p);
+    if let Some(v) = &p.compare {
+        validate_variation(v)?;
+    }
+    let need = estimated_step_bytes(p).max(p.compared().map_or(0, |q| estimated_step_bytes(&q)));
     if need > MEMORY_LIMIT_BYTES {
         return Err(bad(
             "batch",
@@ -167,6 +185,21 @@ pub fn validate(p: &Preset) -> Result<(), InvalidField> {
                 MEMORY_LIMIT_BYTES >> 30
             ),
         ));
+    }
+    Ok(())
+}
+
+fn validate_variation(v: &Variation) -> Result<(), InvalidField> {
+    if let Some(beta) = v.beta {
+        positive("compare.beta", beta)?;
+    }
+    if let Some(std) = v.prior_std {
+        positive("compare.prior_std", std)?;
+    }
+    if let Some(lr) = v.lr {
+        non_negative("compare.lr.network", lr.network)?;
+        non_negative("compare.lr.interpolation", lr.interpolation)?;
+        non_negative("compare.lr.sde", lr.sde)?;
     }
     Ok(())
 }
@@ -209,15 +242,19 @@ fn offset_of(text: &str, line: usize, col: usize) -> usize {
     text.len()
 }
 
-/// The line where `field` (a dotted path; its last part is searched) is written.
+/// The line where `field` (a dotted path such as `compare.beta`) is written: each part is
+/// searched from the line of the part before it, so nested fields find their own line.
 fn line_of_field(text: &str, field: &str) -> Option<usize> {
-    let key = field.rsplit('.').next()?;
-    text.lines()
-        .position(|l| {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut from = 0;
+    for key in field.split('.') {
+        let found = lines[from..].iter().position(|l| {
             let t = l.trim_start();
             t.starts_with(key) && t[key.len()..].trim_start().starts_with(':')
-        })
-        .map(|i| i + 1)
+        })?;
+        from += found;
+    }
+    Some(from + 1)
 }
 
 /// Parses and validates preset text; `file` names it in errors.

@@ -33,6 +33,7 @@ pub fn small_preset(
         batch: 64,
         hidden: 16,
         beta: 0.5,
+        sigma_init: Vec::new(),
         prior_std: 1.5,
         lr: LearningRates {
             network: 1e-2,
@@ -50,6 +51,7 @@ pub fn small_preset(
             mode_threshold: 0.01,
         },
         device: ComputeDevice::Cpu,
+        compare: None,
     }
 }
 

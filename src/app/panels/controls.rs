@@ -1,10 +1,76 @@
-use crate::app::Action;
-use crate::app::view::{RunView, Status};
+//! The top bar: run controls, exports, and a status line per run.
 
-pub fn controls(ui: &mut egui::Ui, view: &RunView, actions: &mut Vec<Action>) {
-    ui.horizontal(|ui| {
-        let running = view.status == Status::Running;
-        let can_train = matches!(view.status, Status::Paused | Status::Running);
+use crate::app::view::{RunView, Status};
+use crate::app::{Action, LabApp};
+use crate::protocol::Evaluation;
+
+fn status_word(status: Status) -> &'static str {
+    match status {
+        Status::Starting => "starting",
+        Status::Paused => "paused",
+        Status::Running => "training",
+        Status::Finished => "finished",
+        Status::Failed => "stopped",
+    }
+}
+
+fn evaluation_line(e: &Evaluation) -> String {
+    let w = &e.weights;
+    let mut line = format!(
+        "evaluated at step {} on {} samples: ELBO {:.3}, log Z-hat {:.3}, ESS {:.3}",
+        e.step, e.samples, w.elbo, w.log_z_hat, w.ess
+    );
+    if let Some(z) = e.log_z {
+        line.push_str(&format!(" (true log Z {z:.3})"));
+    }
+    if let Some(s) = e.sinkhorn {
+        line.push_str(&format!(", Sinkhorn {s:.3}"));
+    }
+    if let Some(m) = &e.modes {
+        line.push_str(&format!(", modes {}/{}", m.covered, m.total));
+    }
+    line
+}
+
+fn run_status(ui: &mut egui::Ui, index: Option<usize>, view: &RunView) {
+    ui.horizontal_wrapped(|ui| {
+        if let Some(i) = index {
+            ui.strong(format!("run {}:", i + 1));
+        }
+        let total = view.preset.as_ref().map_or(0, |p| p.train_steps);
+        ui.label(format!("step {} / {total}", view.step()));
+        ui.label(status_word(view.status));
+        if let Some(r) = view.history.last() {
+            ui.label(format!(
+                "loss {:.4}  ELBO {:.3}  ESS {:.3}",
+                r.loss, r.weights.elbo, r.weights.ess
+            ));
+        }
+        if let Some(m) = view.snapshot.as_ref().and_then(|s| s.modes.as_ref()) {
+            ui.label(format!("modes {}/{}", m.covered, m.total));
+        }
+        if !view.device.is_empty() {
+            ui.weak(&view.device);
+        }
+    });
+    if let Some(e) = &view.evaluation {
+        ui.label(evaluation_line(e));
+    }
+    if let Some(m) = &view.message {
+        ui.colored_label(ui.visuals().error_fg_color, m);
+    }
+}
+
+pub fn controls(ui: &mut egui::Ui, app: &mut LabApp, actions: &mut Vec<Action>) {
+    let views = app.views();
+    let running = views.iter().any(|v| v.status == Status::Running);
+    let can_train = views
+        .iter()
+        .any(|v| matches!(v.status, Status::Paused | Status::Running));
+    let has_samples = views.iter().all(|v| v.snapshot.is_some());
+    let has_run = views.iter().all(|v| v.run.is_some());
+    drop(views);
+    ui.horizontal_wrapped(|ui| {
         if running {
             if ui.button("Pause").on_hover_text("Space").clicked() {
                 actions.push(Action::Pause);
@@ -16,18 +82,21 @@ pub fn controls(ui: &mut egui::Ui, view: &RunView, actions: &mut Vec<Action>) {
         {
             actions.push(Action::Play);
         }
-        if ui
-            .add_enabled(can_train && !running, egui::Button::new("Step"))
-            .clicked()
-        {
+        let idle = can_train && !running;
+        if ui.add_enabled(idle, egui::Button::new("Step")).clicked() {
             actions.push(Action::Step(1));
         }
+        let label = format!("Step {}", app.step_count);
         if ui
-            .add_enabled(can_train && !running, egui::Button::new("Step 50"))
+            .add_enabled(idle, egui::Button::new(label))
+            .on_hover_text("Train this many steps, then pause")
             .clicked()
         {
-            actions.push(Action::Step(50));
+            actions.push(Action::Step(app.step_count));
         }
+        let n = ui.label("N");
+        ui.add(egui::DragValue::new(&mut app.step_count).range(1..=100_000))
+            .labelled_by(n.id);
         if ui
             .button("Reset")
             .on_hover_text("Start over with the same seed")
@@ -43,44 +112,43 @@ pub fn controls(ui: &mut egui::Ui, view: &RunView, actions: &mut Vec<Action>) {
             actions.push(Action::Reseed);
         }
         if ui
-            .add_enabled(view.run.is_some(), egui::Button::new("Evaluate"))
+            .add_enabled(has_run, egui::Button::new("Evaluate"))
+            .on_hover_text("Metrics on fresh samples")
             .clicked()
         {
             actions.push(Action::Evaluate);
         }
+        ui.separator();
         if ui
-            .add_enabled(view.snapshot.is_some(), egui::Button::new("Save samples"))
-            .on_hover_text("as .npy in exports/")
+            .add_enabled(has_samples, egui::Button::new("Save samples"))
+            .on_hover_text("The latest samples as .npy in exports/")
             .clicked()
         {
             actions.push(Action::ExportSamples);
         }
-        ui.separator();
-        let total = view.preset.as_ref().map_or(0, |p| p.train_steps);
-        ui.label(format!("step {} / {total}", view.step()));
-        ui.label(match view.status {
-            Status::Starting => "starting",
-            Status::Paused => "paused",
-            Status::Running => "training",
-            Status::Finished => "finished",
-            Status::Failed => "stopped",
-        });
-        if let Some(r) = view.history.last() {
+        if ui
+            .add_enabled(has_samples, egui::Button::new("Export figure"))
+            .on_hover_text("PNG and SVG in exports/, with the plotted data as CSV and the preset")
+            .clicked()
+        {
+            actions.push(Action::ExportFigure);
+        }
+        if app.show_frame_time
+            && let Some(ms) = app.frames.latest_ms()
+        {
             ui.separator();
-            ui.label(format!(
-                "loss {:.4}  ELBO {:.3}  ESS {:.3}",
-                r.loss, r.weights.elbo, r.weights.ess
-            ));
+            ui.weak(format!("frame {ms:.1} ms"));
         }
     });
-    if ui.input(|i| i.key_pressed(egui::Key::Space)) && !ui.ctx().egui_wants_keyboard_input() {
-        actions.push(if view.status == Status::Running {
-            Action::Pause
-        } else {
-            Action::Play
-        });
+    let views = app.views();
+    let comparing = views.len() > 1;
+    for (i, view) in views.iter().enumerate() {
+        run_status(ui, comparing.then_some(i), view);
     }
-    if let Some(m) = &view.message {
-        ui.colored_label(ui.visuals().error_fg_color, m);
+    if let Some(n) = &app.notice {
+        ui.label(n);
+    }
+    if ui.input(|i| i.key_pressed(egui::Key::Space)) && !ui.ctx().egui_wants_keyboard_input() {
+        actions.push(if running { Action::Pause } else { Action::Play });
     }
 }

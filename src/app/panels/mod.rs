@@ -1,11 +1,15 @@
-//! The lab's panels. Each takes the view to draw and a list to push user actions into.
+//! The lab's panels. Each draws part of the lab and pushes what the user did as actions.
 
+mod compare;
 mod controls;
+mod files;
+mod plot_choice;
 mod plots;
-mod presets;
 mod settings;
+mod targets;
+mod widgets;
 
 pub use controls::controls;
+pub use plot_choice::plot_choice;
 pub use plots::plots;
-pub use presets::presets;
 pub use settings::settings;

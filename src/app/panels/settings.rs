@@ -1,105 +1,94 @@
-use crate::app::Action;
-use crate::app::gallery::GalleryEntry;
-use crate::app::view::RunView;
-use crate::sim::Preset;
-use crate::sim::config::{BridgeKind, DiffusionMode, LossKind, TargetKind};
+//! The run's settings. Anything that changes what is trained restarts the runs from the same
+//! seed at once; learning rates and the snapshot interval change live.
 
-/// A labelled number editor whose change restarts the run.
-fn number<T: egui::emath::Numeric>(
-    ui: &mut egui::Ui,
-    label: &str,
-    value: &mut T,
-    range: std::ops::RangeInclusive<T>,
-    speed: f64,
-) -> bool {
+use crate::app::panels::widgets::{choice, number};
+use crate::app::panels::{compare, files, targets};
+use crate::app::{Action, LabApp};
+use crate::protocol::{BridgeKind, ComputeDevice, DiffusionMode, LossKind, Preset};
+
+/// Per-dimension σ editors are offered up to this dimension.
+const MAX_SIGMA_EDITORS: usize = 10;
+
+fn section(ui: &mut egui::Ui, title: &str, note: &str) {
+    ui.separator();
     ui.horizontal(|ui| {
-        let l = ui.label(label);
-        ui.add(egui::DragValue::new(value).range(range).speed(speed))
-            .labelled_by(l.id)
-            .changed()
-    })
-    .inner
+        ui.strong(title);
+        ui.weak(note);
+    });
 }
 
-fn choice<T: Copy + PartialEq>(
-    ui: &mut egui::Ui,
-    label: &str,
-    value: &mut T,
-    options: &[T],
-    name: impl Fn(T) -> &'static str,
-) -> bool {
+/// σ multipliers per dimension; true when one changed.
+fn sigma_editors(ui: &mut egui::Ui, edit: &mut Preset) -> bool {
+    let d = edit.target.dim;
+    if d > MAX_SIGMA_EDITORS {
+        ui.weak(format!(
+            "(per-dimension σ is set in the preset file for d > {MAX_SIGMA_EDITORS})"
+        ));
+        return false;
+    }
+    let mut sigma: Vec<f64> = (0..d).map(|j| edit.sigma_init_at(j)).collect();
     let mut changed = false;
-    ui.horizontal(|ui| {
-        ui.label(label);
-        for &o in options {
-            changed |= ui.selectable_value(value, o, name(o)).changed();
+    ui.horizontal_wrapped(|ui| {
+        ui.label("σ per dimension");
+        for (j, s) in sigma.iter_mut().enumerate() {
+            let l = ui.label(format!("{}", j + 1));
+            changed |= ui
+                .add(egui::DragValue::new(s).range(0.01..=100.0).speed(0.01))
+                .labelled_by(l.id)
+                .changed();
+        }
+        if sigma.iter().any(|s| *s != 1.0) && ui.button("all 1").clicked() {
+            sigma.iter_mut().for_each(|s| *s = 1.0);
+            changed = true;
         }
     });
+    if changed {
+        edit.sigma_init = if sigma.iter().all(|s| *s == 1.0) {
+            Vec::new()
+        } else {
+            sigma
+        };
+    }
     changed
 }
 
-pub fn settings(
-    ui: &mut egui::Ui,
-    edit: &mut Preset,
-    view: &RunView,
-    gallery: &[GalleryEntry],
-    actions: &mut Vec<Action>,
-) {
+pub fn settings(ui: &mut egui::Ui, app: &mut LabApp, actions: &mut Vec<Action>) {
     egui::ScrollArea::vertical().show(ui, |ui| {
+        let edit = &mut app.edit;
         ui.heading("Run");
         if !edit.description.is_empty() {
             ui.label(egui::RichText::new(&edit.description).italics());
         }
         let mut restart = false;
-        ui.label("Target");
-        ui.horizontal_wrapped(|ui| {
-            for kind in TargetKind::ALL {
-                if ui
-                    .selectable_label(edit.target.kind == kind, kind.label())
-                    .clicked()
-                    && edit.target.kind != kind
-                {
-                    edit.target.kind = kind;
-                    edit.target.dim = default_dim(kind);
-                    restart = true;
-                }
-            }
-        });
-        let dims = supported_dims(edit.target.kind);
-        if dims.len() > 1 {
-            restart |= choice(ui, "dimension", &mut edit.target.dim, &dims, dim_label);
-        }
-        restart |= choice(
-            ui,
-            "bridge",
-            &mut edit.bridge,
-            &BridgeKind::ALL,
-            BridgeKind::label,
-        );
-        restart |= choice(ui, "loss", &mut edit.loss, &LossKind::ALL, LossKind::label);
-        restart |= choice(
-            ui,
-            "diffusion",
-            &mut edit.diffusion,
-            &DiffusionMode::ALL,
-            DiffusionMode::label,
-        );
 
-        ui.separator();
-        ui.label("Initial diffusion (drag: the run restarts from the same seed)");
+        section(ui, "Target", "(a change restarts)");
+        restart |= targets::target_cards(ui, edit, &app.thumbnails);
+
+        section(ui, "Sampler", "(a change restarts)");
+        restart |= choice(ui, "bridge", &mut edit.bridge, &BridgeKind::ALL, |k| {
+            k.label().into()
+        });
+        restart |= choice(ui, "loss", &mut edit.loss, &LossKind::ALL, |k| k.label().into());
+        restart |= choice(ui, "diffusion", &mut edit.diffusion, &DiffusionMode::ALL, |k| {
+            k.label().into()
+        });
+        restart |= choice(ui, "compute", &mut edit.device, &ComputeDevice::ALL, |k| {
+            k.label().into()
+        });
+
+        section(ui, "Initial diffusion", "(drag: restarts from the same seed)");
         restart |= number(ui, "β", &mut edit.beta, 0.001..=100.0, 0.01);
         restart |= number(ui, "prior std", &mut edit.prior_std, 0.01..=200.0, 0.1);
+        restart |= sigma_editors(ui, edit);
 
-        ui.separator();
-        ui.label("Sizes (a change starts a new run)");
+        section(ui, "Sizes", "(a change restarts)");
         restart |= number(ui, "steps N", &mut edit.steps, 1..=1024, 1.0);
         restart |= number(ui, "batch", &mut edit.batch, 1..=20_000, 4.0);
         restart |= number(ui, "hidden width", &mut edit.hidden, 1..=512, 1.0);
         restart |= number(ui, "training steps", &mut edit.train_steps, 1..=1_000_000, 10.0);
         restart |= number(ui, "seed", &mut edit.seed, 0..=u64::MAX, 1.0);
 
-        ui.separator();
-        ui.label("Learning rates (change live)");
+        section(ui, "Learning rates", "(change live)");
         let mut lr = edit.lr;
         let mut lr_changed = false;
         lr_changed |= number(ui, "networks", &mut lr.network, 0.0..=1.0, 1e-5);
@@ -109,44 +98,18 @@ pub fn settings(
             actions.push(Action::SetLearningRates(lr));
         }
 
-        ui.separator();
-        let mut every = edit.log_every;
-        if number(ui, "snapshot every", &mut every, 1..=1000, 1.0) {
-            edit.log_every = every;
+        section(ui, "Snapshots", "(change live)");
+        let mut every = app.snapshot_every;
+        if number(ui, "send samples every", &mut every, 1..=1000, 1.0) {
             actions.push(Action::SetSnapshotEvery(every));
-        }
-        if let Some(t) = &view.target {
-            ui.label(format!("target: {}", t.name));
         }
         if restart {
             actions.push(Action::Restart(Box::new(edit.clone())));
         }
+
         ui.separator();
-        super::presets(ui, gallery, edit, actions);
+        compare::compare(ui, edit, actions);
+        ui.separator();
+        files::files(ui, &app.gallery, edit, &mut app.preset_path, actions);
     });
-}
-
-fn supported_dims(kind: TargetKind) -> Vec<usize> {
-    match kind {
-        TargetKind::Gmm40 | TargetKind::Mos10 => vec![2, 50],
-        TargetKind::Funnel => vec![10],
-        TargetKind::DoubleWell => vec![5],
-        TargetKind::ManyWell => vec![32],
-        TargetKind::Gaussian => vec![2],
-    }
-}
-
-fn default_dim(kind: TargetKind) -> usize {
-    supported_dims(kind)[0]
-}
-
-fn dim_label(d: usize) -> &'static str {
-    match d {
-        2 => "2",
-        5 => "5",
-        10 => "10",
-        32 => "32",
-        50 => "50",
-        _ => "other",
-    }
 }

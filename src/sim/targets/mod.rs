@@ -17,6 +17,8 @@ use rand::rngs::StdRng;
 
 use crate::sim::config::{TargetKind, TargetSpec};
 use crate::sim::error::SimError;
+use crate::sim::host;
+use crate::sim::report::DensityGrid;
 
 pub use constants::mixture_locations;
 pub use double_well::DoubleWell;
@@ -101,6 +103,32 @@ pub fn build_target(spec: &TargetSpec, device: &Device) -> Result<Arc<dyn Target
             Arc::new(DiagGaussian::standard_shifted(d, device))
         }
     })
+}
+
+/// log ρ on an `n × n` grid over the target's plot range in coordinates 1 and 2, the others
+/// held at 0: the whole density of a 2-D target, a slice through the origin otherwise.
+pub fn log_density_slice(target: &dyn Target, n: usize, device: &Device) -> DensityGrid {
+    let d = target.dim();
+    let (lo, hi) = target.plot_range();
+    let h = (hi - lo) / n as f32;
+    let centre = |i: usize| lo + (i as f32 + 0.5) * h;
+    let mut points = vec![0.0f32; n * n * d];
+    for r in 0..n {
+        for c in 0..n {
+            let row = &mut points[(r * n + c) * d..(r * n + c + 1) * d];
+            row[0] = centre(c);
+            if d > 1 {
+                row[1] = centre(r);
+            }
+        }
+    }
+    let x = host::matrix(points, n * n, d, device);
+    DensityGrid {
+        n,
+        lo,
+        hi,
+        log_density: host::to_vec(target.log_density(x)),
+    }
 }
 
 /// Replaces NaN entries of a score by zero, as SPEC §4 asks.

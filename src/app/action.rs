@@ -1,0 +1,38 @@
+//! Every user action in the lab. Buttons, shortcuts, dropped files and tests all send these
+//! values to [`LabApp::apply`](super::LabApp::apply).
+
+use std::path::PathBuf;
+
+use crate::protocol::{LearningRates, Preset, Variation};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Train every shown run until paused, finished or failed.
+    Play,
+    Pause,
+    /// Train exactly this many steps, then pause.
+    Step(usize),
+    /// Start over with the same seed.
+    Reset,
+    /// Start over with the next seed.
+    Reseed,
+    /// Compute metrics on fresh samples.
+    Evaluate,
+    /// Start new runs with these settings; the preset's `compare` decides whether a second run
+    /// is shown beside the first.
+    Restart(Box<Preset>),
+    /// Show a second run with these changes beside the first, or go back to one run.
+    SetCompare(Option<Variation>),
+    /// Change the learning rates without restarting.
+    SetLearningRates(LearningRates),
+    /// Publish a snapshot every this many steps.
+    SetSnapshotEvery(usize),
+    /// Read a preset file and restart on it; a bad file leaves the runs as they are.
+    OpenPreset(PathBuf),
+    /// Write the current settings as a preset file.
+    SavePreset(PathBuf),
+    /// Write the latest samples of every run as `.npy` into the export directory.
+    ExportSamples,
+    /// Write the current figure as PNG and SVG, with its data as CSV and the preset beside it.
+    ExportFigure,
+}

@@ -1,0 +1,156 @@
+//! The plain-data figure: panels of series. The lab draws it with egui_plot and the export
+//! draws the same values with plotters, so a saved figure and its CSV hold exactly what was on
+//! screen.
+
+use crate::protocol::DensityGrid;
+
+pub type Rgb = [u8; 3];
+
+pub const SAMPLE_COLOR: Rgb = [60, 130, 220];
+pub const TARGET_COLOR: Rgb = [230, 120, 40];
+pub const REFERENCE_COLOR: Rgb = [150, 150, 150];
+/// Colours of successive curves in one panel.
+pub const PALETTE: [Rgb; 6] = [
+    [60, 130, 220],
+    [230, 120, 40],
+    [80, 170, 90],
+    [200, 70, 90],
+    [140, 100, 200],
+    [120, 120, 120],
+];
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Mark {
+    Line,
+    /// Dots of this radius in points.
+    Points(f32),
+    /// One bar per point, centred on x.
+    Bars,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    pub name: String,
+    pub mark: Mark,
+    pub color: Rgb,
+    pub points: Vec<[f64; 2]>,
+}
+
+impl Series {
+    pub fn new(name: impl Into<String>, mark: Mark, color: Rgb, points: Vec<[f64; 2]>) -> Self {
+        Self {
+            name: name.into(),
+            mark,
+            color,
+            points: points
+                .into_iter()
+                .filter(|p| p[0].is_finite() && p[1].is_finite())
+                .collect(),
+        }
+    }
+}
+
+/// What a panel shows, whichever run it belongs to; also the id that links the axes of the
+/// same panel in two compared runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PanelKind {
+    Samples,
+    Marginal,
+    Loss,
+    Elbo,
+    Ess,
+    Diffusion,
+    DiffusionHistory,
+    Coverage,
+    StepWeights,
+}
+
+impl PanelKind {
+    pub fn slug(self) -> &'static str {
+        match self {
+            PanelKind::Samples => "samples",
+            PanelKind::Marginal => "marginal",
+            PanelKind::Loss => "loss",
+            PanelKind::Elbo => "elbo",
+            PanelKind::Ess => "ess",
+            PanelKind::Diffusion => "diffusion",
+            PanelKind::DiffusionHistory => "diffusion_history",
+            PanelKind::Coverage => "coverage",
+            PanelKind::StepWeights => "step_weights",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Panel {
+    pub kind: PanelKind,
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    pub series: Vec<Series>,
+    /// log ρ drawn as a heat map behind the series.
+    pub background: Option<DensityGrid>,
+    /// Ranges the axes show at least.
+    pub x_range: Option<(f64, f64)>,
+    pub y_range: Option<(f64, f64)>,
+    /// One unit on x is as long as one unit on y.
+    pub equal_aspect: bool,
+}
+
+impl Panel {
+    pub fn new(kind: PanelKind, title: impl Into<String>, x_label: &str, y_label: &str) -> Self {
+        Self {
+            kind,
+            title: title.into(),
+            x_label: x_label.into(),
+            y_label: y_label.into(),
+            series: Vec::new(),
+            background: None,
+            x_range: None,
+            y_range: None,
+            equal_aspect: false,
+        }
+    }
+
+    /// The box the data and the requested ranges span, padded by 5%; (0, 1) where empty.
+    pub fn bounds(&self) -> ((f64, f64), (f64, f64)) {
+        let mut x = self.x_range.unwrap_or((f64::INFINITY, f64::NEG_INFINITY));
+        let mut y = self.y_range.unwrap_or((f64::INFINITY, f64::NEG_INFINITY));
+        for s in &self.series {
+            for p in &s.points {
+                x = (x.0.min(p[0]), x.1.max(p[0]));
+                y = (y.0.min(p[1]), y.1.max(p[1]));
+            }
+            if s.mark == Mark::Bars {
+                y = (y.0.min(0.0), y.1.max(0.0));
+                x = (x.0 - 0.5, x.1 + 0.5);
+            }
+        }
+        (pad(x), pad(y))
+    }
+}
+
+fn pad((lo, hi): (f64, f64)) -> (f64, f64) {
+    if !(lo.is_finite() && hi.is_finite()) {
+        return (0.0, 1.0);
+    }
+    let span = hi - lo;
+    let margin = if span > 0.0 {
+        0.05 * span
+    } else {
+        0.5 * lo.abs().max(1.0)
+    };
+    (lo - margin, hi + margin)
+}
+
+/// The panels of one run, under a title that names its settings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    pub title: String,
+    pub panels: Vec<Panel>,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Figure {
+    pub columns: Vec<Column>,
+}

@@ -1,0 +1,71 @@
+//! The data of a figure as one long CSV table: a row per plotted point.
+
+use std::fmt::Write;
+
+use super::heat;
+use super::model::Figure;
+
+/// Columns `run,panel,series,x,y,value`: `value` holds the log density of background cells
+/// and is empty for plotted points.
+pub fn csv(figure: &Figure) -> String {
+    let mut out = String::from("run,panel,series,x,y,value\n");
+    for (run, column) in figure.columns.iter().enumerate() {
+        for panel in &column.panels {
+            let slug = panel.kind.slug();
+            if let Some(grid) = &panel.background {
+                for (k, v) in grid.log_density.iter().enumerate() {
+                    let [x, y] = heat::cell_centre(grid, k / grid.n, k % grid.n);
+                    let _ = writeln!(out, "{},{slug},log density,{x},{y},{v}", run + 1);
+                }
+            }
+            for s in &panel.series {
+                let name = quoted(&s.name);
+                for p in &s.points {
+                    let _ = writeln!(out, "{},{slug},{name},{},{},", run + 1, p[0], p[1]);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn quoted(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::figure::model::{Column, Mark, Panel, PanelKind, Series};
+
+    #[test]
+    fn every_point_is_a_row_under_its_run_panel_and_series() {
+        let mut panel = Panel::new(PanelKind::Loss, "Loss", "step", "");
+        panel.series.push(Series::new(
+            "a, b",
+            Mark::Line,
+            [0, 0, 0],
+            vec![[1.0, 2.0], [3.0, f64::NAN], [4.0, 5.0]],
+        ));
+        let figure = Figure {
+            columns: vec![Column {
+                title: "run".into(),
+                panels: vec![panel],
+            }],
+        };
+        let text = csv(&figure);
+        let rows: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            rows,
+            [
+                "run,panel,series,x,y,value",
+                "1,loss,\"a, b\",1,2,",
+                "1,loss,\"a, b\",4,5,"
+            ]
+        );
+    }
+}

@@ -1,0 +1,52 @@
+//! One run of the lab: its training worker and what the lab knows about it.
+
+use crate::app::view::{RunView, Status};
+use crate::protocol::{Command, Preset};
+use crate::runtime::{Wake, Worker};
+
+pub struct RunPane {
+    worker: Worker,
+    pub view: RunView,
+}
+
+impl RunPane {
+    pub fn spawn(preset: Preset, wake: Wake) -> std::io::Result<Self> {
+        Ok(Self {
+            worker: Worker::spawn(preset, wake)?,
+            view: RunView::default(),
+        })
+    }
+
+    /// Queues `command`; when the worker cannot take it the run's message says so.
+    pub fn send(&mut self, command: Command) {
+        if matches!(command, Command::Play | Command::Step(_)) && self.view.status == Status::Paused {
+            self.view.status = Status::Running;
+        }
+        if !self.worker.send(command) {
+            self.view.message = Some("the training thread is busy or gone; try again".into());
+        }
+    }
+
+    /// Starts over on `preset`, training on at once if the run was training.
+    pub fn restart(&mut self, preset: Preset) {
+        let was_running = self.view.status == Status::Running;
+        self.send(Command::Restart(Box::new(preset)));
+        if was_running {
+            self.send(Command::Play);
+        }
+    }
+
+    /// Takes in whatever the worker sent since the last call; true when anything arrived.
+    pub fn poll(&mut self) -> bool {
+        let events = self.worker.poll_events();
+        let mut changed = !events.is_empty();
+        for event in events {
+            self.view.ingest(event);
+        }
+        if let Some(s) = self.worker.take_snapshot() {
+            self.view.ingest_snapshot(s);
+            changed = true;
+        }
+        changed
+    }
+}

@@ -1,0 +1,59 @@
+//! Presets: the shipped gallery, a preset file to open or save, and the settings as RON text.
+
+use std::path::PathBuf;
+
+use crate::app::Action;
+use crate::app::gallery::{GalleryEntry, as_ron};
+use crate::protocol::Preset;
+
+pub fn files(
+    ui: &mut egui::Ui,
+    gallery: &[GalleryEntry],
+    current: &Preset,
+    path: &mut String,
+    actions: &mut Vec<Action>,
+) {
+    ui.heading("Presets");
+    ui.horizontal(|ui| {
+        let l = ui.label("file");
+        ui.add(egui::TextEdit::singleline(path).desired_width(190.0))
+            .labelled_by(l.id);
+    });
+    ui.horizontal(|ui| {
+        let target = PathBuf::from(path.trim());
+        let named = !path.trim().is_empty();
+        if ui
+            .add_enabled(named, egui::Button::new("Open"))
+            .on_hover_text("Read this preset file and start it")
+            .clicked()
+        {
+            actions.push(Action::OpenPreset(target.clone()));
+        }
+        if ui
+            .add_enabled(named, egui::Button::new("Save"))
+            .on_hover_text("Write the current settings to this file")
+            .clicked()
+        {
+            actions.push(Action::SavePreset(target));
+        }
+        if ui.button("Copy settings as RON").clicked() {
+            ui.ctx().copy_text(as_ron(current));
+        }
+    });
+    ui.label("Or drop a .ron file on the window. Shipped presets (hover for what to look for):");
+    for entry in gallery {
+        let name = entry
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let selected = entry.preset == *current;
+        if ui
+            .selectable_label(selected, &name)
+            .on_hover_text(&entry.preset.description)
+            .clicked()
+        {
+            actions.push(Action::Restart(Box::new(entry.preset.clone())));
+        }
+    }
+}

@@ -1,0 +1,21 @@
+use crate::app::panels::widgets::number;
+use crate::app::plot_choice::PlotChoice;
+
+/// Which coordinates the sample and marginal plots show (one-based on screen).
+pub fn plot_choice(ui: &mut egui::Ui, choice: &mut PlotChoice, dim: usize) {
+    if dim < 2 {
+        return;
+    }
+    ui.horizontal(|ui| {
+        let mut shown = [choice.x + 1, choice.y + 1, choice.marginal + 1];
+        number(ui, "samples: horizontal coordinate", &mut shown[0], 1..=dim, 0.1);
+        number(ui, "vertical coordinate", &mut shown[1], 1..=dim, 0.1);
+        ui.separator();
+        number(ui, "marginal of coordinate", &mut shown[2], 1..=dim, 0.1);
+        *choice = PlotChoice {
+            x: shown[0] - 1,
+            y: shown[1] - 1,
+            marginal: shown[2] - 1,
+        };
+    });
+}

@@ -1,0 +1,63 @@
+//! Target cards: a picture of each density, its name, and the dimension where it has a choice.
+
+use crate::app::panels::widgets::choice;
+use crate::app::thumbnails::Thumbnails;
+use crate::protocol::{Preset, TargetKind};
+
+/// Edge of a card's picture, in points.
+const PICTURE: f32 = 44.0;
+
+/// What each target is good for, shown when hovering its card.
+fn about(kind: TargetKind) -> &'static str {
+    match kind {
+        TargetKind::Gmm40 => "40 well-separated Gaussians in [−40, 40]^d: the mode-collapse test",
+        TargetKind::Mos10 => "10 heavy-tailed Student-t components in [−10, 10]^d",
+        TargetKind::Funnel => "Neal's funnel: the scale of x2… depends on x1, hard in the neck",
+        TargetKind::DoubleWell => "two wells per coordinate, 2^d modes of equal weight",
+        TargetKind::ManyWell => "pairs of a double well and a Gaussian, 2^(d/2) modes",
+        TargetKind::Gaussian => "a shifted diagonal Gaussian with a closed-form answer",
+    }
+}
+
+/// Draws the cards; true when the target or its dimension changed (the run must restart).
+pub fn target_cards(ui: &mut egui::Ui, edit: &mut Preset, thumbnails: &Thumbnails) -> bool {
+    let mut changed = false;
+    egui::Grid::new("target-cards")
+        .num_columns(2)
+        .spacing([6.0, 6.0])
+        .show(ui, |ui| {
+            for (i, kind) in TargetKind::ALL.into_iter().enumerate() {
+                let selected = edit.target.kind == kind;
+                let button = match thumbnails.get(kind) {
+                    Some(texture) => egui::Button::image_and_text(
+                        egui::Image::new(texture).fit_to_exact_size(egui::vec2(PICTURE, PICTURE)),
+                        kind.label(),
+                    ),
+                    None => egui::Button::new(kind.label()).min_size(egui::vec2(0.0, PICTURE)),
+                };
+                let clicked = ui
+                    .add(button.selected(selected))
+                    .on_hover_text(about(kind))
+                    .clicked();
+                if clicked && !selected {
+                    edit.target.kind = kind;
+                    edit.target.dim = kind.dimensions()[0];
+                    edit.sigma_init.clear();
+                    changed = true;
+                }
+                if i % 2 == 1 {
+                    ui.end_row();
+                }
+            }
+        });
+    let dims = edit.target.kind.dimensions();
+    if dims.len() > 1 {
+        let before = edit.target.dim;
+        if choice(ui, "dimension", &mut edit.target.dim, dims, |d| d.to_string()) && before != edit.target.dim
+        {
+            edit.sigma_init.clear();
+            changed = true;
+        }
+    }
+    changed
+}

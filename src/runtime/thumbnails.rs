@@ -1,0 +1,57 @@
+//! Small pictures of every target for the lab's target cards, computed off the UI thread.
+
+use std::sync::Arc;
+
+use crate::protocol::{DensityGrid, LatestSlot, TargetKind, TargetSpec};
+use crate::sim::device::make_device;
+use crate::sim::targets::{build_target, log_density_slice};
+
+use super::Wake;
+
+/// log ρ of one target on a small grid (a slice through the origin in coordinates 1 and 2
+/// when the target has more dimensions).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TargetThumbnail {
+    pub kind: TargetKind,
+    pub dim: usize,
+    pub grid: DensityGrid,
+}
+
+/// Thumbnails of every target at its benchmark dimension, `n × n` cells each. Targets that
+/// cannot be built (a missing data file) are left out.
+pub fn target_thumbnails(n: usize) -> Vec<TargetThumbnail> {
+    let device = make_device(crate::protocol::ComputeDevice::Cpu);
+    TargetKind::ALL
+        .into_iter()
+        .filter_map(|kind| {
+            let dim = kind.dimensions()[0];
+            let spec = TargetSpec {
+                kind,
+                dim,
+                constants_seed: 0,
+            };
+            let target = build_target(&spec, &device).ok()?;
+            Some(TargetThumbnail {
+                kind,
+                dim,
+                grid: log_density_slice(&*target, n, &device),
+            })
+        })
+        .collect()
+}
+
+/// Computes the thumbnails on a named thread; they appear in the returned slot, and `wake`
+/// is called once they are there.
+pub fn spawn_thumbnails(n: usize, wake: Wake) -> LatestSlot<Arc<Vec<TargetThumbnail>>> {
+    let slot = LatestSlot::new();
+    let out = slot.clone();
+    let started = std::thread::Builder::new()
+        .name("bridgelab-thumbnails".into())
+        .spawn(move || {
+            out.put(Arc::new(target_thumbnails(n)));
+            wake();
+        });
+    // Without the thread the cards show names only; nothing else depends on it.
+    let _ = started.is_ok();
+    slot
+}
