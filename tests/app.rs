@@ -336,3 +336,31 @@ fn per_dimension_diffusion_restarts_with_the_new_initial_sigma() {
         "{d:?}"
     );
 }
+
+#[test]
+fn a_diverging_run_stops_naming_its_step_keeps_its_history_and_resets() {
+    let mut p = common::tiny_run();
+    p.loss = LossKind::Lv;
+    p.lr.network = 1e6;
+    p.lr.sde = 1e6;
+    p.grad_clip = 1e12;
+    p.train_steps = 100;
+    let mut h = harness_for(LabApp::new(p, Arc::new(|| {})).unwrap(), 900.0);
+    h.get_by_label("Play").click();
+    h.step();
+    wait(&mut h, "the divergence", |a| a.view().status == Status::Failed);
+    h.step();
+    let view = h.state().view();
+    let message = view.message.clone().unwrap_or_default();
+    assert!(message.starts_with("stopped at step"), "{message}");
+    assert!(message.contains("loss"), "the quantity is named: {message}");
+    assert!(!view.history.is_empty(), "the history up to the failure is kept");
+    assert!(
+        h.query_by_label_contains("stopped at step").is_some(),
+        "the failure is shown"
+    );
+    h.get_by_label("Reset").click();
+    h.step();
+    wait(&mut h, "the reset run", |a| a.view().status == Status::Paused);
+    assert!(h.state().view().history.is_empty());
+}

@@ -1,5 +1,6 @@
 //! The command-line runner: every number the lab shows can be reproduced from here.
 
+mod compare;
 mod density;
 mod eval;
 mod presets;
@@ -35,6 +36,8 @@ pub struct Cli {
 pub enum Command {
     /// Train a preset and write metrics, samples and a checkpoint.
     Train(train::TrainArgs),
+    /// Train a preset and its `compare` variation side by side and print both.
+    Compare(compare::CompareArgs),
     /// Re-evaluate a saved checkpoint on fresh samples.
     Eval(eval::EvalArgs),
     /// Print the log density (and optionally the score) of a target at the rows of a CSV file.
@@ -61,6 +64,7 @@ impl From<DeviceArg> for ComputeDevice {
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Some(Command::Train(args)) => train::run(args),
+        Some(Command::Compare(args)) => compare::run(args),
         Some(Command::Eval(args)) => eval::run(args),
         Some(Command::Density(args)) => density::run(args),
         Some(Command::Presets(args)) => presets::run(args),

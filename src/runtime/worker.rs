@@ -14,7 +14,7 @@ use crate::sim::{Preset, SimError, Trainer};
 pub type Wake = Arc<dyn Fn() + Send + Sync>;
 
 /// Cells per side of the log-density background of 2-D targets.
-const DENSITY_GRID_SIZE: usize = 50;
+const DENSITY_GRID_SIZE: usize = 100;
 /// Exact target draws sent once per run for the marginal plots.
 const REFERENCE_SAMPLES: usize = 1000;
 const COMMAND_CAPACITY: usize = 64;

@@ -384,7 +384,7 @@ impl Preset {
                 samples: 1000,
                 ..EvalSettings::default()
             },
-            device: ComputeDevice::Cpu,
+            device: ComputeDevice::Auto,
             compare: None,
         }
     }

@@ -13,11 +13,16 @@ fn color(c: [u8; 3]) -> egui::Color32 {
     egui::Color32::from_rgb(c[0], c[1], c[2])
 }
 
+/// Height of a panel's title line and the gaps around it.
+const TITLE_HEIGHT: f32 = 26.0;
+/// Plots are never drawn lower than this.
+const MIN_PLOT_HEIGHT: f32 = 150.0;
+
 pub fn plots(ui: &mut egui::Ui, figure: &Figure) {
     let comparing = figure.columns.len() > 1;
     egui::ScrollArea::vertical().show(ui, |ui| {
         if comparing {
-            let height = 230.0;
+            let width = ui.available_width() / figure.columns.len() as f32;
             ui.columns(figure.columns.len(), |cols| {
                 for (ui, column) in cols.iter_mut().zip(&figure.columns) {
                     ui.strong(&column.title);
@@ -28,14 +33,20 @@ pub fn plots(ui: &mut egui::Ui, figure: &Figure) {
                 ui.columns(figure.columns.len(), |cols| {
                     for (c, (ui, column)) in cols.iter_mut().zip(&figure.columns).enumerate() {
                         if let Some(panel) = column.panels.get(i) {
-                            draw_panel(ui, panel, c, true, height);
+                            // Square sample plots; the curves need less height.
+                            let height = if panel.equal_aspect {
+                                (width - 20.0).min(460.0)
+                            } else {
+                                220.0
+                            };
+                            draw_panel(ui, panel, c, true, height.max(MIN_PLOT_HEIGHT));
                         }
                     }
                 });
             }
         } else if let Some(column) = figure.columns.first() {
-            let rows = column.panels.len().div_ceil(SINGLE_RUN_COLUMNS);
-            let height = ((ui.available_height() - 40.0) / rows.min(2) as f32 - 30.0).max(170.0);
+            let rows = column.panels.len().div_ceil(SINGLE_RUN_COLUMNS).max(1);
+            let height = (ui.available_height() / rows as f32 - TITLE_HEIGHT).max(MIN_PLOT_HEIGHT);
             for row in column.panels.chunks(SINGLE_RUN_COLUMNS) {
                 ui.columns(SINGLE_RUN_COLUMNS, |cols| {
                     for (ui, panel) in cols.iter_mut().zip(row) {
