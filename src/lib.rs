@@ -6,6 +6,7 @@
 pub mod app;
 pub mod cli;
 pub mod export;
+pub mod presets;
 pub mod protocol;
 pub mod runtime;
 pub mod sim;

@@ -96,3 +96,20 @@ fn the_default_preset_file_is_the_built_in_default() {
     let file = load_preset(&path).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(file, bridgelab::sim::Preset::default_interactive());
 }
+
+#[test]
+fn every_shipped_preset_is_built_into_the_lab() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("presets");
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    on_disk.sort();
+    let built_in: Vec<String> = bridgelab::app::gallery::built_in()
+        .into_iter()
+        .map(|e| e.name)
+        .collect();
+    assert_eq!(built_in, on_disk);
+}

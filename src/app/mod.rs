@@ -5,6 +5,7 @@ mod action;
 pub mod figure;
 pub mod frame_stats;
 pub mod gallery;
+mod heat_texture;
 pub mod kde;
 mod pane;
 mod panels;
@@ -45,7 +46,7 @@ pub struct LabApp {
     /// How many steps "Step N" trains.
     pub step_count: usize,
     pub plot: PlotChoice,
-    /// Presets offered in the side panel (from `presets/` next to the working directory).
+    /// Presets offered in the side panel: the built-in ones and any from a presets directory.
     pub gallery: Vec<gallery::GalleryEntry>,
     /// Where exports go.
     pub export_dir: PathBuf,
@@ -77,7 +78,7 @@ impl LabApp {
             snapshot_every: 10,
             step_count: 50,
             plot: PlotChoice::default(),
-            gallery: Vec::new(),
+            gallery: gallery::built_in(),
             export_dir: PathBuf::from("exports"),
             preset_path: "presets/my_preset.ron".into(),
             notice: None,
@@ -87,10 +88,11 @@ impl LabApp {
         })
     }
 
-    /// Offers the presets found in `dir`; unreadable ones are reported in the notice line.
+    /// Also offers the presets found in `dir` (they replace built-in ones of the same name);
+    /// unreadable ones are reported in the notice line.
     pub fn with_gallery(mut self, dir: &Path) -> Self {
         let (found, errors) = gallery::scan(dir);
-        self.gallery = found;
+        self.gallery = gallery::merge(std::mem::take(&mut self.gallery), found);
         if !errors.is_empty() {
             self.notice = Some(format!("some presets were skipped: {}", errors.join("; ")));
         }

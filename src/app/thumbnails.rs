@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use crate::app::figure::heat;
-use crate::protocol::{DensityGrid, LatestSlot, TargetKind};
+use crate::app::heat_texture::color_image;
+use crate::protocol::{LatestSlot, TargetKind};
 use crate::runtime::{TargetThumbnail, Wake, spawn_thumbnails};
 
 /// Cells per side of a thumbnail.
@@ -29,7 +29,7 @@ impl Thumbnails {
             self.textures = list
                 .iter()
                 .map(|t| {
-                    let image = image_of(&t.grid);
+                    let image = color_image(&t.grid);
                     let name = format!("thumbnail-{}", t.kind.slug());
                     (
                         t.kind,
@@ -47,18 +47,4 @@ impl Thumbnails {
     pub fn get(&self, kind: TargetKind) -> Option<&egui::TextureHandle> {
         self.textures.iter().find(|(k, _)| *k == kind).map(|(_, t)| t)
     }
-}
-
-/// The grid in the heat palette, with y growing upwards as in the plots.
-fn image_of(grid: &DensityGrid) -> egui::ColorImage {
-    let n = grid.n;
-    let range = heat::value_range(grid);
-    let values = heat::clamped_values(grid);
-    let mut rgb = Vec::with_capacity(n * n * 3);
-    for row in (0..n).rev() {
-        for col in 0..n {
-            rgb.extend(heat::color_of(values[row * n + col], range));
-        }
-    }
-    egui::ColorImage::from_rgb([n, n], &rgb)
 }

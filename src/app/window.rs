@@ -24,6 +24,9 @@ pub struct WindowOptions {
 /// A blank or clear-colour-only window has a handful.
 const MIN_DISTINCT_COLORS: usize = 64;
 
+/// At most this often a frame is drawn for new training data alone.
+const DATA_FRAME_INTERVAL: std::time::Duration = std::time::Duration::from_millis(200);
+
 #[derive(Default)]
 struct Outcome {
     image: Option<Arc<egui::ColorImage>>,
@@ -161,8 +164,11 @@ pub fn run_native(preset: Preset, options: WindowOptions) -> Result<()> {
         native,
         Box::new(move |cc| {
             let ctx = cc.egui_ctx.clone();
-            let mut app = LabApp::new(preset, Arc::new(move || ctx.request_repaint()))?
-                .with_gallery(std::path::Path::new("presets"));
+            // New training data asks for a frame within DATA_FRAME_INTERVAL rather than at
+            // once: wakes from both runs coalesce, and a software rasteriser (no GPU) does
+            // not take a core away from training. Input still repaints immediately.
+            let wake = move || ctx.request_repaint_after(DATA_FRAME_INTERVAL);
+            let mut app = LabApp::new(preset, Arc::new(wake))?.with_gallery(std::path::Path::new("presets"));
             app.show_frame_time = true;
             app.apply(Action::Play);
             Ok(Box::new(Window {

@@ -40,16 +40,11 @@ pub fn files(
             ui.ctx().copy_text(as_ron(current));
         }
     });
-    ui.label("Or drop a .ron file on the window. Shipped presets (hover for what to look for):");
+    ui.label("Or drop a .ron file on the window. Shipped presets: hover for what to look for, click to run.");
     for entry in gallery {
-        let name = entry
-            .path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
         let selected = entry.preset == *current;
         if ui
-            .selectable_label(selected, &name)
+            .selectable_label(selected, &entry.name)
             .on_hover_text(&entry.preset.description)
             .clicked()
         {

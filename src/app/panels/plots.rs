@@ -1,10 +1,10 @@
 //! Draws the figure's panels with egui_plot: a grid for one run, a row per panel with one
 //! column per run when comparing, the same panel of both runs on linked axes.
 
-use egui_plot::{Bar, BarChart, Heatmap, Legend, Line, Plot, PlotPoint, PlotPoints, Points};
+use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotImage, PlotPoint, PlotPoints, Points};
 
-use crate::app::figure::{Figure, Mark, Panel, heat};
-use crate::protocol::DensityGrid;
+use crate::app::figure::{Figure, Mark, Panel};
+use crate::app::heat_texture;
 
 /// Panels per row when a single run is shown.
 const SINGLE_RUN_COLUMNS: usize = 3;
@@ -79,9 +79,16 @@ fn draw_panel(ui: &mut egui::Ui, panel: &Panel, run: usize, linked: bool, height
             .link_axis(egui::Id::unique(("linked-axes", panel.kind)), [true, true])
             .link_cursor(egui::Id::unique(("linked-cursor", panel.kind)), [true, true]);
     }
+    let background = panel
+        .background
+        .as_ref()
+        .map(|g| (g, heat_texture::texture(ui.ctx(), g)));
     plot.show(ui, |p| {
-        if let Some(grid) = &panel.background {
-            p.heatmap(heatmap(grid));
+        if let Some((grid, texture)) = &background {
+            let (lo, hi) = (grid.lo as f64, grid.hi as f64);
+            let side = (hi - lo) as f32;
+            let centre = PlotPoint::new((lo + hi) / 2.0, (lo + hi) / 2.0);
+            p.image(PlotImage::new("log density", texture.id(), centre, [side, side]));
         }
         for s in &panel.series {
             let points: Vec<[f64; 2]> = s.points.clone();
@@ -101,16 +108,4 @@ fn draw_panel(ui: &mut egui::Ui, panel: &Panel, run: usize, linked: bool, height
             }
         }
     });
-}
-
-fn heatmap(grid: &DensityGrid) -> Heatmap {
-    let (lo, hi) = heat::value_range(grid);
-    let side = grid.hi - grid.lo;
-    Heatmap::new(heat::clamped_values(grid), grid.n)
-        .at(PlotPoint::new(grid.lo as f64, grid.lo as f64))
-        .size(side, side)
-        .range(lo, hi)
-        .palette(&heat::HEAT_PALETTE.map(color))
-        .show_labels(false)
-        .name("log density")
 }
