@@ -62,7 +62,7 @@ fn the_step_button_trains_one_step_and_the_counter_shows_it() {
 #[test]
 fn step_n_trains_the_chosen_number_of_steps() {
     let mut h = harness();
-    h.state_mut().step_count = 3;
+    h.state_mut().apply(Action::SetStepCount(3));
     h.step();
     h.get_by_label("Step 3").click();
     h.step();
@@ -366,4 +366,35 @@ fn a_diverging_run_stops_naming_its_step_keeps_its_history_and_resets() {
     h.step();
     wait(&mut h, "the reset run", |a| a.view().status == Status::Paused);
     assert!(h.state().view().history.is_empty());
+}
+
+#[test]
+fn the_chosen_coordinates_drive_the_sample_and_marginal_plots() {
+    let mut p = common::tiny_run();
+    p.target.kind = TargetKind::Funnel;
+    p.target.dim = 10;
+    let mut h = harness_for(LabApp::new(p, Arc::new(|| {})).unwrap(), 900.0);
+    let choice = bridgelab::app::plot_choice::PlotChoice {
+        x: 0,
+        y: 4,
+        marginal: 7,
+    };
+    h.state_mut().apply(Action::SetPlotChoice(choice));
+    h.step();
+    let figure = h.state_mut().current_figure().clone();
+    let panels = &figure.columns[0].panels;
+    let samples = &panels[0];
+    assert_eq!(samples.title, "Samples, coordinates 1 and 5");
+    assert!(
+        samples.background.is_none(),
+        "no density slice is drawn beyond two dimensions"
+    );
+    let draws = samples
+        .series
+        .iter()
+        .find(|s| s.name == "target draws")
+        .expect("exact target draws");
+    assert_eq!(draws.points.len(), 1000);
+    assert_eq!(panels[1].title, "Marginal density of x8");
+    assert!(h.query_by_label("Samples, coordinates 1 and 5").is_some());
 }

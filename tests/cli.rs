@@ -147,3 +147,65 @@ fn a_malformed_preset_fails_with_file_line_and_field() {
     assert!(err.contains(&format!("broken.ron:{line}:")), "{err}");
     assert!(err.contains("batch"), "{err}");
 }
+
+#[test]
+fn compare_trains_both_runs_and_reports_them_side_by_side() {
+    let dir = scratch("compare");
+    let plain = tiny_preset(&dir);
+    let text = std::fs::read_to_string(&plain)
+        .unwrap()
+        .trim_end()
+        .trim_end_matches(')')
+        .to_string()
+        + "    compare: Some((loss: Some(Lv), beta: Some(0.5))),\n)\n";
+    let path = dir.join("compare.ron");
+    std::fs::write(&path, text).unwrap();
+
+    let json = run_ok(
+        bin()
+            .arg("compare")
+            .arg(&path)
+            .args(["--steps", "10", "--every", "5", "--json"]),
+    );
+    let c: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let runs = c["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 2);
+    assert!(
+        runs[0]["title"]
+            .as_str()
+            .unwrap()
+            .contains("rKL-LD · diffusion learned · β 1")
+    );
+    assert!(
+        runs[1]["title"]
+            .as_str()
+            .unwrap()
+            .contains("LV · diffusion learned · β 0.5")
+    );
+    for r in runs {
+        let steps: Vec<u64> = r["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["step"].as_u64().unwrap())
+            .collect();
+        assert_eq!(steps, [5, 10]);
+        assert_eq!(r["evaluation"]["step"], 10);
+    }
+    assert!(c["largest_elbo_gap"].as_f64().unwrap() > 0.0);
+
+    let text = run_ok(
+        bin()
+            .arg("compare")
+            .arg(&path)
+            .args(["--steps", "4", "--every", "2"]),
+    );
+    assert!(
+        text.contains("final evaluation") && text.contains("modes"),
+        "{text}"
+    );
+
+    let out = bin().arg("compare").arg(&plain).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no `compare` section"));
+}

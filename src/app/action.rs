@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::app::plot_choice::PlotChoice;
 use crate::protocol::{LearningRates, Preset, Variation};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -12,6 +13,8 @@ pub enum Action {
     Pause,
     /// Train exactly this many steps, then pause.
     Step(usize),
+    /// How many steps the "Step N" button trains.
+    SetStepCount(usize),
     /// Start over with the same seed.
     Reset,
     /// Start over with the next seed.
@@ -27,6 +30,8 @@ pub enum Action {
     SetLearningRates(LearningRates),
     /// Publish a snapshot every this many steps.
     SetSnapshotEvery(usize),
+    /// Which coordinates the sample and marginal plots show.
+    SetPlotChoice(PlotChoice),
     /// Read a preset file and restart on it; a bad file leaves the runs as they are.
     OpenPreset(PathBuf),
     /// Write the current settings as a preset file.

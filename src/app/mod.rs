@@ -21,7 +21,7 @@ pub use action::Action;
 pub use window::{WindowOptions, run_native};
 
 use crate::export::{write_atomically, write_samples_npy};
-use crate::protocol::{Command, Preset, RunId, Variation, load_preset, preset_to_ron};
+use crate::protocol::{Command, Preset, RunId, load_preset, preset_to_ron};
 use crate::runtime::Wake;
 use figure::Figure;
 use frame_stats::FrameStats;
@@ -147,6 +147,8 @@ impl LabApp {
             Action::Play => self.broadcast(Command::Play),
             Action::Pause => self.broadcast(Command::Pause),
             Action::Step(n) => self.broadcast(Command::Step(n)),
+            Action::SetStepCount(n) => self.step_count = n.max(1),
+            Action::SetPlotChoice(choice) => self.plot = choice,
             Action::Reset => self.broadcast(Command::Reset),
             Action::Reseed => {
                 self.edit.seed = self.edit.seed.wrapping_add(1);
@@ -159,7 +161,13 @@ impl LabApp {
                 self.sync_second_run();
             }
             Action::SetCompare(variation) => {
+                // Both runs start over together, so that step k of one faces step k of the
+                // other; going back to one run leaves the first as it is.
+                let comparing = variation.is_some();
                 self.edit.compare = variation;
+                if comparing {
+                    self.panes[0].restart(self.edit.clone());
+                }
                 self.sync_second_run();
             }
             Action::SetLearningRates(lr) => {
@@ -319,7 +327,7 @@ impl LabApp {
             .show(ui, |ui| panels::settings(ui, self, &mut actions));
         egui::CentralPanel::default().show(ui, |ui| {
             let dim = self.view().target.as_ref().map_or(1, |t| t.dim);
-            panels::plot_choice(ui, &mut self.plot, dim);
+            panels::plot_choice(ui, self.plot, dim, &mut actions);
             panels::plots(ui, self.current_figure());
         });
         let dropped: Vec<PathBuf> = ui.input(|i| {
@@ -334,10 +342,5 @@ impl LabApp {
             self.apply(a);
         }
         self.frames.record_ui(started.elapsed());
-    }
-
-    /// The second run's changes, if a second run is shown.
-    pub fn variation(&self) -> Option<&Variation> {
-        self.edit.compare.as_ref()
     }
 }

@@ -9,27 +9,19 @@ use anyhow::{Context, Result};
 use clap::Args;
 use serde::Serialize;
 
-use super::DeviceArg;
 use crate::sim::device::make_device;
 use crate::sim::report::Evaluation;
-use crate::sim::validate::load_preset;
 use crate::sim::{Preset, Trainer};
 
 #[derive(Args, Debug)]
 pub struct CompareArgs {
     /// A preset with a `compare` section.
     pub preset: PathBuf,
-    /// Training steps (overrides the preset's train_steps).
-    #[arg(long)]
-    pub steps: Option<usize>,
-    /// Random seed of both runs (overrides the preset's seed).
-    #[arg(long)]
-    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub overrides: super::Overrides,
     /// Record a timeline row every this many steps.
     #[arg(long, default_value_t = 100)]
     pub every: usize,
-    #[arg(long, value_enum)]
-    pub device: Option<DeviceArg>,
     /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,
@@ -220,17 +212,7 @@ fn print(c: &Comparison) {
 }
 
 pub fn run(args: CompareArgs) -> Result<()> {
-    let mut preset = load_preset(&args.preset)?;
-    if let Some(steps) = args.steps {
-        anyhow::ensure!(steps > 0, "--steps must be at least 1");
-        preset.train_steps = steps;
-    }
-    if let Some(seed) = args.seed {
-        preset.seed = seed;
-    }
-    if let Some(device) = args.device {
-        preset.device = device.into();
-    }
+    let preset = args.overrides.load(&args.preset)?;
     let result = compare(&preset, args.every)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&result)?);

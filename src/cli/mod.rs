@@ -61,6 +61,38 @@ impl From<DeviceArg> for ComputeDevice {
     }
 }
 
+/// Command-line overrides of a preset's run settings, shared by the commands that train.
+#[derive(clap::Args, Debug)]
+pub struct Overrides {
+    /// Training steps (overrides the preset's train_steps).
+    #[arg(long)]
+    pub steps: Option<usize>,
+    /// Random seed (overrides the preset's seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Compute device (overrides the preset's device).
+    #[arg(long, value_enum)]
+    pub device: Option<DeviceArg>,
+}
+
+impl Overrides {
+    /// Reads the preset at `path` and applies the overrides.
+    pub fn load(&self, path: &std::path::Path) -> Result<crate::sim::Preset> {
+        let mut preset = crate::sim::validate::load_preset(path)?;
+        if let Some(steps) = self.steps {
+            anyhow::ensure!(steps > 0, "--steps must be at least 1");
+            preset.train_steps = steps;
+        }
+        if let Some(seed) = self.seed {
+            preset.seed = seed;
+        }
+        if let Some(device) = self.device {
+            preset.device = device.into();
+        }
+        Ok(preset)
+    }
+}
+
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Some(Command::Train(args)) => train::run(args),

@@ -5,29 +5,21 @@ use anyhow::{Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::DeviceArg;
 use crate::export::{write_eval, write_metrics_csv, write_samples_npy};
 use crate::sim::Trainer;
 use crate::sim::checkpoint;
 use crate::sim::device::make_device;
-use crate::sim::validate::{load_preset, preset_to_ron};
+use crate::sim::validate::preset_to_ron;
 
 #[derive(Args, Debug)]
 pub struct TrainArgs {
     /// The preset (.ron) to train.
     pub preset: PathBuf,
-    /// Training steps (overrides the preset's train_steps).
-    #[arg(long)]
-    pub steps: Option<usize>,
-    /// Random seed (overrides the preset's seed).
-    #[arg(long)]
-    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub overrides: super::Overrides,
     /// Output directory (default: runs/<preset name>-seed<seed>).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Compute device (overrides the preset's device).
-    #[arg(long, value_enum)]
-    pub device: Option<DeviceArg>,
     /// Resume from a checkpoint written by an earlier run instead of starting fresh.
     #[arg(long)]
     pub resume: Option<PathBuf>,
@@ -37,17 +29,7 @@ pub struct TrainArgs {
 }
 
 pub fn run(args: TrainArgs) -> Result<()> {
-    let mut preset = load_preset(&args.preset)?;
-    if let Some(steps) = args.steps {
-        anyhow::ensure!(steps > 0, "--steps must be at least 1");
-        preset.train_steps = steps;
-    }
-    if let Some(seed) = args.seed {
-        preset.seed = seed;
-    }
-    if let Some(device) = args.device {
-        preset.device = device.into();
-    }
+    let preset = args.overrides.load(&args.preset)?;
     let stem = args
         .preset
         .file_stem()

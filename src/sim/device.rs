@@ -24,13 +24,22 @@ pub fn hardware_gpu() -> Option<&'static GpuAdapter> {
 fn find_hardware_gpu() -> Option<GpuAdapter> {
     let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle());
     let adapters = pollster::block_on(instance.enumerate_adapters(wgpu::Backends::all()));
+    first_hardware(adapters.iter().map(|a| {
+        let info = a.get_info();
+        (info.name, info.device_type, info.backend)
+    }))
+}
+
+/// The first adapter that is not a CPU (software) device.
+fn first_hardware(
+    adapters: impl IntoIterator<Item = (String, wgpu::DeviceType, wgpu::Backend)>,
+) -> Option<GpuAdapter> {
     adapters
-        .iter()
-        .map(|a| a.get_info())
-        .find(|info| info.device_type != wgpu::DeviceType::Cpu)
-        .map(|info| GpuAdapter {
-            name: info.name,
-            backend: format!("{:?}", info.backend),
+        .into_iter()
+        .find(|(_, kind, _)| *kind != wgpu::DeviceType::Cpu)
+        .map(|(name, _, backend)| GpuAdapter {
+            name,
+            backend: format!("{backend:?}"),
         })
 }
 
@@ -57,5 +66,34 @@ pub fn describe(kind: ComputeDevice) -> String {
         (ComputeDevice::Gpu, Some(a)) => format!("GPU: {} ({}, wgpu)", a.name, a.backend),
         (ComputeDevice::Gpu, None) => "GPU: wgpu on a software adapter (slower than the CPU)".into(),
         _ => "CPU (flex)".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn software_adapters_do_not_count_as_a_gpu() {
+        let lavapipe = (
+            "llvmpipe (LLVM 15.0.6, 256 bits)".to_string(),
+            wgpu::DeviceType::Cpu,
+            wgpu::Backend::Vulkan,
+        );
+        assert_eq!(first_hardware([lavapipe.clone()]), None);
+        let card = (
+            "NVIDIA H100".to_string(),
+            wgpu::DeviceType::DiscreteGpu,
+            wgpu::Backend::Vulkan,
+        );
+        let found = first_hardware([lavapipe, card]).expect("the hardware adapter");
+        assert_eq!(found.name, "NVIDIA H100");
+        assert_eq!(found.backend, "Vulkan");
+    }
+
+    #[test]
+    fn the_cpu_is_always_the_cpu() {
+        assert_eq!(resolve(ComputeDevice::Cpu), ComputeDevice::Cpu);
+        assert_eq!(describe(ComputeDevice::Cpu), "CPU (flex)");
     }
 }

@@ -61,7 +61,7 @@ fn run_status(ui: &mut egui::Ui, index: Option<usize>, view: &RunView) {
     }
 }
 
-pub fn controls(ui: &mut egui::Ui, app: &mut LabApp, actions: &mut Vec<Action>) {
+pub fn controls(ui: &mut egui::Ui, app: &LabApp, actions: &mut Vec<Action>) {
     let views = app.views();
     let running = views.iter().any(|v| v.status == Status::Running);
     let can_train = views
@@ -69,7 +69,6 @@ pub fn controls(ui: &mut egui::Ui, app: &mut LabApp, actions: &mut Vec<Action>) 
         .any(|v| matches!(v.status, Status::Paused | Status::Running));
     let has_samples = views.iter().all(|v| v.snapshot.is_some());
     let has_run = views.iter().all(|v| v.run.is_some());
-    drop(views);
     ui.horizontal_wrapped(|ui| {
         if running {
             if ui.button("Pause").on_hover_text("Space").clicked() {
@@ -95,8 +94,14 @@ pub fn controls(ui: &mut egui::Ui, app: &mut LabApp, actions: &mut Vec<Action>) 
             actions.push(Action::Step(app.step_count));
         }
         let n = ui.label("N");
-        ui.add(egui::DragValue::new(&mut app.step_count).range(1..=100_000))
-            .labelled_by(n.id);
+        let mut count = app.step_count;
+        if ui
+            .add(egui::DragValue::new(&mut count).range(1..=100_000))
+            .labelled_by(n.id)
+            .changed()
+        {
+            actions.push(Action::SetStepCount(count));
+        }
         if ui
             .button("Reset")
             .on_hover_text("Start over with the same seed")
@@ -140,7 +145,6 @@ pub fn controls(ui: &mut egui::Ui, app: &mut LabApp, actions: &mut Vec<Action>) 
             ui.weak(format!("frame {ms:.1} ms"));
         }
     });
-    let views = app.views();
     let comparing = views.len() > 1;
     for (i, view) in views.iter().enumerate() {
         run_status(ui, comparing.then_some(i), view);

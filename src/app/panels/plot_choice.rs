@@ -1,8 +1,9 @@
+use crate::app::Action;
 use crate::app::panels::widgets::number;
 use crate::app::plot_choice::PlotChoice;
 
 /// Which coordinates the sample and marginal plots show (one-based on screen).
-pub fn plot_choice(ui: &mut egui::Ui, choice: &mut PlotChoice, dim: usize) {
+pub fn plot_choice(ui: &mut egui::Ui, choice: PlotChoice, dim: usize, actions: &mut Vec<Action>) {
     if dim < 2 {
         return;
     }
@@ -12,10 +13,13 @@ pub fn plot_choice(ui: &mut egui::Ui, choice: &mut PlotChoice, dim: usize) {
         number(ui, "vertical coordinate", &mut shown[1], 1..=dim, 0.1);
         ui.separator();
         number(ui, "marginal of coordinate", &mut shown[2], 1..=dim, 0.1);
-        *choice = PlotChoice {
+        let chosen = PlotChoice {
             x: shown[0] - 1,
             y: shown[1] - 1,
             marginal: shown[2] - 1,
         };
+        if chosen != choice {
+            actions.push(Action::SetPlotChoice(chosen));
+        }
     });
 }
