@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 pub use build::{figure, run_title};
-pub use model::{Column, Figure, Mark, PALETTE, Panel, PanelKind, Rgb, Series};
-pub use render::{png_bytes, size, svg_text};
-pub use table::csv;
+pub use model::{Column, Figure, Mark, Panel, PanelKind, Series};
+use render::{png_bytes, svg_text};
+use table::csv;
 
 use crate::export::write_atomically;
 use crate::protocol::{Preset, preset_to_ron};
