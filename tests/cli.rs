@@ -209,3 +209,43 @@ fn compare_trains_both_runs_and_reports_them_side_by_side() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no `compare` section"));
 }
+
+#[test]
+fn bench_times_a_case_and_splits_its_step() {
+    let json = run_ok(bin().args([
+        "bench",
+        "--config",
+        "interactive",
+        "--bridge",
+        "cmcd",
+        "--loss",
+        "lv",
+        "--steps",
+        "1",
+        "--device",
+        "cpu",
+        "--json",
+    ]));
+    let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    let r = &rows[0];
+    assert_eq!(
+        (r["config"].as_str(), r["bridge"].as_str(), r["loss"].as_str()),
+        (Some("interactive"), Some("CMCD"), Some("LV"))
+    );
+    let total = r["seconds_per_step"].as_f64().unwrap();
+    let parts: f64 = ["simulate", "loss_backward", "optimizer"]
+        .iter()
+        .map(|k| r[k].as_f64().unwrap())
+        .sum();
+    assert!(
+        total > 0.0 && (parts - total).abs() < 1e-9,
+        "the phases add up to the step: {r}"
+    );
+    assert!(r["gflops"].as_f64().unwrap() > 0.0);
+    assert!(
+        r["peak_rss_mib"].as_f64().unwrap() > 1.0,
+        "the case's own peak memory: {r}"
+    );
+}

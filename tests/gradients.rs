@@ -248,3 +248,58 @@ fn elbo_matches_log_z_minus_the_closed_form_kl() {
         "the check needs a sampler that is far from the target (KL {kl})"
     );
 }
+
+#[test]
+fn splitting_the_batch_into_shards_and_chunks_changes_nothing_but_rounding() {
+    use bridgelab::sim::loss::{Split, loss_and_gradients_split};
+    use bridgelab::sim::noise::{Stream, normal_tensor, rng_for};
+    use bridgelab::sim::phase_clock::PhaseClock;
+    for bridge in [BridgeKind::Dbs, BridgeKind::Cmcd] {
+        for loss in LossKind::ALL {
+            let mut preset = small_preset(TargetKind::Gmm40, bridge, loss, DiffusionMode::Learned);
+            preset.batch = 60;
+            let t = warmed(preset.clone());
+            let shape = [preset.steps + 1, preset.batch, 2];
+            let noise = normal_tensor(&mut rng_for(3, 0, Stream::Test), shape, &cpu());
+            let run = |split: Split| {
+                let e = loss_and_gradients_split(
+                    t.sampler(),
+                    t.params(),
+                    loss,
+                    noise.clone(),
+                    split,
+                    &mut PhaseClock::off(),
+                );
+                (grads_host(&e), e.log_weights, host::to_vec(e.step_terms))
+            };
+            let (whole, lw_whole, terms_whole) = run(Split {
+                shards: 1,
+                chunk_rows: 1 << 20,
+            });
+            let (split, lw_split, terms_split) = run(Split {
+                shards: 3,
+                chunk_rows: 9 * 7,
+            });
+            let worst = worst_mismatch(&split, &whole, 1.0);
+            assert!(worst < 1e-3, "{bridge:?} {loss:?}: gradients differ by {worst}");
+            let lw_gap = lw_whole
+                .iter()
+                .zip(&lw_split)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0f32, f32::max);
+            assert!(
+                lw_gap < 1e-3,
+                "{bridge:?} {loss:?}: log-weights differ by {lw_gap}"
+            );
+            let term_gap = terms_whole
+                .iter()
+                .zip(&terms_split)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0f32, f32::max);
+            assert!(
+                term_gap < 1e-3,
+                "{bridge:?} {loss:?}: per-step terms differ by {term_gap}"
+            );
+        }
+    }
+}

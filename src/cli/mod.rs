@@ -1,5 +1,6 @@
 //! The command-line runner: every number the lab shows can be reproduced from here.
 
+mod bench;
 mod compare;
 mod density;
 mod eval;
@@ -36,6 +37,8 @@ pub struct Cli {
 pub enum Command {
     /// Train a preset and write metrics, samples and a checkpoint.
     Train(train::TrainArgs),
+    /// Time training steps of the paper's and the interactive configuration.
+    Bench(bench::BenchArgs),
     /// Train a preset and its `compare` variation side by side and print both.
     Compare(compare::CompareArgs),
     /// Re-evaluate a saved checkpoint on fresh samples.
@@ -96,6 +99,7 @@ impl Overrides {
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Some(Command::Train(args)) => train::run(args),
+        Some(Command::Bench(args)) => bench::run(args),
         Some(Command::Compare(args)) => compare::run(args),
         Some(Command::Eval(args)) => eval::run(args),
         Some(Command::Density(args)) => density::run(args),

@@ -1,12 +1,29 @@
 //! The three training losses of SPEC §5 and their gradients.
+//!
+//! Every loss is a sum over paths once the batch statistics are known, so the batch is split
+//! into shards that run on their own threads (the CPU backend computes each operation on one
+//! core) and the gradients of the shards are added. For LV and rKL-LD the paths are simulated
+//! without autodiff first; their R values then fix a weight per path, and the kernels are
+//! re-evaluated with gradients in chunks of paths, all N steps of a chunk in one batched pass.
 
-use burn::tensor::Tensor;
+use burn::tensor::{Tensor, TensorData};
 
 use super::config::LossKind;
 use super::host;
 use super::model::Sampler;
 use super::params::ParamSet;
+use super::phase_clock::{Phase, PhaseClock};
 use super::rollout::{Rollout, path_log_likelihoods, rollout};
+use super::subnormals;
+
+/// Paths per shard below which the batch is not split further: smaller shards cost more in
+/// per-operation overhead than another core gains.
+const MIN_SHARD_PATHS: usize = 64;
+/// Threads a training step uses at most.
+const MAX_SHARDS: usize = 8;
+/// Rows (steps × paths) of one chunk of the batched likelihood pass: enough for large matrix
+/// products, small enough that the activations kept for the backward pass stay modest.
+const CHUNK_ROWS: usize = 8_192;
 
 /// What one loss evaluation produced besides gradients.
 pub struct LossEval {
@@ -23,57 +40,241 @@ pub struct LossEval {
     pub step_terms: Tensor<1>,
 }
 
+/// How a batch is divided: into shards, one thread each, and each shard's batched likelihood
+/// pass into chunks of at most `chunk_rows` rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Split {
+    pub shards: usize,
+    pub chunk_rows: usize,
+}
+
+impl Split {
+    /// One shard per core (at most `MAX_SHARDS`), each of at least `MIN_SHARD_PATHS` paths.
+    pub fn for_batch(batch: usize) -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Self {
+            shards: cores.min(MAX_SHARDS).min(batch / MIN_SHARD_PATHS).max(1),
+            chunk_rows: CHUNK_ROWS,
+        }
+    }
+}
+
+/// Path ranges `(start, len)` of `k` shards of a batch of `batch` paths.
+fn shards(batch: usize, k: usize) -> Vec<(usize, usize)> {
+    let k = k.clamp(1, batch.max(1));
+    let (base, extra) = (batch / k, batch % k);
+    let mut start = 0;
+    (0..k)
+        .map(|i| {
+            let len = base + usize::from(i < extra);
+            let range = (start, len);
+            start += len;
+            range
+        })
+        .collect()
+}
+
+/// `f` applied to every item, each on its own thread; results in the order of `items`. A panic
+/// in any thread is resumed here.
+fn in_parallel<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+    if items.len() == 1 {
+        return items.into_iter().map(f).collect();
+    }
+    std::thread::scope(|scope| {
+        let f = &f;
+        let handles: Vec<_> = items
+            .into_iter()
+            .map(|item| scope.spawn(move || f(item)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    })
+}
+
+/// The element-wise sum of per-shard gradients, added in shard order so that a run is
+/// reproducible.
+fn sum_gradients(parts: Vec<Vec<Option<Tensor<2>>>>) -> Vec<Option<Tensor<2>>> {
+    let mut parts = parts.into_iter();
+    let first = parts.next().unwrap_or_default();
+    parts.fold(first, |acc, part| {
+        acc.into_iter()
+            .zip(part)
+            .map(|(a, b)| match (a, b) {
+                (Some(a), Some(b)) => Some(a + b),
+                (a, b) => a.or(b),
+            })
+            .collect()
+    })
+}
+
+/// Final states and the per-step sums over paths of log p − log q of a rollout, cut from any
+/// graph.
+fn summary(r: &Rollout) -> (Tensor<2>, Tensor<1>) {
+    (
+        r.final_samples().detach().inner(),
+        r.step_term_sums().detach().inner(),
+    )
+}
+
 /// Simulates a batch from `noise` (`[N+1, B, d]`) and differentiates `kind` on it.
 pub fn loss_and_gradients(s: &Sampler, p: &ParamSet, kind: LossKind, noise: Tensor<3>) -> LossEval {
-    let tracked = p.tracked();
-    let (objective, log_weights, samples, step_terms) = match kind {
-        LossKind::RklR => {
-            let t = s.tables(&tracked);
-            let r = rollout(s, &tracked, &t, noise);
-            let log_w = r.log_weight();
-            let values = host::to_vec(log_w.clone().detach().inner());
-            let (samples, terms) = summary(&r);
-            (log_w.neg().mean(), values, samples, terms)
-        }
-        LossKind::Lv | LossKind::RklLd => {
-            // Paths are simulated without any graph, then all their kernels are re-evaluated
-            // in one batched pass that carries gradients.
-            let plain_tables = s.tables(p);
-            let r = rollout(s, p, &plain_tables, noise);
-            let values = host::to_vec(r.log_weight());
-            let (samples, terms) = summary(&r);
-            let (path, scores) = r.stacked();
-            let t = s.tables(&tracked);
-            let (lq, lp) = path_log_likelihoods(s, &tracked, &t, path, scores);
-            let neg_r = r.log_rho.clone() + lp.clone() - lq.clone();
-            let objective = if kind == LossKind::Lv {
-                let centred = neg_r.clone() - neg_r.mean();
-                centred.square().mean()
-            } else {
-                let r_val = neg_r.neg();
-                let centred = (r_val.clone() - r_val.mean()).detach();
-                (centred * lq).mean() - lp.mean()
-            };
-            (objective, values, samples, terms)
-        }
+    loss_and_gradients_timed(s, p, kind, noise, &mut PhaseClock::off())
+}
+
+/// [`loss_and_gradients`], charging its phases to `clock`. For rKL-R the simulation builds
+/// the autodiff graph, so it counts as simulation; its backward pass counts as the loss.
+pub fn loss_and_gradients_timed(
+    s: &Sampler,
+    p: &ParamSet,
+    kind: LossKind,
+    noise: Tensor<3>,
+    clock: &mut PhaseClock,
+) -> LossEval {
+    let split = Split::for_batch(noise.dims()[1]);
+    loss_and_gradients_split(s, p, kind, noise, split, clock)
+}
+
+/// The same computation with the batch divided as `split` says: the gradient does not depend
+/// on the division beyond rounding, which the checks compare.
+pub fn loss_and_gradients_split(
+    s: &Sampler,
+    p: &ParamSet,
+    kind: LossKind,
+    noise: Tensor<3>,
+    split: Split,
+    clock: &mut PhaseClock,
+) -> LossEval {
+    subnormals::flush_everywhere();
+    let [_, batch, _] = noise.dims();
+    let pieces: Vec<Tensor<3>> = shards(batch, split.shards)
+        .into_iter()
+        .map(|(start, len)| noise.clone().narrow(1, start, len))
+        .collect();
+    let (log_weights, summaries, grads) = match kind {
+        LossKind::RklR => reparametrised(s, p, pieces, batch, clock),
+        LossKind::Lv | LossKind::RklLd => log_derivative(s, p, kind, pieces, batch, split.chunk_rows, clock),
     };
-    let grads = objective.backward();
-    let grads = p.gradients(&tracked, &grads);
+    let (samples, sums): (Vec<_>, Vec<_>) = summaries.into_iter().unzip();
+    let step_sums = sums.into_iter().reduce(|a, b| a + b).expect("at least one shard");
     LossEval {
         loss: reported_loss(kind, &log_weights),
         log_weights,
         grads,
-        samples,
-        step_terms,
+        samples: Tensor::cat(samples, 0),
+        step_terms: step_sums / batch as f64,
     }
 }
 
-/// Final states and per-step mean log-weight terms of a rollout, cut from any graph.
-fn summary(r: &Rollout) -> (Tensor<2>, Tensor<1>) {
-    (
-        r.final_samples().detach().inner(),
-        r.step_terms().detach().inner(),
-    )
+type Shards = (Vec<f32>, Vec<(Tensor<2>, Tensor<1>)>, Vec<Option<Tensor<2>>>);
+
+/// rKL-R: loss = mean(R) through the whole simulated path.
+fn reparametrised(
+    s: &Sampler,
+    p: &ParamSet,
+    pieces: Vec<Tensor<3>>,
+    batch: usize,
+    clock: &mut PhaseClock,
+) -> Shards {
+    let forward = in_parallel(pieces, |noise| {
+        let tracked = p.tracked();
+        let t = s.tables(&tracked);
+        let r = rollout(s, &tracked, &t, noise);
+        let log_w = r.log_weight();
+        let values = host::to_vec(log_w.clone().detach().inner());
+        let summary = summary(&r);
+        (tracked, log_w, values, summary)
+    });
+    clock.lap(Phase::Simulate);
+    let mut log_weights = Vec::with_capacity(batch);
+    let mut summaries = Vec::new();
+    let mut jobs = Vec::new();
+    for (tracked, log_w, values, summary) in forward {
+        log_weights.extend(values);
+        summaries.push(summary);
+        jobs.push((tracked, log_w));
+    }
+    let grads = in_parallel(jobs, |(tracked, log_w)| {
+        let grads = (log_w.sum().neg() / batch as f64).backward();
+        p.gradients(&tracked, &grads)
+    });
+    clock.lap(Phase::LossBackward);
+    (log_weights, summaries, sum_gradients(grads))
+}
+
+/// LV and rKL-LD on detached paths. With R_i = −log w_i and R̄ its batch mean, both gradients
+/// are sums over paths of a_i ∇L_Q,i + b_i ∇L_P,i:
+///
+/// - LV, ∇ mean((R − R̄)²):  a_i = 2(R_i − R̄)/B,  b_i = −2(R_i − R̄)/B;
+/// - rKL-LD (SPEC §5):       a_i = (R_i − R̄)/B,   b_i = −1/B.
+fn log_derivative(
+    s: &Sampler,
+    p: &ParamSet,
+    kind: LossKind,
+    pieces: Vec<Tensor<3>>,
+    batch: usize,
+    chunk_rows: usize,
+    clock: &mut PhaseClock,
+) -> Shards {
+    let plain = s.tables(p);
+    let simulated = in_parallel(pieces, |noise| {
+        let r = rollout(s, p, &plain, noise);
+        let values = host::to_vec(r.log_weight());
+        let summary = summary(&r);
+        let (path, scores) = r.stacked();
+        (values, summary, path, scores)
+    });
+    clock.lap(Phase::Simulate);
+
+    let log_weights: Vec<f32> = simulated.iter().flat_map(|(v, ..)| v.iter().copied()).collect();
+    let b = batch as f64;
+    let r_mean = -log_weights.iter().map(|&v| v as f64).sum::<f64>() / b;
+    let weights = |values: &[f32]| -> (Vec<f32>, Vec<f32>) {
+        values
+            .iter()
+            .map(|&lw| {
+                let centred = -(lw as f64) - r_mean;
+                match kind {
+                    LossKind::Lv => ((2.0 * centred / b) as f32, (-2.0 * centred / b) as f32),
+                    _ => ((centred / b) as f32, (-1.0 / b) as f32),
+                }
+            })
+            .unzip()
+    };
+    let mut summaries = Vec::new();
+    let mut jobs = Vec::new();
+    for (values, summary, path, scores) in simulated {
+        let (a, bw) = weights(&values);
+        summaries.push(summary);
+        jobs.push((path, scores, a, bw));
+    }
+    let grads = in_parallel(jobs, |(path, scores, a, bw)| {
+        let [steps_plus_one, paths, _] = path.dims();
+        let chunk = (chunk_rows / steps_plus_one).max(1);
+        let device = path.device();
+        let mut parts = Vec::new();
+        for start in (0..paths).step_by(chunk) {
+            let len = chunk.min(paths - start);
+            let tracked = p.tracked();
+            let t = s.tables(&tracked);
+            let (lq, lp) = path_log_likelihoods(
+                s,
+                &tracked,
+                &t,
+                path.clone().narrow(1, start, len),
+                scores.clone().narrow(1, start, len),
+            );
+            let column = |w: &[f32]| {
+                Tensor::<1>::from_data(TensorData::new(w[start..start + len].to_vec(), [len]), &device)
+            };
+            let surrogate = (lq * column(&a)).sum() + (lp * column(&bw)).sum();
+            parts.push(p.gradients(&tracked, &surrogate.backward()));
+        }
+        sum_gradients(parts)
+    });
+    clock.lap(Phase::LossBackward);
+    (log_weights, summaries, sum_gradients(grads))
 }
 
 fn reported_loss(kind: LossKind, log_w: &[f32]) -> f64 {
@@ -82,5 +283,23 @@ fn reported_loss(kind: LossKind, log_w: &[f32]) -> f64 {
     match kind {
         LossKind::RklR | LossKind::RklLd => -mean,
         LossKind::Lv => log_w.iter().map(|&v| (v as f64 - mean).powi(2)).sum::<f64>() / n,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_cover_the_batch_in_order() {
+        for batch in [1, 63, 64, 200, 2000, 2001] {
+            let split = Split::for_batch(batch);
+            let s = shards(batch, split.shards);
+            assert_eq!(s[0].0, 0);
+            assert!(s.windows(2).all(|w| w[0].0 + w[0].1 == w[1].0));
+            assert_eq!(s.iter().map(|r| r.1).sum::<usize>(), batch);
+            assert!(s.len() == 1 || s.iter().all(|r| r.1 >= MIN_SHARD_PATHS));
+        }
+        assert_eq!(shards(5, 9).len(), 5, "never an empty shard");
     }
 }

@@ -320,9 +320,15 @@ impl Sampler {
         diag_normal_log_prob(x0.unsqueeze_dim(0), t.prior_mean.clone().unsqueeze_dim(0), std).reshape([b])
     }
 
-    /// Network multiply–adds per simulated row, for FLOP estimates.
+    /// Network FLOPs of both kernels of one step at one row (a forward pass): DBS runs its
+    /// two networks, CMCD its one network at both ends of the step.
     pub fn flops_per_row(&self) -> usize {
-        self.gen_net.flops_per_row() + self.inf_net.as_ref().map_or(0, TimeMlp::flops_per_row)
+        let generative = self.gen_net.flops_per_row();
+        match (self.bridge, &self.inf_net) {
+            (_, Some(inf)) => generative + inf.flops_per_row(),
+            (BridgeKind::Cmcd, None) => 2 * generative,
+            (_, None) => generative,
+        }
     }
 }
 

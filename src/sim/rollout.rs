@@ -30,11 +30,17 @@ impl Rollout {
         self.log_rho.clone() + lp - lq
     }
 
-    /// Batch mean of log p(x_n | x_{n+1}) − log q(x_{n+1} | x_n) for each step n, `[N]`.
-    pub fn step_terms(&self) -> Tensor<1> {
-        let terms = (self.log_p_steps.clone() - self.log_q_steps.clone()).mean_dim(1);
+    /// Sum over the batch of log p(x_n | x_{n+1}) − log q(x_{n+1} | x_n) for each step n, `[N]`.
+    pub fn step_term_sums(&self) -> Tensor<1> {
+        let terms = (self.log_p_steps.clone() - self.log_q_steps.clone()).sum_dim(1);
         let n = terms.dims()[0];
         terms.reshape([n])
+    }
+
+    /// Batch mean of log p(x_n | x_{n+1}) − log q(x_{n+1} | x_n) for each step n, `[N]`.
+    pub fn step_terms(&self) -> Tensor<1> {
+        let [_, b] = self.log_q_steps.dims();
+        self.step_term_sums() / b as f64
     }
 
     pub fn final_samples(&self) -> Tensor<2> {

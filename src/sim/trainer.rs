@@ -9,14 +9,16 @@ use burn::tensor::{Device, Tensor};
 use super::config::{DiffusionMode, LossKind, Preset};
 use super::error::SimError;
 use super::host;
-use super::loss::{LossEval, loss_and_gradients};
+use super::loss::{LossEval, loss_and_gradients, loss_and_gradients_timed};
 use super::metrics::{WeightStats, delta_std, mmd, mode_coverage, sinkhorn_divergence};
 use super::model::Sampler;
 use super::noise::{Stream, normal_tensor, rng_for};
 use super::optim::RAdam;
 use super::params::ParamSet;
+use super::phase_clock::{Phase, PhaseClock};
 use super::report::{Evaluation, Snapshot, StepRecord};
 use super::rollout::rollout;
+use super::subnormals;
 use super::targets::{Target, build_target, log_density_slice};
 use super::validate::validate;
 
@@ -114,8 +116,13 @@ impl Trainer {
 
     /// One optimiser step. A non-finite loss stops the run before the parameters change.
     pub fn step(&mut self) -> Result<StepRecord, SimError> {
+        self.step_timed(&mut PhaseClock::off())
+    }
+
+    /// [`Trainer::step`], charging its phases to `clock`.
+    pub fn step_timed(&mut self, clock: &mut PhaseClock) -> Result<StepRecord, SimError> {
         let noise = self.training_noise(self.step, Stream::Training, self.preset.batch);
-        let eval = loss_and_gradients(&self.sampler, &self.params, self.preset.loss, noise);
+        let eval = loss_and_gradients_timed(&self.sampler, &self.params, self.preset.loss, noise, clock);
         let weights = WeightStats::from_log_weights(&eval.log_weights);
         if !eval.loss.is_finite() {
             return Err(SimError::Diverged {
@@ -125,6 +132,7 @@ impl Trainer {
         }
         let lr = self.optim.group_lr(super::params::Group::Network);
         self.optim.step(&mut self.params, eval.grads);
+        clock.lap(Phase::Optimizer);
         self.latest = Some((eval.samples, eval.step_terms));
         self.step += 1;
         let record = StepRecord {
@@ -198,6 +206,7 @@ impl Trainer {
 
     /// Final states and per-step terms of a fresh batch simulated without gradients.
     fn fresh_batch(&self, batch: usize, stream: Stream) -> (Vec<f32>, Vec<f32>) {
+        subnormals::flush_everywhere();
         let noise = self.training_noise(self.step, stream, batch);
         let t = self.sampler.tables(&self.params);
         let r = rollout(&self.sampler, &self.params, &t, noise);
@@ -206,6 +215,7 @@ impl Trainer {
 
     /// Metrics on `samples` fresh paths (the preset's evaluation size when `None`).
     pub fn evaluate(&self, samples: Option<usize>) -> Evaluation {
+        subnormals::flush_everywhere();
         let settings = &self.preset.eval;
         let m = samples.unwrap_or(settings.samples).max(1);
         let d = self.sampler.dim;

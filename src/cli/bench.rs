@@ -1,0 +1,285 @@
+//! `bridgelab bench`: seconds per training step of the paper's configuration and of the
+//! interactive one, for each bridge and loss, split into simulation, loss with backward pass,
+//! and optimiser, with the achieved network GFLOP/s and the peak memory.
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use serde::{Deserialize, Serialize};
+
+use super::DeviceArg;
+use crate::presets::BUILT_IN;
+use crate::sim::config::{BridgeKind, ComputeDevice, LossKind};
+use crate::sim::device::{describe, make_device};
+use crate::sim::phase_clock::{PhaseClock, PhaseTimes};
+use crate::sim::validate::parse_preset;
+use crate::sim::{Preset, Trainer};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BenchConfig {
+    /// GMM-40 in 50-D, batch 2000, N = 128 (the paper's setting).
+    Paper,
+    /// GMM-40 in 2-D, batch 500, N = 64.
+    Interactive,
+    All,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum BenchBridge {
+    Dbs,
+    Cmcd,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum BenchLoss {
+    RklR,
+    Lv,
+    RklLd,
+}
+
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    #[arg(long, value_enum, default_value = "all")]
+    pub config: BenchConfig,
+    /// Timed steps per case after the warm-up (default: 3 for paper, 20 for interactive).
+    #[arg(long)]
+    pub steps: Option<usize>,
+    #[arg(long, value_enum)]
+    pub device: Option<DeviceArg>,
+    /// Only this bridge (default: DBS and CMCD).
+    #[arg(long, value_enum)]
+    pub bridge: Option<BenchBridge>,
+    /// Only this loss (default: all three).
+    #[arg(long, value_enum)]
+    pub loss: Option<BenchLoss>,
+    /// Print the results as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Run the cases in this process instead of one fresh process each (whose peak memory
+    /// is then the case's own).
+    #[arg(long, hide = true)]
+    pub in_process: bool,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct BenchRow {
+    pub config: String,
+    pub bridge: String,
+    pub loss: String,
+    /// Median seconds per step.
+    pub seconds_per_step: f64,
+    /// Median seconds of each phase.
+    pub simulate: f64,
+    pub loss_backward: f64,
+    pub optimizer: f64,
+    /// Network FLOPs of one step divided by the median step time.
+    pub gflops: f64,
+    /// Peak resident memory while this case ran, in MiB.
+    pub peak_rss_mib: Option<f64>,
+    pub device: String,
+    pub steps: usize,
+}
+
+/// The paper's preset for `bridge` and `loss`, built into the binary.
+fn paper_preset(bridge: BridgeKind, loss: LossKind) -> Result<Preset> {
+    let name = format!(
+        "paper_gmm40_d50_{}_{}",
+        bridge.label().to_lowercase(),
+        loss.label().to_lowercase().replace('-', "")
+    );
+    let (_, text) = BUILT_IN
+        .iter()
+        .find(|(n, _)| *n == name)
+        .with_context(|| format!("the built-in preset {name} is missing"))?;
+    Ok(parse_preset(text, &name)?)
+}
+
+fn preset_for(config: BenchConfig, bridge: BridgeKind, loss: LossKind) -> Result<Preset> {
+    let mut p = paper_preset(bridge, loss)?;
+    if config == BenchConfig::Interactive {
+        p.target.dim = 2;
+        p.batch = 500;
+        p.steps = 64;
+        p.prior_std = 30.0;
+    }
+    Ok(p)
+}
+
+/// Network FLOPs of one training step: the simulation evaluates every kernel once, without
+/// gradients (LV, rKL-LD) or with them (rKL-R); LV and rKL-LD evaluate them once more in the
+/// batched pass; a backward pass costs about twice its forward pass.
+fn step_flops(p: &Preset, flops_per_row: f64) -> f64 {
+    let forward = (p.steps * p.batch) as f64 * flops_per_row;
+    match p.loss {
+        LossKind::RklR => 3.0 * forward,
+        LossKind::Lv | LossKind::RklLd => 4.0 * forward,
+    }
+}
+
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        0.5 * (v[n / 2 - 1] + v[n / 2])
+    }
+}
+
+fn bench_case(
+    config: BenchConfig,
+    bridge: BridgeKind,
+    loss: LossKind,
+    steps: usize,
+    device: ComputeDevice,
+) -> Result<BenchRow> {
+    let mut preset = preset_for(config, bridge, loss)?;
+    preset.device = device;
+    let mut trainer = Trainer::new(preset.clone(), make_device(device))?;
+    let flops = step_flops(&preset, trainer.sampler().flops_per_row() as f64);
+    // The first step pays for allocation and kernel compilation.
+    trainer.step()?;
+    let mut timed: Vec<PhaseTimes> = Vec::with_capacity(steps);
+    for _ in 0..steps {
+        let mut clock = PhaseClock::on(trainer.device());
+        trainer.step_timed(&mut clock)?;
+        timed.push(clock.times);
+    }
+    let pick = |f: fn(&PhaseTimes) -> f64| median(timed.iter().map(f).collect());
+    let seconds = pick(PhaseTimes::total);
+    Ok(BenchRow {
+        config: format!("{config:?}").to_lowercase(),
+        bridge: bridge.label().into(),
+        loss: loss.label().into(),
+        seconds_per_step: seconds,
+        simulate: pick(|t| t.simulate),
+        loss_backward: pick(|t| t.loss_backward),
+        optimizer: pick(|t| t.optimizer),
+        gflops: flops / seconds / 1e9,
+        peak_rss_mib: peak_rss_mib(),
+        device: describe(device),
+        steps,
+    })
+}
+
+fn print_row(r: &BenchRow) {
+    println!(
+        "{:<12} {:<5} {:<7} {:>8.3} {:>9.3} {:>9.3} {:>9.3} {:>8.1} {:>9}",
+        r.config,
+        r.bridge,
+        r.loss,
+        r.seconds_per_step,
+        r.simulate,
+        r.loss_backward,
+        r.optimizer,
+        r.gflops,
+        r.peak_rss_mib.map_or("-".into(), |m| format!("{m:.0} MiB"))
+    );
+}
+
+/// The value clap accepts for `v` on the command line.
+fn arg_name(v: impl ValueEnum) -> String {
+    v.to_possible_value()
+        .map(|p| p.get_name().to_string())
+        .expect("every variant has a name")
+}
+
+/// Runs one case in a fresh copy of this program and reads its row.
+fn bench_in_child(
+    config: BenchConfig,
+    bridge: BenchBridge,
+    loss: BenchLoss,
+    steps: usize,
+    device: Option<DeviceArg>,
+) -> Result<BenchRow> {
+    let exe = std::env::current_exe().context("cannot find this program to run a case")?;
+    let mut cmd = std::process::Command::new(exe);
+    cmd.args(["bench", "--in-process", "--json", "--steps", &steps.to_string()])
+        .args(["--config", &arg_name(config)])
+        .args(["--bridge", &arg_name(bridge)])
+        .args(["--loss", &arg_name(loss)]);
+    if let Some(d) = device {
+        cmd.args(["--device", &arg_name(d)]);
+    }
+    let out = cmd.output().context("running a benchmark case")?;
+    anyhow::ensure!(
+        out.status.success(),
+        "the {config:?} {bridge:?} {loss:?} case failed: {}",
+        String::from_utf8_lossy(&out.stderr).trim()
+    );
+    let mut rows: Vec<BenchRow> = serde_json::from_slice(&out.stdout).context("reading a case's result")?;
+    rows.pop().context("a case printed no result")
+}
+
+fn bridge_of(b: BenchBridge) -> BridgeKind {
+    match b {
+        BenchBridge::Dbs => BridgeKind::Dbs,
+        BenchBridge::Cmcd => BridgeKind::Cmcd,
+    }
+}
+
+fn loss_of(l: BenchLoss) -> LossKind {
+    match l {
+        BenchLoss::RklR => LossKind::RklR,
+        BenchLoss::Lv => LossKind::Lv,
+        BenchLoss::RklLd => LossKind::RklLd,
+    }
+}
+
+pub fn run(args: BenchArgs) -> Result<()> {
+    let device = args.device.map_or(ComputeDevice::Auto, Into::into);
+    let configs: &[BenchConfig] = match args.config {
+        BenchConfig::All => &[BenchConfig::Paper, BenchConfig::Interactive],
+        BenchConfig::Paper => &[BenchConfig::Paper],
+        BenchConfig::Interactive => &[BenchConfig::Interactive],
+    };
+    let bridges = args
+        .bridge
+        .map_or(vec![BenchBridge::Dbs, BenchBridge::Cmcd], |b| vec![b]);
+    let losses = args
+        .loss
+        .map_or(vec![BenchLoss::RklR, BenchLoss::Lv, BenchLoss::RklLd], |l| {
+            vec![l]
+        });
+    let table = !args.json && !args.in_process;
+    if table {
+        println!(
+            "device: {}; median of the timed steps after one warm-up step, each case in a fresh process",
+            describe(device)
+        );
+        println!(
+            "{:<12} {:<5} {:<7} {:>8} {:>9} {:>9} {:>9} {:>8} {:>9}",
+            "config", "bridge", "loss", "s/step", "simulate", "loss+bw", "optimiser", "GFLOP/s", "peak RSS"
+        );
+    }
+    let mut rows = Vec::new();
+    for &config in configs {
+        let steps = args
+            .steps
+            .unwrap_or(if config == BenchConfig::Paper { 3 } else { 20 })
+            .max(1);
+        for &bridge in &bridges {
+            for &loss in &losses {
+                let row = if args.in_process {
+                    bench_case(config, bridge_of(bridge), loss_of(loss), steps, device)?
+                } else {
+                    bench_in_child(config, bridge, loss, steps, args.device)?
+                };
+                if table {
+                    print_row(&row);
+                }
+                rows.push(row);
+            }
+        }
+    }
+    if !table {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+    }
+    Ok(())
+}
