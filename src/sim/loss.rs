@@ -6,6 +6,8 @@
 //! without autodiff first; their R values then fix a weight per path, and the kernels are
 //! re-evaluated with gradients in chunks of paths, all N steps of a chunk in one batched pass.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use burn::tensor::{Tensor, TensorData};
 
 use super::config::LossKind;
@@ -16,9 +18,9 @@ use super::phase_clock::{Phase, PhaseClock};
 use super::rollout::{Rollout, path_log_likelihoods, rollout};
 use super::subnormals;
 
-/// Paths per shard below which the batch is not split further: smaller shards cost more in
-/// per-operation overhead than another core gains.
-const MIN_SHARD_PATHS: usize = 64;
+/// Work of a shard (paths × layer width) below which the batch is not split further: smaller
+/// shards cost more in per-operation overhead than another core gains.
+const MIN_SHARD_WORK: usize = 8_192;
 /// Threads a training step uses at most.
 const MAX_SHARDS: usize = 8;
 /// Rows (steps × paths) of one chunk of the batched likelihood pass: enough for large matrix
@@ -49,11 +51,12 @@ pub struct Split {
 }
 
 impl Split {
-    /// One shard per core (at most `MAX_SHARDS`), each of at least `MIN_SHARD_PATHS` paths.
-    pub fn for_batch(batch: usize) -> Self {
+    /// One shard per core (at most `MAX_SHARDS`), each with at least `MIN_SHARD_WORK` of
+    /// paths times `width`, the widest layer.
+    pub fn for_batch(batch: usize, width: usize) -> Self {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         Self {
-            shards: cores.min(MAX_SHARDS).min(batch / MIN_SHARD_PATHS).max(1),
+            shards: cores.min(MAX_SHARDS).min(batch * width / MIN_SHARD_WORK).max(1),
             chunk_rows: CHUNK_ROWS,
         }
     }
@@ -74,17 +77,45 @@ fn shards(batch: usize, k: usize) -> Vec<(usize, usize)> {
         .collect()
 }
 
-/// `f` applied to every item, each on its own thread; results in the order of `items`. A panic
-/// in any thread is resumed here.
+/// Training steps in progress in this process, over all trainers.
+static ACTIVE_STEPS: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts a training step as in progress while it lives.
+struct ActiveStep;
+
+impl ActiveStep {
+    fn enter() -> Self {
+        ACTIVE_STEPS.fetch_add(1, Ordering::Relaxed);
+        ActiveStep
+    }
+}
+
+impl Drop for ActiveStep {
+    fn drop(&mut self) {
+        ACTIVE_STEPS.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// `f` applied to every item, in the order of `items`: each on its own thread while the cores
+/// outnumber the training steps in progress, one after the other otherwise (two runs side by
+/// side then get a core each instead of fighting over both). A shard's result does not depend
+/// on where it ran, so neither does the step's. A panic in any thread is resumed here.
 fn in_parallel<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
-    if items.len() == 1 {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let busy = ACTIVE_STEPS.load(Ordering::Relaxed).max(1);
+    if items.len() == 1 || cores / busy < 2 {
         return items.into_iter().map(f).collect();
     }
     std::thread::scope(|scope| {
         let f = &f;
         let handles: Vec<_> = items
             .into_iter()
-            .map(|item| scope.spawn(move || f(item)))
+            .map(|item| {
+                scope.spawn(move || {
+                    subnormals::flush_in_this_thread();
+                    f(item)
+                })
+            })
             .collect();
         handles
             .into_iter()
@@ -132,7 +163,8 @@ pub fn loss_and_gradients_timed(
     noise: Tensor<3>,
     clock: &mut PhaseClock,
 ) -> LossEval {
-    let split = Split::for_batch(noise.dims()[1]);
+    let [_, batch, dim] = noise.dims();
+    let split = Split::for_batch(batch, dim.max(s.hidden()));
     loss_and_gradients_split(s, p, kind, noise, split, clock)
 }
 
@@ -147,6 +179,7 @@ pub fn loss_and_gradients_split(
     clock: &mut PhaseClock,
 ) -> LossEval {
     subnormals::flush_everywhere();
+    let _active = ActiveStep::enter();
     let [_, batch, _] = noise.dims();
     let pieces: Vec<Tensor<3>> = shards(batch, split.shards)
         .into_iter()
@@ -293,12 +326,12 @@ mod tests {
     #[test]
     fn shards_cover_the_batch_in_order() {
         for batch in [1, 63, 64, 200, 2000, 2001] {
-            let split = Split::for_batch(batch);
+            let split = Split::for_batch(batch, 64);
             let s = shards(batch, split.shards);
             assert_eq!(s[0].0, 0);
             assert!(s.windows(2).all(|w| w[0].0 + w[0].1 == w[1].0));
             assert_eq!(s.iter().map(|r| r.1).sum::<usize>(), batch);
-            assert!(s.len() == 1 || s.iter().all(|r| r.1 >= MIN_SHARD_PATHS));
+            assert!(s.len() == 1 || s.iter().all(|r| r.1 * 64 >= MIN_SHARD_WORK));
         }
         assert_eq!(shards(5, 9).len(), 5, "never an empty shard");
     }

@@ -148,6 +148,11 @@ impl Sampler {
         &self.device
     }
 
+    /// Width of the networks' hidden layers.
+    pub fn hidden(&self) -> usize {
+        self.gen_net.hidden()
+    }
+
     pub fn log_sigma_id(&self) -> ParamId {
         self.log_sigma
     }

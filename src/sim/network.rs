@@ -198,6 +198,10 @@ impl TimeMlp {
         out + tables.lambda.clone() * langevin
     }
 
+    pub fn hidden(&self) -> usize {
+        self.hidden
+    }
+
     /// Multiply–adds of one forward over `rows` states (the step tables are negligible).
     pub fn flops_per_row(&self) -> usize {
         2 * (self.dim * self.hidden + self.hidden * self.hidden + self.hidden * self.dim)
