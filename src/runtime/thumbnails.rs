@@ -13,27 +13,24 @@ use super::Wake;
 #[derive(Clone, Debug, PartialEq)]
 pub struct TargetThumbnail {
     pub kind: TargetKind,
-    pub dim: usize,
     pub grid: DensityGrid,
 }
 
 /// Thumbnails of every target at its benchmark dimension, `n × n` cells each. Targets that
 /// cannot be built (a missing data file) are left out.
-pub fn target_thumbnails(n: usize) -> Vec<TargetThumbnail> {
+fn target_thumbnails(n: usize) -> Vec<TargetThumbnail> {
     let device = make_device(crate::protocol::ComputeDevice::Cpu);
     TargetKind::ALL
         .into_iter()
         .filter_map(|kind| {
-            let dim = kind.dimensions()[0];
             let spec = TargetSpec {
                 kind,
-                dim,
+                dim: kind.dimensions()[0],
                 constants_seed: 0,
             };
             let target = build_target(&spec, &device).ok()?;
             Some(TargetThumbnail {
                 kind,
-                dim,
                 grid: log_density_slice(&*target, n, &device),
             })
         })

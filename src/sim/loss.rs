@@ -6,6 +6,7 @@
 //! without autodiff first; their R values then fix a weight per path, and the kernels are
 //! re-evaluated with gradients in chunks of paths, all N steps of a chunk in one batched pass.
 
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use burn::tensor::{Tensor, TensorData};
@@ -42,6 +43,13 @@ pub struct LossEval {
     pub step_terms: Tensor<1>,
 }
 
+/// Cores this process may use, read once: the lookup reads cgroup files on Linux, too slow to
+/// repeat on every training step.
+fn cores() -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
 /// How a batch is divided: into shards, one thread each, and each shard's batched likelihood
 /// pass into chunks of at most `chunk_rows` rows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,9 +62,8 @@ impl Split {
     /// One shard per core (at most `MAX_SHARDS`), each with at least `MIN_SHARD_WORK` of
     /// paths times `width`, the widest layer.
     pub fn for_batch(batch: usize, width: usize) -> Self {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         Self {
-            shards: cores.min(MAX_SHARDS).min(batch * width / MIN_SHARD_WORK).max(1),
+            shards: cores().min(MAX_SHARDS).min(batch * width / MIN_SHARD_WORK).max(1),
             chunk_rows: CHUNK_ROWS,
         }
     }
@@ -101,9 +108,8 @@ impl Drop for ActiveStep {
 /// side then get a core each instead of fighting over both). A shard's result does not depend
 /// on where it ran, so neither does the step's. A panic in any thread is resumed here.
 fn in_parallel<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let busy = ACTIVE_STEPS.load(Ordering::Relaxed).max(1);
-    if items.len() == 1 || cores / busy < 2 {
+    if items.len() == 1 || cores() / busy < 2 {
         return items.into_iter().map(f).collect();
     }
     std::thread::scope(|scope| {

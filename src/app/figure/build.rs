@@ -177,6 +177,15 @@ fn elbo(view: &RunView) -> Panel {
     panel
 }
 
+/// `values` against their positions, counted from `first`.
+fn indexed(values: &[f32], first: f64) -> Vec<[f64; 2]> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| [first + i as f64, *v as f64])
+        .collect()
+}
+
 fn diffusion(view: &RunView) -> Panel {
     let mut panel = Panel::new(
         PanelKind::Diffusion,
@@ -185,12 +194,7 @@ fn diffusion(view: &RunView) -> Panel {
         "σ·β",
     );
     if let Some(s) = &view.snapshot {
-        let pts = s
-            .diffusion
-            .iter()
-            .enumerate()
-            .map(|(i, v)| [i as f64 + 1.0, *v as f64])
-            .collect();
+        let pts = indexed(&s.diffusion, 1.0);
         panel
             .series
             .push(Series::new("σ·β", Mark::Bars, SAMPLE_COLOR, pts));
@@ -230,12 +234,7 @@ fn step_weights(view: &RunView) -> Panel {
         "nats",
     );
     if let Some(s) = &view.snapshot {
-        let pts = s
-            .step_log_weights
-            .iter()
-            .enumerate()
-            .map(|(i, v)| [i as f64, *v as f64])
-            .collect();
+        let pts = indexed(&s.step_log_weights, 0.0);
         panel
             .series
             .push(Series::new("log p − log q", Mark::Line, SAMPLE_COLOR, pts));
