@@ -398,3 +398,46 @@ fn the_chosen_coordinates_drive_the_sample_and_marginal_plots() {
     assert_eq!(panels[1].title, "Marginal density of x8");
     assert!(h.query_by_label("Samples, coordinates 1 and 5").is_some());
 }
+
+#[test]
+fn a_checkpoint_saved_in_the_lab_resumes_where_it_was_and_a_bad_one_changes_nothing() {
+    let dir = scratch("checkpoint");
+    let path = dir.join("lab.json");
+    // Tall enough that the checkpoint buttons under the preset gallery are on screen.
+    let mut h = harness_for(app(), 3200.0);
+    h.state_mut().apply(Action::Step(3));
+    wait(&mut h, "three steps", |a| {
+        a.view().step() == 3 && a.view().status == Status::Paused
+    });
+    h.state_mut().checkpoint_path = path.display().to_string();
+    h.step();
+    h.get_by_label("Save checkpoint").click();
+    h.step();
+    wait(&mut h, "the save", |a| a.view().saved.is_some());
+    assert!(path.exists());
+    h.state_mut().apply(Action::Step(2));
+    wait(&mut h, "two more steps", |a| {
+        a.view().step() == 5 && a.view().status == Status::Paused
+    });
+
+    let run = h.state().view().run;
+    h.state_mut()
+        .apply(Action::ResumeCheckpoint(dir.join("nothing-here.json")));
+    h.step();
+    let notice = h.state().notice.clone().unwrap_or_default();
+    assert!(notice.contains("nothing-here.json"), "{notice}");
+    assert_eq!(h.state().view().run, run, "a bad checkpoint leaves the run alone");
+
+    h.get_by_label("Resume").click();
+    h.step();
+    wait(&mut h, "the resumed run", |a| {
+        a.view().run != run && a.view().snapshot.is_some()
+    });
+    let view = h.state().view();
+    assert_eq!(view.step(), 3);
+    assert_eq!(
+        view.history.last().map(|r| r.step),
+        Some(3),
+        "its curves come back"
+    );
+}

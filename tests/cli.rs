@@ -97,7 +97,7 @@ fn train_writes_every_output_and_eval_reads_the_checkpoint() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "step,loss,elbo,log_z_hat,ess,eubo,lr,wall_seconds"
+        "step,loss,elbo,log_z_hat,ess,eubo,lr,wall_seconds,skipped"
     );
     let steps: Vec<usize> = lines
         .map(|l| l.split(',').next().unwrap().parse().unwrap())

@@ -36,6 +36,12 @@ pub enum Action {
     OpenPreset(PathBuf),
     /// Write the current settings as a preset file.
     SavePreset(PathBuf),
+    /// Save every run to a checkpoint file (the second run of a comparison beside it, with
+    /// `-run2` in its name).
+    SaveCheckpoint(PathBuf),
+    /// Replace the runs by the one saved in a checkpoint file and show it alone; a bad file
+    /// leaves the runs as they are.
+    ResumeCheckpoint(PathBuf),
     /// Write the latest samples of every run as `.npy` into the export directory.
     ExportSamples,
     /// Write the current figure as PNG and SVG, with its data as CSV and the preset beside it.

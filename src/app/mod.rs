@@ -21,7 +21,7 @@ pub use action::Action;
 pub use window::{WindowOptions, run_native};
 
 use crate::export::{write_atomically, write_samples_npy};
-use crate::protocol::{Command, Preset, RunId, load_preset, preset_to_ron};
+use crate::protocol::{Command, Preset, RunId, checkpoint_preset, load_preset, preset_to_ron};
 use crate::runtime::Wake;
 use figure::Figure;
 use frame_stats::FrameStats;
@@ -52,6 +52,8 @@ pub struct LabApp {
     pub export_dir: PathBuf,
     /// The file the Open and Save buttons use.
     pub preset_path: String,
+    /// The file the checkpoint buttons use.
+    pub checkpoint_path: String,
     /// The latest outcome of something the user asked for (an export, a file), shown until
     /// the next one.
     pub notice: Option<String>,
@@ -81,6 +83,7 @@ impl LabApp {
             gallery: gallery::built_in(),
             export_dir: PathBuf::from("exports"),
             preset_path: "presets/my_preset.ron".into(),
+            checkpoint_path: "checkpoints/run.json".into(),
             notice: None,
             frames: FrameStats::default(),
             show_frame_time: false,
@@ -184,6 +187,8 @@ impl LabApp {
             }
             Action::OpenPreset(path) => self.open_preset(&path),
             Action::SavePreset(path) => self.save_preset(&path),
+            Action::SaveCheckpoint(path) => self.save_checkpoint(&path),
+            Action::ResumeCheckpoint(path) => self.resume_checkpoint(&path),
             Action::ExportSamples => self.export_samples(),
             Action::ExportFigure => self.export_figure(),
         }
@@ -199,6 +204,43 @@ impl LabApp {
                 self.apply(Action::Restart(Box::new(p)));
             }
             Err(e) => self.notice = Some(e.to_string()),
+        }
+    }
+
+    /// Asks each run to write itself to a checkpoint; the runs report where they saved.
+    fn save_checkpoint(&mut self, path: &Path) {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+            && let Err(e) = std::fs::create_dir_all(dir)
+        {
+            self.notice = Some(format!("cannot create {}: {e}", dir.display()));
+            return;
+        }
+        self.checkpoint_path = path.display().to_string();
+        let second = second_run_path(path);
+        for (i, pane) in self.panes.iter_mut().enumerate() {
+            let file = if i == 0 {
+                path.to_path_buf()
+            } else {
+                second.clone()
+            };
+            pane.send(Command::SaveCheckpoint(file));
+        }
+        self.notice = None;
+    }
+
+    /// Reads the checkpoint's settings here (so a bad file changes nothing), then lets the
+    /// first run load it; the comparison, if any, ends.
+    fn resume_checkpoint(&mut self, path: &Path) {
+        match checkpoint_preset(path) {
+            Ok(preset) => {
+                self.edit = preset;
+                self.edit.compare = None;
+                self.checkpoint_path = path.display().to_string();
+                self.sync_second_run();
+                self.panes[0].send(Command::Resume(path.to_path_buf()));
+                self.notice = Some(format!("resumed from {}", path.display()));
+            }
+            Err(e) => self.notice = Some(format!("cannot resume: {e}")),
         }
     }
 
@@ -337,10 +379,29 @@ impl LabApp {
                 .map(|f| f.path().to_path_buf())
                 .collect()
         });
-        actions.extend(dropped.into_iter().map(Action::OpenPreset));
+        // A dropped checkpoint resumes; anything else is read as a preset.
+        actions.extend(dropped.into_iter().map(|path| {
+            if path.extension().is_some_and(|e| e == "json") {
+                Action::ResumeCheckpoint(path)
+            } else {
+                Action::OpenPreset(path)
+            }
+        }));
         for a in actions {
             self.apply(a);
         }
         self.frames.record_ui(started.elapsed());
     }
+}
+
+/// Where the second run of a comparison is saved: `run.json` becomes `run-run2.json`.
+fn second_run_path(path: &Path) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map_or("checkpoint".into(), |s| s.to_string_lossy());
+    let name = match path.extension() {
+        Some(ext) => format!("{stem}-run2.{}", ext.to_string_lossy()),
+        None => format!("{stem}-run2"),
+    };
+    path.with_file_name(name)
 }

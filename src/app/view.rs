@@ -32,6 +32,11 @@ pub struct RunView {
     pub message: Option<String>,
     /// Where the run computes, in words.
     pub device: String,
+    /// The latest step dropped for non-finite values (skip policy): its number and what was
+    /// not finite.
+    pub last_skip: Option<(usize, String)>,
+    /// The latest checkpoint written: its step and file.
+    pub saved: Option<(usize, std::path::PathBuf)>,
 }
 
 impl Default for RunView {
@@ -48,6 +53,8 @@ impl Default for RunView {
             status: Status::Starting,
             message: None,
             device: String::new(),
+            last_skip: None,
+            saved: None,
         }
     }
 }
@@ -64,15 +71,23 @@ impl RunView {
                 preset,
                 target,
                 device,
+                history,
             } => {
+                let finished = history.last().is_some_and(|r| r.step >= preset.train_steps);
                 *self = RunView {
                     run: Some(run),
                     preset: Some(*preset),
                     target: Some(*target),
-                    status: Status::Paused,
+                    status: if finished {
+                        Status::Finished
+                    } else {
+                        Status::Paused
+                    },
                     device,
+                    history,
                     ..RunView::default()
                 };
+                thin_older_half(&mut self.history, MAX_CURVE_POINTS);
             }
             // Data from a run that was reset or replaced is stale.
             e if !self.is_current(e.run()) && !matches!(e, Event::Failed { .. } | Event::Rejected { .. }) => {
@@ -83,8 +98,13 @@ impl RunView {
                 if matches!(self.status, Status::Paused | Status::Starting) {
                     self.status = Status::Running;
                 }
-                self.history.push(record);
-                thin_older_half(&mut self.history, MAX_CURVE_POINTS);
+                // A skipped step's values are not finite: it is reported, not plotted.
+                if let Some(quantity) = &record.skipped {
+                    self.last_skip = Some((record.step, quantity.clone()));
+                } else {
+                    self.history.push(record);
+                    thin_older_half(&mut self.history, MAX_CURVE_POINTS);
+                }
             }
             Event::Paused { .. } => self.status = Status::Paused,
             Event::Finished { .. } => self.status = Status::Finished,
@@ -94,6 +114,7 @@ impl RunView {
                 self.message = Some(format!("stopped at step {step}: {message}"));
             }
             Event::Rejected { message, .. } => self.message = Some(message),
+            Event::Saved { step, path, .. } => self.saved = Some((step, path)),
         }
     }
 
@@ -152,6 +173,7 @@ mod tests {
             weights,
             lr: 1e-3,
             wall_seconds: 0.0,
+            skipped: None,
         }
     }
 
@@ -170,6 +192,7 @@ mod tests {
             preset: Box::new(Preset::default_interactive()),
             target: Box::new(target),
             device: "CPU".into(),
+            history: Vec::new(),
         }
     }
 

@@ -5,6 +5,7 @@ mod compare;
 mod density;
 mod eval;
 mod presets;
+mod soak;
 mod train;
 
 use std::path::PathBuf;
@@ -47,6 +48,8 @@ pub enum Command {
     Density(density::DensityArgs),
     /// List the presets shipped in a directory.
     Presets(presets::PresetsArgs),
+    /// Train many small steps through the lab's worker and report resident memory.
+    Soak(soak::SoakArgs),
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -104,6 +107,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Eval(args)) => eval::run(args),
         Some(Command::Density(args)) => density::run(args),
         Some(Command::Presets(args)) => presets::run(args),
+        Some(Command::Soak(args)) => soak::run(args),
         None => {
             let preset = match cli.preset {
                 Some(path) => crate::sim::validate::load_preset(&path)?,

@@ -23,6 +23,9 @@ pub struct TrainArgs {
     /// Resume from a checkpoint written by an earlier run instead of starting fresh.
     #[arg(long)]
     pub resume: Option<PathBuf>,
+    /// Also write checkpoint.json every this many steps, so an interrupted run can resume.
+    #[arg(long, value_name = "STEPS")]
+    pub checkpoint_every: Option<usize>,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -55,10 +58,15 @@ pub fn run(args: TrainArgs) -> Result<()> {
             Trainer::new(preset, device)?
         }
     };
-    train_and_write(trainer, &out, args.quiet)
+    train_and_write(trainer, &out, args.quiet, args.checkpoint_every)
 }
 
-fn train_and_write(mut trainer: Trainer, out: &Path, quiet: bool) -> Result<()> {
+fn train_and_write(
+    mut trainer: Trainer,
+    out: &Path,
+    quiet: bool,
+    checkpoint_every: Option<usize>,
+) -> Result<()> {
     std::fs::create_dir_all(out)
         .with_context(|| format!("cannot create output directory {}", out.display()))?;
     let total = trainer.preset().train_steps;
@@ -79,6 +87,12 @@ fn train_and_write(mut trainer: Trainer, out: &Path, quiet: bool) -> Result<()> 
         match trainer.step() {
             Ok(record) => {
                 bar.set_position(record.step as u64);
+                if let Some(quantity) = record.skipped.as_ref().filter(|_| trainer.skipped_steps() <= 5) {
+                    bar.println(format!("step {} skipped: {quantity} not finite", record.step));
+                }
+                if checkpoint_every.is_some_and(|n| n > 0 && record.step.is_multiple_of(n)) {
+                    checkpoint::save(&trainer, &out.join("checkpoint.json"))?;
+                }
                 if record.step % 5 == 0 || record.step == total {
                     bar.set_message(format!(
                         "loss {:.4}  ELBO {:.3}",
@@ -112,6 +126,12 @@ fn train_and_write(mut trainer: Trainer, out: &Path, quiet: bool) -> Result<()> 
             "trained {trained} steps in {seconds:.1} s ({:.2} steps/s)",
             trained as f64 / seconds.max(1e-9)
         );
+        if trainer.skipped_steps() > 0 {
+            println!(
+                "{} steps skipped for non-finite values (listed in metrics.csv)",
+                trainer.skipped_steps()
+            );
+        }
         super::eval::print_evaluation(&evaluation);
         println!("outputs in {}", out.display());
     }

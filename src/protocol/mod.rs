@@ -7,11 +7,14 @@
 
 mod slot;
 
+use std::path::PathBuf;
+
 pub use slot::LatestSlot;
 
+pub use crate::sim::checkpoint::read_preset as checkpoint_preset;
 pub use crate::sim::config::{
-    BridgeKind, ComputeDevice, DiffusionMode, EvalSettings, LearningRates, LossKind, PRESET_VERSION, Preset,
-    TargetKind, TargetSpec, Variation,
+    BridgeKind, ComputeDevice, DiffusionMode, DivergencePolicy, EvalSettings, LearningRates, LossKind,
+    PRESET_VERSION, Preset, TargetKind, TargetSpec, Variation,
 };
 pub use crate::sim::metrics::{ModeCoverage, WeightStats};
 pub use crate::sim::report::{DensityGrid, Evaluation, Snapshot, StepRecord};
@@ -43,6 +46,11 @@ pub enum Command {
     SetSnapshotEvery(usize),
     /// Compute metrics on fresh samples.
     Evaluate,
+    /// Write the run (parameters, optimiser, step, history) to this checkpoint file.
+    SaveCheckpoint(PathBuf),
+    /// Replace the run by the one saved in this checkpoint file; a bad file leaves the run
+    /// untouched.
+    Resume(PathBuf),
     /// Stop the worker thread.
     Shutdown,
 }
@@ -56,6 +64,9 @@ pub enum Event {
         target: Box<TargetInfo>,
         /// Where the run computes, in words ("CPU (flex)").
         device: String,
+        /// Logged steps the run already has: empty for a fresh run, the saved history for a
+        /// resumed one.
+        history: Vec<StepRecord>,
     },
     Stepped {
         run: RunId,
@@ -84,6 +95,12 @@ pub enum Event {
         run: RunId,
         message: String,
     },
+    /// The run was written to a checkpoint file at this step.
+    Saved {
+        run: RunId,
+        step: usize,
+        path: PathBuf,
+    },
 }
 
 impl Event {
@@ -95,7 +112,8 @@ impl Event {
             | Event::Finished { run, .. }
             | Event::Evaluated { run, .. }
             | Event::Failed { run, .. }
-            | Event::Rejected { run, .. } => *run,
+            | Event::Rejected { run, .. }
+            | Event::Saved { run, .. } => *run,
         }
     }
 }

@@ -6,4 +6,4 @@ mod thumbnails;
 mod worker;
 
 pub use thumbnails::{TargetThumbnail, spawn_thumbnails};
-pub use worker::{Wake, Worker};
+pub use worker::{Build, Wake, Worker};

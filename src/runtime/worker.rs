@@ -1,4 +1,5 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -6,12 +7,21 @@ use std::time::Duration;
 use crossbeam_channel::{Receiver, Sender, TryRecvError, bounded};
 
 use crate::protocol::{Command, Event, LatestSlot, RunId, RunSnapshot, TargetInfo};
+use crate::sim::checkpoint;
 use crate::sim::device::{describe, make_device};
 use crate::sim::validate::validate;
 use crate::sim::{Preset, SimError, Trainer};
 
 /// Called after new data is published, so a UI can repaint only then.
 pub type Wake = Arc<dyn Fn() + Send + Sync>;
+
+/// Builds the trainer of a run from its preset. The lab builds from the preset alone; tests
+/// may substitute targets.
+pub type Build = Arc<dyn Fn(&Preset) -> Result<Trainer, SimError> + Send + Sync>;
+
+fn build_from_preset() -> Build {
+    Arc::new(|p: &Preset| Trainer::new(p.clone(), make_device(p.device)))
+}
 
 /// Cells per side of the log-density background of 2-D targets.
 const DENSITY_GRID_SIZE: usize = 100;
@@ -33,6 +43,11 @@ pub struct Worker {
 impl Worker {
     /// Starts the thread with `preset` loaded and paused.
     pub fn spawn(preset: Preset, wake: Wake) -> std::io::Result<Self> {
+        Self::spawn_with(preset, wake, build_from_preset())
+    }
+
+    /// [`Worker::spawn`], building every run's trainer with `build`.
+    pub fn spawn_with(preset: Preset, wake: Wake, build: Build) -> std::io::Result<Self> {
         let (cmd_tx, cmd_rx) = bounded(COMMAND_CAPACITY);
         let (ev_tx, ev_rx) = bounded(EVENT_CAPACITY);
         let snapshots = LatestSlot::new();
@@ -40,7 +55,7 @@ impl Worker {
         let thread = std::thread::Builder::new()
             .name("bridgelab-trainer".into())
             .spawn(move || {
-                let mut state = Loop::new(preset, ev_tx, slot, wake);
+                let mut state = Loop::new(preset, ev_tx, slot, wake, build);
                 state.run(cmd_rx);
             })?;
         Ok(Self {
@@ -98,6 +113,7 @@ struct Loop {
     events: Sender<Event>,
     snapshots: LatestSlot<RunSnapshot>,
     wake: Wake,
+    build: Build,
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -109,7 +125,13 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 impl Loop {
-    fn new(preset: Preset, events: Sender<Event>, snapshots: LatestSlot<RunSnapshot>, wake: Wake) -> Self {
+    fn new(
+        preset: Preset,
+        events: Sender<Event>,
+        snapshots: LatestSlot<RunSnapshot>,
+        wake: Wake,
+        build: Build,
+    ) -> Self {
         let mut state = Loop {
             preset: preset.clone(),
             trainer: None,
@@ -120,6 +142,7 @@ impl Loop {
             events,
             snapshots,
             wake,
+            build,
         };
         state.start(preset);
         state
@@ -152,43 +175,100 @@ impl Loop {
 
     /// Builds a trainer for `preset` under a new run id.
     fn start(&mut self, preset: Preset) {
+        let built = catch_unwind(AssertUnwindSafe(|| (self.build)(&preset)));
+        match built {
+            Ok(Ok(trainer)) => self.install(trainer),
+            Ok(Err(e)) => {
+                self.begin_run();
+                self.fail(0, e.to_string())
+            }
+            Err(p) => {
+                self.begin_run();
+                self.fail(
+                    0,
+                    format!(
+                        "the engine panicked while building the run: {}",
+                        panic_message(&*p)
+                    ),
+                )
+            }
+        }
+    }
+
+    fn begin_run(&mut self) {
         self.run = RunId(self.run.0 + 1);
         self.budget = Budget::Idle;
         self.since_snapshot = 0;
-        let built = catch_unwind(AssertUnwindSafe(|| {
-            Trainer::new(preset.clone(), make_device(preset.device))
+    }
+
+    /// Makes `trainer` the current run under a new run id and announces it.
+    fn install(&mut self, trainer: Trainer) {
+        self.begin_run();
+        let preset = trainer.preset().clone();
+        let t = trainer.target();
+        let target = TargetInfo {
+            name: t.name(),
+            dim: t.dim(),
+            plot_range: t.plot_range(),
+            modes: t.component_locations().map(<[f32]>::to_vec),
+            log_z: t.log_z(),
+            density: trainer.density_grid(DENSITY_GRID_SIZE),
+            reference: trainer.reference_samples(REFERENCE_SAMPLES),
+        };
+        let history = trainer.history().to_vec();
+        self.preset = preset.clone();
+        self.trainer = Some(trainer);
+        self.emit(Event::Started {
+            run: self.run,
+            device: describe(preset.device),
+            preset: Box::new(preset),
+            target: Box::new(target),
+            history,
+        });
+        self.publish_snapshot();
+    }
+
+    /// Loads a checkpoint as a new run; a bad file is refused and the current run goes on.
+    fn resume(&mut self, path: &Path) {
+        let loaded = catch_unwind(AssertUnwindSafe(|| {
+            let preset = checkpoint::read_preset(path)?;
+            checkpoint::load(path, make_device(preset.device))
         }));
-        match built {
-            Ok(Ok(trainer)) => {
-                let t = trainer.target();
-                let target = TargetInfo {
-                    name: t.name(),
-                    dim: t.dim(),
-                    plot_range: t.plot_range(),
-                    modes: t.component_locations().map(<[f32]>::to_vec),
-                    log_z: t.log_z(),
-                    density: trainer.density_grid(DENSITY_GRID_SIZE),
-                    reference: trainer.reference_samples(REFERENCE_SAMPLES),
-                };
-                self.preset = preset.clone();
-                self.trainer = Some(trainer);
-                self.emit(Event::Started {
-                    run: self.run,
-                    device: describe(preset.device),
-                    preset: Box::new(preset),
-                    target: Box::new(target),
-                });
-                self.publish_snapshot();
-            }
-            Ok(Err(e)) => self.fail(0, e.to_string()),
-            Err(p) => self.fail(
-                0,
-                format!(
-                    "the engine panicked while building the run: {}",
-                    panic_message(&*p)
-                ),
-            ),
+        match loaded {
+            Ok(Ok(trainer)) => self.install(trainer),
+            Ok(Err(e)) => self.reject(e.to_string()),
+            Err(p) => self.reject(format!(
+                "the engine panicked while reading {}: {}",
+                path.display(),
+                panic_message(&*p)
+            )),
         }
+    }
+
+    fn save(&mut self, path: &Path) {
+        let Some(t) = &self.trainer else {
+            return self.reject("there is no run to save".into());
+        };
+        let step = t.step_count();
+        match catch_unwind(AssertUnwindSafe(|| checkpoint::save(t, path))) {
+            Ok(Ok(())) => self.emit(Event::Saved {
+                run: self.run,
+                step,
+                path: path.to_path_buf(),
+            }),
+            Ok(Err(e)) => self.reject(e.to_string()),
+            Err(p) => self.reject(format!(
+                "the engine panicked while saving: {}",
+                panic_message(&*p)
+            )),
+        }
+    }
+
+    fn reject(&self, message: String) {
+        self.emit(Event::Rejected {
+            run: self.run,
+            message,
+        });
     }
 
     fn fail(&mut self, step: usize, message: String) {
@@ -226,20 +306,26 @@ impl Loop {
             }
             Command::Restart(preset) => match validate(&preset) {
                 Ok(()) => self.start(*preset),
-                Err(e) => self.emit(Event::Rejected {
-                    run: self.run,
-                    message: e.to_string(),
-                }),
+                Err(e) => self.reject(e.to_string()),
             },
+            Command::SaveCheckpoint(path) => self.save(&path),
+            Command::Resume(path) => {
+                let was_training = self.budget != Budget::Idle;
+                self.resume(&path);
+                if !was_training {
+                    return;
+                }
+                // A refused file leaves the run as it was, training included.
+                if self.trainer.as_ref().is_some_and(|t| !t.is_finished()) && self.budget == Budget::Idle {
+                    self.budget = Budget::Continuous;
+                }
+            }
             Command::SetLearningRates(lr) => {
                 let bad = [lr.network, lr.interpolation, lr.sde]
                     .iter()
                     .any(|v| !v.is_finite() || *v < 0.0);
                 if bad {
-                    self.emit(Event::Rejected {
-                        run: self.run,
-                        message: "learning rates must be finite and at least 0".into(),
-                    });
+                    self.reject("learning rates must be finite and at least 0".into());
                 } else {
                     self.preset.lr = lr;
                     if let Some(t) = &mut self.trainer {

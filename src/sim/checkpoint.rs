@@ -60,7 +60,7 @@ pub fn save(trainer: &Trainer, path: &Path) -> Result<(), SimError> {
     write_atomically(path, &bytes).map_err(|e| SimError::Checkpoint(format!("{}: {e}", path.display())))
 }
 
-pub fn load(path: &Path, device: Device) -> Result<Trainer, SimError> {
+fn read(path: &Path) -> Result<Checkpoint, SimError> {
     let text = std::fs::read(path).map_err(|e| SimError::Checkpoint(format!("{}: {e}", path.display())))?;
     let ckpt: Checkpoint = serde_json::from_slice(&text)
         .map_err(|e| SimError::Checkpoint(format!("{}: not a bridgelab checkpoint ({e})", path.display())))?;
@@ -71,6 +71,18 @@ pub fn load(path: &Path, device: Device) -> Result<Trainer, SimError> {
             ckpt.format
         )));
     }
+    crate::sim::validate::validate(&ckpt.preset)
+        .map_err(|e| SimError::Checkpoint(format!("{}: its preset is not valid: {e}", path.display())))?;
+    Ok(ckpt)
+}
+
+/// The preset a checkpoint was trained with, read without building the run.
+pub fn read_preset(path: &Path) -> Result<Preset, SimError> {
+    read(path).map(|c| c.preset)
+}
+
+pub fn load(path: &Path, device: Device) -> Result<Trainer, SimError> {
+    let ckpt = read(path)?;
     let mut trainer = Trainer::new(ckpt.preset, device)?;
     trainer.restore(ckpt.step, &ckpt.params, &ckpt.optimizer, ckpt.history)?;
     Ok(trainer)

@@ -333,6 +333,34 @@ pub struct Preset {
     /// A second run shown beside this one in the lab: same target and seed, these changes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compare: Option<Variation>,
+    /// What a step with a non-finite loss, gradient, parameter or sample does to the run.
+    #[serde(default, skip_serializing_if = "DivergencePolicy::is_default")]
+    pub on_divergence: DivergencePolicy,
+}
+
+/// What happens at a step that produces non-finite values.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DivergencePolicy {
+    /// The run ends at that step, its parameters as they were before it.
+    #[default]
+    Stop,
+    /// The step's update is dropped and training goes on with the next batch.
+    Skip,
+}
+
+impl DivergencePolicy {
+    pub const ALL: [DivergencePolicy; 2] = [DivergencePolicy::Stop, DivergencePolicy::Skip];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DivergencePolicy::Stop => "stop the run",
+            DivergencePolicy::Skip => "skip the step",
+        }
+    }
+
+    fn is_default(&self) -> bool {
+        *self == DivergencePolicy::Stop
+    }
 }
 
 fn default_device() -> ComputeDevice {
@@ -386,6 +414,7 @@ impl Preset {
             },
             device: ComputeDevice::Auto,
             compare: None,
+            on_divergence: DivergencePolicy::Stop,
         }
     }
 }

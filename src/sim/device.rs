@@ -62,10 +62,13 @@ pub fn make_device(kind: ComputeDevice) -> Device {
 
 /// A line for the user on what `kind` runs on here.
 pub fn describe(kind: ComputeDevice) -> String {
-    match (resolve(kind), hardware_gpu()) {
-        (ComputeDevice::Gpu, Some(a)) => format!("GPU: {} ({}, wgpu)", a.name, a.backend),
-        (ComputeDevice::Gpu, None) => "GPU: wgpu on a software adapter (slower than the CPU)".into(),
-        _ => "CPU (flex)".into(),
+    // Only a GPU run asks the drivers: on the CPU there is nothing to look up.
+    if resolve(kind) != ComputeDevice::Gpu {
+        return "CPU (flex)".into();
+    }
+    match hardware_gpu() {
+        Some(a) => format!("GPU: {} ({}, wgpu)", a.name, a.backend),
+        None => "GPU: wgpu on a software adapter (slower than the CPU)".into(),
     }
 }
 

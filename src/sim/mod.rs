@@ -4,6 +4,7 @@
 pub mod checkpoint;
 pub mod config;
 pub mod device;
+pub mod divergence;
 pub mod error;
 pub mod host;
 pub mod loss;
@@ -22,6 +23,6 @@ pub mod targets;
 pub mod trainer;
 pub mod validate;
 
-pub use config::{BridgeKind, DiffusionMode, LossKind, Preset, TargetKind, TargetSpec};
+pub use config::{BridgeKind, DiffusionMode, DivergencePolicy, LossKind, Preset, TargetKind, TargetSpec};
 pub use error::SimError;
 pub use trainer::Trainer;

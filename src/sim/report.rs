@@ -14,6 +14,10 @@ pub struct StepRecord {
     pub lr: f64,
     /// Seconds of training since the run (or its resumed part) began.
     pub wall_seconds: f64,
+    /// Set when the step produced non-finite values and its update was dropped: what was not
+    /// finite.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
 }
 
 /// What the lab draws: the latest batch and the learned SDE parameters.
@@ -34,6 +38,9 @@ pub struct Snapshot {
     pub last: Option<StepRecord>,
     /// How the batch spreads over a mixture's components (mixtures only).
     pub modes: Option<ModeCoverage>,
+    /// Steps dropped so far because they produced non-finite values.
+    #[serde(default)]
+    pub skipped_steps: usize,
 }
 
 /// Metrics on fresh samples (SPEC §7).

@@ -6,7 +6,8 @@ use std::time::Instant;
 
 use burn::tensor::{Device, Tensor};
 
-use super::config::{DiffusionMode, LossKind, Preset};
+use super::config::{DiffusionMode, DivergencePolicy, LossKind, Preset};
+use super::divergence;
 use super::error::SimError;
 use super::host;
 use super::loss::{LossEval, loss_and_gradients, loss_and_gradients_timed};
@@ -38,6 +39,7 @@ pub struct Trainer {
     clock: Instant,
     /// Wall seconds of training before `clock` started (resumed runs).
     elapsed_before: f64,
+    skipped: usize,
 }
 
 impl Trainer {
@@ -64,6 +66,7 @@ impl Trainer {
             last: None,
             clock: Instant::now(),
             elapsed_before: 0.0,
+            skipped: 0,
         }
     }
 
@@ -114,7 +117,9 @@ impl Trainer {
         loss_and_gradients(&self.sampler, &self.params, kind, noise)
     }
 
-    /// One optimiser step. A non-finite loss stops the run before the parameters change.
+    /// One optimiser step. A step whose loss, samples, gradients or updated parameters are
+    /// not finite leaves the parameters as they were and, by the preset's policy, ends the run
+    /// with [`SimError::Diverged`] or is recorded as skipped.
     pub fn step(&mut self) -> Result<StepRecord, SimError> {
         self.step_timed(&mut PhaseClock::off())
     }
@@ -124,16 +129,37 @@ impl Trainer {
         let noise = self.training_noise(self.step, Stream::Training, self.preset.batch);
         let eval = loss_and_gradients_timed(&self.sampler, &self.params, self.preset.loss, noise, clock);
         let weights = WeightStats::from_log_weights(&eval.log_weights);
-        if !eval.loss.is_finite() {
+        let lr = self.optim.group_lr(super::params::Group::Network);
+        let mut problem = if !eval.loss.is_finite() {
+            Some("the loss".to_string())
+        } else if !divergence::samples_are_finite(&eval.samples) {
+            Some("the samples".to_string())
+        } else {
+            divergence::infinite_gradient(&self.params, &eval.grads)
+                .map(|name| format!("the gradient of {name}"))
+        };
+        if problem.is_none() {
+            let before = (self.params.clone(), self.optim.clone());
+            self.optim.step(&mut self.params, eval.grads);
+            if let Some(name) = divergence::non_finite_parameter(&self.params) {
+                (self.params, self.optim) = before;
+                problem = Some(format!("parameter {name} after the update"));
+            }
+        }
+        clock.lap(Phase::Optimizer);
+        if let Some(quantity) = &problem
+            && self.preset.on_divergence == DivergencePolicy::Stop
+        {
             return Err(SimError::Diverged {
                 step: self.step,
-                quantity: "the loss".into(),
+                quantity: quantity.clone(),
             });
         }
-        let lr = self.optim.group_lr(super::params::Group::Network);
-        self.optim.step(&mut self.params, eval.grads);
-        clock.lap(Phase::Optimizer);
-        self.latest = Some((eval.samples, eval.step_terms));
+        if problem.is_none() {
+            self.latest = Some((eval.samples, eval.step_terms));
+        } else {
+            self.skipped += 1;
+        }
         self.step += 1;
         let record = StepRecord {
             step: self.step,
@@ -141,13 +167,21 @@ impl Trainer {
             weights,
             lr,
             wall_seconds: self.elapsed_before + self.clock.elapsed().as_secs_f64(),
+            skipped: problem,
         };
         let every = self.preset.log_every.max(1);
-        if self.step == 1 || self.step.is_multiple_of(every) || self.step == self.preset.train_steps {
+        let logged =
+            self.step == 1 || self.step.is_multiple_of(every) || self.step == self.preset.train_steps;
+        if logged || record.skipped.is_some() {
             self.history.push(record.clone());
         }
         self.last = Some(record.clone());
         Ok(record)
+    }
+
+    /// Steps dropped so far under [`DivergencePolicy::Skip`].
+    pub fn skipped_steps(&self) -> usize {
+        self.skipped
     }
 
     /// The σ·β noise scale, `[rows, d]` with rows 1 or N.
@@ -201,6 +235,7 @@ impl Trainer {
             ),
             step_log_weights,
             last: self.last.clone(),
+            skipped_steps: self.skipped,
         }
     }
 
@@ -290,6 +325,7 @@ impl Trainer {
         self.step = step;
         self.elapsed_before = history.last().map_or(0.0, |r| r.wall_seconds);
         self.last = history.last().cloned();
+        self.skipped = history.iter().filter(|r| r.skipped.is_some()).count();
         self.history = history;
         self.clock = Instant::now();
         Ok(())

@@ -52,6 +52,7 @@ pub fn small_preset(
         },
         device: ComputeDevice::Cpu,
         compare: None,
+        on_divergence: Default::default(),
     }
 }
 

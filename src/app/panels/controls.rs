@@ -56,6 +56,16 @@ fn run_status(ui: &mut egui::Ui, index: Option<usize>, view: &RunView) {
     if let Some(e) = &view.evaluation {
         ui.label(evaluation_line(e));
     }
+    if let Some((step, quantity)) = &view.last_skip {
+        let count = view.snapshot.as_ref().map_or(1, |s| s.skipped_steps.max(1));
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            format!("{count} step(s) skipped; the latest, step {step}: {quantity} not finite"),
+        );
+    }
+    if let Some((step, path)) = &view.saved {
+        ui.weak(format!("checkpoint of step {step} saved to {}", path.display()));
+    }
     if let Some(m) = &view.message {
         ui.colored_label(ui.visuals().error_fg_color, m);
     }

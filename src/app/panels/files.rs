@@ -52,3 +52,31 @@ pub fn files(
         }
     }
 }
+
+/// Save the runs to a checkpoint file or resume one.
+pub fn checkpoints(ui: &mut egui::Ui, path: &mut String, actions: &mut Vec<Action>) {
+    ui.heading("Checkpoints");
+    ui.horizontal(|ui| {
+        let l = ui.label("checkpoint");
+        ui.add(egui::TextEdit::singleline(path).desired_width(190.0))
+            .labelled_by(l.id);
+    });
+    ui.horizontal(|ui| {
+        let target = PathBuf::from(path.trim());
+        let named = !path.trim().is_empty();
+        if ui
+            .add_enabled(named, egui::Button::new("Save checkpoint"))
+            .on_hover_text("Write the run (parameters, optimiser, step, history) to this file")
+            .clicked()
+        {
+            actions.push(Action::SaveCheckpoint(target.clone()));
+        }
+        if ui
+            .add_enabled(named, egui::Button::new("Resume"))
+            .on_hover_text("Continue the run saved in this file (a dropped .json file does the same)")
+            .clicked()
+        {
+            actions.push(Action::ResumeCheckpoint(target));
+        }
+    });
+}

@@ -4,7 +4,7 @@
 use crate::app::panels::widgets::{choice, number};
 use crate::app::panels::{compare, files, targets};
 use crate::app::{Action, LabApp};
-use crate::protocol::{BridgeKind, ComputeDevice, DiffusionMode, LossKind, Preset};
+use crate::protocol::{BridgeKind, ComputeDevice, DiffusionMode, DivergencePolicy, LossKind, Preset};
 
 /// Per-dimension σ editors are offered up to this dimension.
 const MAX_SIGMA_EDITORS: usize = 10;
@@ -75,6 +75,13 @@ pub fn settings(ui: &mut egui::Ui, app: &mut LabApp, actions: &mut Vec<Action>) 
         restart |= choice(ui, "compute", &mut edit.device, &ComputeDevice::ALL, |k| {
             k.label().into()
         });
+        restart |= choice(
+            ui,
+            "non-finite step",
+            &mut edit.on_divergence,
+            &DivergencePolicy::ALL,
+            |k| k.label().into(),
+        );
 
         section(ui, "Initial diffusion", "(drag: restarts from the same seed)");
         restart |= number(ui, "β", &mut edit.beta, 0.001..=100.0, 0.01);
@@ -91,9 +98,9 @@ pub fn settings(ui: &mut egui::Ui, app: &mut LabApp, actions: &mut Vec<Action>) 
         section(ui, "Learning rates", "(change live)");
         let mut lr = edit.lr;
         let mut lr_changed = false;
-        lr_changed |= number(ui, "networks", &mut lr.network, 0.0..=1.0, 1e-5);
-        lr_changed |= number(ui, "interpolation", &mut lr.interpolation, 0.0..=1.0, 1e-5);
-        lr_changed |= number(ui, "SDE parameters", &mut lr.sde, 0.0..=1.0, 1e-5);
+        lr_changed |= number(ui, "networks", &mut lr.network, 0.0..=100.0, 1e-5);
+        lr_changed |= number(ui, "interpolation", &mut lr.interpolation, 0.0..=100.0, 1e-5);
+        lr_changed |= number(ui, "SDE parameters", &mut lr.sde, 0.0..=100.0, 1e-5);
         if lr_changed {
             actions.push(Action::SetLearningRates(lr));
         }
@@ -111,5 +118,7 @@ pub fn settings(ui: &mut egui::Ui, app: &mut LabApp, actions: &mut Vec<Action>) 
         compare::compare(ui, edit, actions);
         ui.separator();
         files::files(ui, &app.gallery, edit, &mut app.preset_path, actions);
+        ui.separator();
+        files::checkpoints(ui, &mut app.checkpoint_path, actions);
     });
 }
