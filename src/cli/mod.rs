@@ -6,6 +6,7 @@ mod density;
 mod eval;
 mod presets;
 mod soak;
+mod table;
 mod train;
 
 use std::path::PathBuf;
@@ -50,6 +51,8 @@ pub enum Command {
     Presets(presets::PresetsArgs),
     /// Train many small steps through the lab's worker and report resident memory.
     Soak(soak::SoakArgs),
+    /// Train presets over several seeds and write a Markdown and CSV table of their metrics.
+    Table(table::TableArgs),
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -108,6 +111,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Density(args)) => density::run(args),
         Some(Command::Presets(args)) => presets::run(args),
         Some(Command::Soak(args)) => soak::run(args),
+        Some(Command::Table(args)) => table::run(args),
         None => {
             let preset = match cli.preset {
                 Some(path) => crate::sim::validate::load_preset(&path)?,

@@ -23,8 +23,9 @@ pub struct SoakArgs {
     /// Training steps.
     #[arg(long, default_value_t = 20_000)]
     pub steps: usize,
-    /// Memory is first measured after this many steps.
-    #[arg(long, default_value_t = 2_000)]
+    /// Memory is first measured after this many steps: by then the lab's curves have reached
+    /// their size limit and are only thinned.
+    #[arg(long, default_value_t = 5_000)]
     pub warmup: usize,
     /// Snapshots the worker publishes, one every this many steps (the lab's default is 10).
     #[arg(long, default_value_t = 10)]

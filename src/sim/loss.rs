@@ -44,10 +44,18 @@ pub struct LossEval {
 }
 
 /// Cores this process may use, read once: the lookup reads cgroup files on Linux, too slow to
-/// repeat on every training step.
+/// repeat on every training step. `BRIDGELAB_CORES` lowers it, for runs that share a machine
+/// (`bridgelab table` runs several at once).
 fn cores() -> usize {
     static CORES: OnceLock<usize> = OnceLock::new();
-    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    *CORES.get_or_init(|| {
+        let available = std::thread::available_parallelism().map_or(1, |n| n.get());
+        std::env::var("BRIDGELAB_CORES")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            .filter(|n| *n > 0)
+            .map_or(available, |n| n.min(available))
+    })
 }
 
 /// How a batch is divided: into shards, one thread each, and each shard's batched likelihood

@@ -1,0 +1,174 @@
+//! `bridgelab table`: trains several presets over several seeds, each run in its own process
+//! (so one crash or divergence costs only that run), as many at a time as there are cores,
+//! and writes the comparison as Markdown and CSV.
+
+mod summary;
+
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::sim::report::Evaluation;
+use crate::sim::validate::load_preset;
+use summary::{Outcome, PresetRuns, RunResult};
+
+#[derive(Args, Debug)]
+pub struct TableArgs {
+    /// The presets (.ron) to compare.
+    #[arg(required = true)]
+    pub presets: Vec<PathBuf>,
+    /// Seeds per preset: 0, 1, ..., K−1.
+    #[arg(long, default_value_t = 3)]
+    pub seeds: u64,
+    /// Training steps of every run (overrides the presets' train_steps).
+    #[arg(long)]
+    pub steps: Option<usize>,
+    /// Runs at a time (default: one per core).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Directory for the table and every run's outputs.
+    #[arg(long, default_value = "table")]
+    pub out: PathBuf,
+}
+
+struct Job {
+    preset: usize,
+    path: PathBuf,
+    seed: u64,
+    out: PathBuf,
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map_or("preset".into(), |s| s.to_string_lossy().into_owned())
+}
+
+pub fn run(args: TableArgs) -> Result<()> {
+    if args.seeds == 0 {
+        bail!("--seeds must be at least 1");
+    }
+    if args.steps == Some(0) {
+        bail!("--steps must be at least 1");
+    }
+    // Every preset is read before anything trains, so a typo fails at once.
+    let mut presets = Vec::new();
+    for path in &args.presets {
+        let p = load_preset(path)?;
+        presets.push(PresetRuns {
+            name: stem(path),
+            group: format!("{} d={}", p.target.kind.label(), p.target.dim),
+            runs: Vec::new(),
+        });
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let jobs = args.jobs.unwrap_or(cores).max(1);
+    let threads_per_run = (cores / jobs).max(1);
+    let queue: VecDeque<Job> = args
+        .presets
+        .iter()
+        .enumerate()
+        .flat_map(|(i, path)| (0..args.seeds).map(move |seed| (i, path, seed)))
+        .map(|(i, path, seed)| Job {
+            preset: i,
+            path: path.clone(),
+            seed,
+            out: args.out.join("runs").join(format!("{}-seed{seed}", stem(path))),
+        })
+        .collect();
+    let total = queue.len();
+    let queue = Mutex::new(queue);
+    let results = Mutex::new(Vec::new());
+    let bar = ProgressBar::new(total as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} runs  elapsed {elapsed}  eta {eta}  {msg}")
+            .expect("a valid progress template"),
+    );
+    bar.tick();
+    let started = Instant::now();
+    std::thread::scope(|s| {
+        for _ in 0..jobs.min(total) {
+            s.spawn(|| {
+                loop {
+                    let Some(job) = queue.lock().expect("queue").pop_front() else {
+                        break;
+                    };
+                    let result = run_child(&job, args.steps, threads_per_run);
+                    if let Outcome::Diverged(m) | Outcome::Failed(m) = &result.outcome {
+                        bar.println(format!("{} seed {}: {m}", stem(&job.path), job.seed));
+                    }
+                    results.lock().expect("results").push((job.preset, result));
+                    bar.inc(1);
+                }
+            });
+        }
+    });
+    bar.finish_and_clear();
+    for (i, r) in results.into_inner().expect("results") {
+        presets[i].runs.push(r);
+    }
+    for p in &mut presets {
+        p.runs.sort_by_key(|r| r.seed);
+    }
+    let rows = summary::rows(&presets);
+    let md = summary::markdown(&rows);
+    std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
+    crate::export::write_atomically(&args.out.join("table.md"), md.as_bytes())?;
+    crate::export::write_atomically(&args.out.join("table.csv"), summary::csv(&rows).as_bytes())?;
+    println!("{md}");
+    println!(
+        "{total} runs ({jobs} at a time) in {:.1} s; table.md, table.csv and every run's outputs are in {}",
+        started.elapsed().as_secs_f64(),
+        args.out.display()
+    );
+    Ok(())
+}
+
+/// Trains one (preset, seed) with `bridgelab train` in a child process and reads its result.
+fn run_child(job: &Job, steps: Option<usize>, threads: usize) -> RunResult {
+    let started = Instant::now();
+    let outcome = child_outcome(job, steps, threads).unwrap_or_else(|e| Outcome::Failed(format!("{e:#}")));
+    RunResult {
+        seed: job.seed,
+        seconds: started.elapsed().as_secs_f64(),
+        outcome,
+    }
+}
+
+fn child_outcome(job: &Job, steps: Option<usize>, threads: usize) -> Result<Outcome> {
+    let exe = std::env::current_exe().context("cannot find this program to run a child")?;
+    let mut cmd = std::process::Command::new(exe);
+    cmd.arg("train")
+        .arg(&job.path)
+        .args(["--seed", &job.seed.to_string(), "--quiet", "--out"])
+        .arg(&job.out)
+        .env("BRIDGELAB_CORES", threads.to_string())
+        .env("RAYON_NUM_THREADS", threads.to_string());
+    if let Some(n) = steps {
+        cmd.args(["--steps", &n.to_string()]);
+    }
+    let out = cmd.output().context("running a child")?;
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        let line = err
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("no message")
+            .trim();
+        let line = line.strip_prefix("bridgelab: ").unwrap_or(line).to_string();
+        return Ok(if line.contains("diverged") {
+            Outcome::Diverged(line)
+        } else {
+            Outcome::Failed(line)
+        });
+    }
+    let path = job.out.join("eval.json");
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let e: Evaluation = serde_json::from_str(&text).with_context(|| format!("reading {}", path.display()))?;
+    Ok(Outcome::Evaluated(Box::new(e)))
+}

@@ -1,0 +1,333 @@
+//! Turning finished runs into the paper's kind of table: one row per preset, mean ± standard
+//! error over seeds per metric, the best row of each target marked, failed runs counted.
+
+use serde::Serialize;
+
+use crate::sim::report::Evaluation;
+
+/// How one (preset, seed) run ended.
+#[derive(Clone, Debug)]
+pub enum Outcome {
+    Evaluated(Box<Evaluation>),
+    /// The run stopped on non-finite values (the message says where).
+    Diverged(String),
+    /// Anything else: a bad preset, a missing data file, a crash.
+    Failed(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct RunResult {
+    pub seed: u64,
+    pub seconds: f64,
+    pub outcome: Outcome,
+}
+
+/// One preset's runs.
+#[derive(Clone, Debug)]
+pub struct PresetRuns {
+    pub name: String,
+    /// Rows with the same group (the target) are compared with each other.
+    pub group: String,
+    pub runs: Vec<RunResult>,
+}
+
+/// Mean and standard error of the mean; the error is absent with fewer than two values.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Estimate {
+    pub mean: f64,
+    pub se: Option<f64>,
+    pub n: usize,
+}
+
+impl Estimate {
+    pub fn of(values: &[f64]) -> Option<Self> {
+        let values: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+        let n = values.len();
+        if n == 0 {
+            return None;
+        }
+        let mean = values.iter().sum::<f64>() / n as f64;
+        let se = (n > 1).then(|| {
+            let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+            (var / n as f64).sqrt()
+        });
+        Some(Self { mean, se, n })
+    }
+
+    fn text(&self) -> String {
+        match self.se {
+            Some(se) => format!("{} ± {}", sig(self.mean), sig(se)),
+            None => sig(self.mean),
+        }
+    }
+}
+
+/// Four significant digits, without switching to exponents for ordinary magnitudes.
+fn sig(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return format!("{v}");
+    }
+    let digits = (3 - v.abs().log10().floor() as i32).clamp(0, 6) as usize;
+    if v.abs() >= 1e6 || v.abs() < 1e-4 {
+        format!("{v:.3e}")
+    } else {
+        format!("{v:.digits$}")
+    }
+}
+
+/// The table's metrics and which direction is better.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Metric {
+    Elbo,
+    LogZ,
+    Ess,
+    Sinkhorn,
+}
+
+impl Metric {
+    pub const ALL: [Metric; 4] = [Metric::Elbo, Metric::LogZ, Metric::Ess, Metric::Sinkhorn];
+
+    fn title(self) -> &'static str {
+        match self {
+            Metric::Elbo => "ELBO ↑",
+            Metric::LogZ => "log Ẑ ↑",
+            Metric::Ess => "ESS ↑",
+            Metric::Sinkhorn => "Sinkhorn ↓",
+        }
+    }
+
+    fn slug(self) -> &'static str {
+        match self {
+            Metric::Elbo => "elbo",
+            Metric::LogZ => "log_z_hat",
+            Metric::Ess => "ess",
+            Metric::Sinkhorn => "sinkhorn",
+        }
+    }
+
+    fn value(self, e: &Evaluation) -> Option<f64> {
+        match self {
+            Metric::Elbo => Some(e.weights.elbo),
+            Metric::LogZ => Some(e.weights.log_z_hat),
+            Metric::Ess => Some(e.weights.ess),
+            Metric::Sinkhorn => e.sinkhorn,
+        }
+    }
+
+    fn better(self, a: f64, b: f64) -> bool {
+        match self {
+            Metric::Sinkhorn => a < b,
+            _ => a > b,
+        }
+    }
+}
+
+/// A preset's line of the table.
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub name: String,
+    pub group: String,
+    pub estimates: Vec<Option<Estimate>>,
+    /// Which metric columns hold the best mean of this row's group.
+    pub best: Vec<bool>,
+    pub evaluated: usize,
+    pub diverged: usize,
+    pub failed: Vec<String>,
+    pub seeds: usize,
+    pub mean_seconds: f64,
+}
+
+pub fn rows(presets: &[PresetRuns]) -> Vec<Row> {
+    let mut rows: Vec<Row> = presets
+        .iter()
+        .map(|p| {
+            let evals: Vec<&Evaluation> = p
+                .runs
+                .iter()
+                .filter_map(|r| match &r.outcome {
+                    Outcome::Evaluated(e) => Some(&**e),
+                    _ => None,
+                })
+                .collect();
+            let estimates = Metric::ALL
+                .iter()
+                .map(|m| Estimate::of(&evals.iter().filter_map(|e| m.value(e)).collect::<Vec<_>>()))
+                .collect();
+            let failed = p
+                .runs
+                .iter()
+                .filter_map(|r| match &r.outcome {
+                    Outcome::Failed(why) => Some(format!("seed {}: {why}", r.seed)),
+                    _ => None,
+                })
+                .collect();
+            Row {
+                name: p.name.clone(),
+                group: p.group.clone(),
+                estimates,
+                best: vec![false; Metric::ALL.len()],
+                evaluated: evals.len(),
+                diverged: p
+                    .runs
+                    .iter()
+                    .filter(|r| matches!(r.outcome, Outcome::Diverged(_)))
+                    .count(),
+                failed,
+                seeds: p.runs.len(),
+                mean_seconds: p.runs.iter().map(|r| r.seconds).sum::<f64>() / p.runs.len().max(1) as f64,
+            }
+        })
+        .collect();
+    for (m, metric) in Metric::ALL.iter().enumerate() {
+        for i in 0..rows.len() {
+            let Some(mine) = rows[i].estimates[m] else {
+                continue;
+            };
+            let beaten = rows.iter().enumerate().any(|(j, other)| {
+                j != i
+                    && other.group == rows[i].group
+                    && other.estimates[m].is_some_and(|o| metric.better(o.mean, mine.mean))
+            });
+            let contested = rows.iter().filter(|o| o.group == rows[i].group).count() > 1;
+            rows[i].best[m] = contested && !beaten;
+        }
+    }
+    rows
+}
+
+fn status(r: &Row) -> String {
+    let mut parts = vec![format!("{}/{}", r.evaluated, r.seeds)];
+    if r.diverged > 0 {
+        parts.push(format!("{} diverged", r.diverged));
+    }
+    if !r.failed.is_empty() {
+        parts.push(format!("{} failed", r.failed.len()));
+    }
+    parts.join(", ")
+}
+
+pub fn markdown(rows: &[Row]) -> String {
+    let mut out = String::from("| preset | target |");
+    for m in Metric::ALL {
+        out.push_str(&format!(" {} |", m.title()));
+    }
+    out.push_str(" runs | s/run |\n|---|---|");
+    out.push_str(&"---:|".repeat(Metric::ALL.len() + 2));
+    out.push('\n');
+    for r in rows {
+        out.push_str(&format!("| {} | {} |", r.name, r.group));
+        for (e, best) in r.estimates.iter().zip(&r.best) {
+            let cell = e.map_or("–".into(), |e| e.text());
+            if *best {
+                out.push_str(&format!(" **{cell}** |"));
+            } else {
+                out.push_str(&format!(" {cell} |"));
+            }
+        }
+        out.push_str(&format!(" {} | {:.1} |\n", status(r), r.mean_seconds));
+    }
+    let failures: Vec<String> = rows
+        .iter()
+        .flat_map(|r| r.failed.iter().map(move |f| format!("- {}, {f}", r.name)))
+        .collect();
+    out.push_str("\nMean ± standard error over the seeds that finished; bold: best of its target. ");
+    out.push_str("Diverged runs are counted in the runs column and left out of the means.\n");
+    if !failures.is_empty() {
+        out.push_str("\nFailed runs:\n");
+        out.push_str(&failures.join("\n"));
+        out.push('\n');
+    }
+    out
+}
+
+pub fn csv(rows: &[Row]) -> String {
+    let mut out = String::from("preset,target");
+    for m in Metric::ALL {
+        out.push_str(&format!(",{0}_mean,{0}_se,{0}_best", m.slug()));
+    }
+    out.push_str(",seeds,evaluated,diverged,failed,mean_seconds\n");
+    for r in rows {
+        out.push_str(&format!("{},{}", r.name, r.group.replace(',', ";")));
+        for (e, best) in r.estimates.iter().zip(&r.best) {
+            let mean = e.map_or(String::new(), |e| e.mean.to_string());
+            let se = e.and_then(|e| e.se).map_or(String::new(), |s| s.to_string());
+            out.push_str(&format!(",{mean},{se},{best}"));
+        }
+        out.push_str(&format!(
+            ",{},{},{},{},{:.3}\n",
+            r.seeds,
+            r.evaluated,
+            r.diverged,
+            r.failed.len(),
+            r.mean_seconds
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::metrics::WeightStats;
+
+    fn evaluated(seed: u64, elbo: f64) -> RunResult {
+        let e = Evaluation {
+            step: 1,
+            samples: 10,
+            weights: WeightStats {
+                elbo,
+                log_z_hat: elbo + 1.0,
+                eubo: 0.0,
+                ess: 0.5,
+            },
+            log_z: None,
+            sinkhorn: None,
+            mmd2: None,
+            delta_std: None,
+            modes: None,
+        };
+        RunResult {
+            seed,
+            seconds: 1.0,
+            outcome: Outcome::Evaluated(Box::new(e)),
+        }
+    }
+
+    #[test]
+    fn means_standard_errors_best_marks_and_divergence_are_reported() {
+        let a = PresetRuns {
+            name: "a".into(),
+            group: "Seeds".into(),
+            runs: vec![evaluated(0, -10.0), evaluated(1, -12.0)],
+        };
+        let b = PresetRuns {
+            name: "b".into(),
+            group: "Seeds".into(),
+            runs: vec![
+                evaluated(0, -20.0),
+                RunResult {
+                    seed: 1,
+                    seconds: 1.0,
+                    outcome: Outcome::Diverged("step 3".into()),
+                },
+            ],
+        };
+        let rows = rows(&[a, b]);
+        let elbo = rows[0].estimates[0].unwrap();
+        assert_eq!(elbo.mean, -11.0);
+        assert!((elbo.se.unwrap() - 1.0).abs() < 1e-12);
+        assert!(rows[0].best[0] && !rows[1].best[0]);
+        assert_eq!(rows[1].estimates[0].unwrap().se, None);
+        assert_eq!(rows[1].diverged, 1);
+        let md = markdown(&rows);
+        assert!(md.contains("**-11.00 ± 1.000**"), "{md}");
+        assert!(md.contains("1/2, 1 diverged"), "{md}");
+        assert!(
+            csv(&rows)
+                .lines()
+                .nth(1)
+                .unwrap()
+                .starts_with("a,Seeds,-11,1,true")
+        );
+    }
+}
