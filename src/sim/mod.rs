@@ -3,6 +3,7 @@
 
 pub mod checkpoint;
 pub mod config;
+pub mod data_dir;
 pub mod device;
 pub mod error;
 pub mod host;
@@ -23,5 +24,6 @@ pub mod trainer;
 pub mod validate;
 
 pub use config::{BridgeKind, DiffusionMode, LossKind, Preset, TargetKind, TargetSpec};
+pub use data_dir::{data_dir, data_file, set_data_dir};
 pub use error::SimError;
 pub use trainer::Trainer;
