@@ -14,9 +14,20 @@ pub enum TargetKind {
     DoubleWell,
     ManyWell,
     Gaussian,
+    /// Random-effects logistic regression on Crowder's seeds data.
+    Seeds,
+    Sonar,
+    Ionosphere,
+    /// Logistic regression on Statlog German credit.
+    Credit,
+    /// Brownian motion with unknown innovation and observation noise.
+    Brownian,
+    /// Log-Gaussian Cox process on the Finnish pines.
+    Lgcp,
 }
 
 impl TargetKind {
+    /// The synthetic targets: the lab's target cards and thumbnails show these.
     pub const ALL: [TargetKind; 6] = [
         TargetKind::Gmm40,
         TargetKind::Mos10,
@@ -26,6 +37,21 @@ impl TargetKind {
         TargetKind::Gaussian,
     ];
 
+    /// The Bayesian posteriors of SPEC §8, built from files of the data directory.
+    pub const BAYESIAN: [TargetKind; 6] = [
+        TargetKind::Seeds,
+        TargetKind::Sonar,
+        TargetKind::Ionosphere,
+        TargetKind::Credit,
+        TargetKind::Brownian,
+        TargetKind::Lgcp,
+    ];
+
+    /// True for the targets that need the data directory.
+    pub fn is_bayesian(self) -> bool {
+        Self::BAYESIAN.contains(&self)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             TargetKind::Gmm40 => "GMM-40",
@@ -34,6 +60,12 @@ impl TargetKind {
             TargetKind::DoubleWell => "Double well",
             TargetKind::ManyWell => "Many-well",
             TargetKind::Gaussian => "Gaussian",
+            TargetKind::Seeds => "Seeds",
+            TargetKind::Sonar => "Sonar",
+            TargetKind::Ionosphere => "Ionosphere",
+            TargetKind::Credit => "German credit",
+            TargetKind::Brownian => "Brownian",
+            TargetKind::Lgcp => "LGCP",
         }
     }
 
@@ -45,6 +77,12 @@ impl TargetKind {
             TargetKind::DoubleWell => &[5, 2],
             TargetKind::ManyWell => &[32, 2],
             TargetKind::Gaussian => &[2],
+            TargetKind::Seeds => &[26],
+            TargetKind::Sonar => &[61],
+            TargetKind::Ionosphere => &[35],
+            TargetKind::Credit => &[25],
+            TargetKind::Brownian => &[32],
+            TargetKind::Lgcp => &[1600],
         }
     }
 
@@ -57,11 +95,21 @@ impl TargetKind {
             TargetKind::DoubleWell => "double-well",
             TargetKind::ManyWell => "many-well",
             TargetKind::Gaussian => "gaussian",
+            TargetKind::Seeds => "seeds",
+            TargetKind::Sonar => "sonar",
+            TargetKind::Ionosphere => "ionosphere",
+            TargetKind::Credit => "credit",
+            TargetKind::Brownian => "brownian",
+            TargetKind::Lgcp => "lgcp",
         }
     }
 
     pub fn from_slug(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.slug() == s.to_ascii_lowercase())
+        let s = s.to_ascii_lowercase();
+        Self::ALL
+            .into_iter()
+            .chain(Self::BAYESIAN)
+            .find(|k| k.slug() == s)
     }
 }
 

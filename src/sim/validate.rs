@@ -101,6 +101,12 @@ pub fn validate(p: &Preset) -> Result<(), InvalidField> {
         TargetKind::Funnel => d >= 2,
         TargetKind::ManyWell => d >= 2 && d.is_multiple_of(2),
         TargetKind::DoubleWell | TargetKind::Gaussian => d >= 1,
+        k @ (TargetKind::Seeds
+        | TargetKind::Sonar
+        | TargetKind::Ionosphere
+        | TargetKind::Credit
+        | TargetKind::Brownian
+        | TargetKind::Lgcp) => k.dimensions().contains(&d),
     };
     if !dim_ok {
         return Err(bad(

@@ -16,6 +16,12 @@ fn about(kind: TargetKind) -> &'static str {
         TargetKind::DoubleWell => "two wells per coordinate, 2^d modes of equal weight",
         TargetKind::ManyWell => "pairs of a double well and a Gaussian, 2^(d/2) modes",
         TargetKind::Gaussian => "a shifted diagonal Gaussian with a closed-form answer",
+        TargetKind::Seeds => "random-effects logistic regression on the seeds germination data",
+        TargetKind::Sonar => "Bayesian logistic regression on the Sonar data",
+        TargetKind::Ionosphere => "Bayesian logistic regression on the Ionosphere data",
+        TargetKind::Credit => "logistic regression on German credit, with reference draws",
+        TargetKind::Brownian => "a Brownian path with unknown noise scales and a gap in the data",
+        TargetKind::Lgcp => "log-Gaussian Cox process on the pines, 1600 dimensions",
     }
 }
 

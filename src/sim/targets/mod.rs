@@ -2,7 +2,9 @@
 //! provides its score analytically, written in tensor operations so that autodiff can
 //! differentiate through it (rKL-R and the CMCD drift need second derivatives).
 
+pub mod bayes;
 mod constants;
+mod csv;
 mod double_well;
 mod funnel;
 mod gaussian;
@@ -16,6 +18,7 @@ use burn::tensor::{Device, Tensor};
 use rand::rngs::StdRng;
 
 use crate::sim::config::{TargetKind, TargetSpec};
+use crate::sim::data_dir::DataDir;
 use crate::sim::error::SimError;
 use crate::sim::host;
 use crate::sim::report::DensityGrid;
@@ -55,7 +58,8 @@ pub trait Target: Send + Sync {
     }
 }
 
-/// Builds the target a preset names, on `device`.
+/// Builds the target a preset names, on `device`. The Bayesian targets read their data from
+/// the data directory (see [`crate::sim::data_dir`]).
 pub fn build_target(spec: &TargetSpec, device: &Device) -> Result<Arc<dyn Target>, SimError> {
     let d = spec.dim;
     let unsupported = |allowed: &str| SimError::UnsupportedDimension {
@@ -101,6 +105,18 @@ pub fn build_target(spec: &TargetSpec, device: &Device) -> Result<Arc<dyn Target
                 return Err(unsupported("1 or more"));
             }
             Arc::new(DiagGaussian::standard_shifted(d, device))
+        }
+        kind @ (TargetKind::Seeds
+        | TargetKind::Sonar
+        | TargetKind::Ionosphere
+        | TargetKind::Credit
+        | TargetKind::Brownian
+        | TargetKind::Lgcp) => {
+            let fixed = kind.dimensions()[0];
+            if d != fixed {
+                return Err(unsupported(&fixed.to_string()));
+            }
+            bayes::build(kind, &DataDir::resolve()?, device).expect("a Bayesian target kind")?
         }
     })
 }

@@ -1,0 +1,363 @@
+//! The Bayesian targets of SPEC §8: spot values, scores against finite differences and
+//! autodiff, the credit reference draws, the LGCP binning, and data-file errors.
+
+mod common;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use bridgelab::sim::config::{TargetKind, TargetSpec};
+use bridgelab::sim::data_dir::DataDir;
+use bridgelab::sim::host;
+use bridgelab::sim::noise::{Stream, rng_for};
+use bridgelab::sim::targets::bayes::{GRID, Lgcp, LogisticRegression};
+use bridgelab::sim::targets::{Target, build_target};
+use common::cpu;
+use rand_distr::{Distribution, StandardNormal};
+
+fn data_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data")
+}
+
+/// Every test sets the same directory, so running them in parallel is harmless.
+fn target(kind: TargetKind) -> Arc<dyn Target> {
+    bridgelab::sim::set_data_dir(Some(data_path()));
+    build_target(
+        &TargetSpec {
+            kind,
+            dim: kind.dimensions()[0],
+            constants_seed: 0,
+        },
+        &cpu(),
+    )
+    .unwrap_or_else(|e| panic!("{kind:?} builds: {e}"))
+}
+
+fn lgcp() -> Lgcp {
+    Lgcp::load(&DataDir::at(data_path()), &cpu()).expect("LGCP builds")
+}
+
+fn log_densities(t: &dyn Target, points: &[f32]) -> Vec<f64> {
+    let d = t.dim();
+    let x = host::matrix(points.to_vec(), points.len() / d, d, &cpu());
+    host::to_vec(t.log_density(x))
+        .into_iter()
+        .map(f64::from)
+        .collect()
+}
+
+fn scores(t: &dyn Target, points: &[f32]) -> Vec<f32> {
+    let d = t.dim();
+    host::to_vec(t.score(host::matrix(points.to_vec(), points.len() / d, d, &cpu())))
+}
+
+/// The reference draws of the credit posterior, row-major.
+fn credit_draws(n: usize) -> Vec<f32> {
+    let text = std::fs::read_to_string(data_path().join("german_credit_gt_samples.csv")).unwrap();
+    text.lines()
+        .skip(1)
+        .take(n)
+        .flat_map(|l| {
+            l.split(',')
+                .map(|v| v.parse::<f32>().unwrap())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// `n` points where each posterior has its mass (roughly), so that scores are tested where
+/// samplers spend their time.
+fn probe_points(kind: TargetKind, n: usize) -> Vec<f32> {
+    if kind == TargetKind::Credit {
+        return credit_draws(n);
+    }
+    let d = kind.dimensions()[0];
+    let mut rng = rng_for(11, 0, Stream::Test);
+    let mut normal = || -> f32 { StandardNormal.sample(&mut rng) };
+    let mu0 = (126f64.ln() - 0.955) as f32;
+    let mut out = Vec::with_capacity(n * d);
+    for _ in 0..n {
+        for j in 0..d {
+            out.push(match kind {
+                TargetKind::Seeds if j == d - 1 => 1.5 + 0.5 * normal(),
+                TargetKind::Seeds if j >= 4 => 0.3 * normal(),
+                TargetKind::Seeds => 0.5 * normal(),
+                TargetKind::Brownian if j < 2 => -2.0 + 0.3 * normal(),
+                TargetKind::Brownian => -0.4 + 0.3 * normal(),
+                TargetKind::Lgcp => mu0 + 0.5 * normal(),
+                _ => 0.2 * normal(),
+            });
+        }
+    }
+    out
+}
+
+#[test]
+fn spot_values_match_the_spec() {
+    let mu0 = (126f64.ln() - 0.955) as f32;
+    for (kind, expected, at) in [
+        (TargetKind::Seeds, -124.671090f64, 0.0f32),
+        (TargetKind::Sonar, -200.229864, 0.0),
+        (TargetKind::Ionosphere, -275.457509, 0.0),
+        (TargetKind::Credit, -693.147181, 0.0),
+        (TargetKind::Brownian, -38.143808, 0.0),
+        (TargetKind::Lgcp, -1255.451942, mu0),
+    ] {
+        let t = target(kind);
+        assert_eq!(t.dim(), kind.dimensions()[0]);
+        let got = log_densities(t.as_ref(), &vec![at; t.dim()])[0];
+        println!("{kind:?}: {got:.6} (SPEC {expected})");
+        assert!(
+            (got - expected).abs() < 1e-5 * expected.abs(),
+            "{kind:?}: got {got}, expected {expected}"
+        );
+    }
+}
+
+#[test]
+fn scores_match_central_finite_differences() {
+    for kind in TargetKind::BAYESIAN {
+        let t = target(kind);
+        let d = t.dim();
+        let pts = probe_points(kind, 3);
+        let all_scores = scores(t.as_ref(), &pts);
+        for i in 0..3 {
+            let p = &pts[i * d..(i + 1) * d];
+            let s = &all_scores[i * d..(i + 1) * d];
+            let base = log_densities(t.as_ref(), p)[0];
+            // Coordinates spread over the vector, and every one for the small targets.
+            let coords: Vec<usize> = (0..d).step_by(d.div_ceil(12)).chain([d - 1]).collect();
+            let h = 1e-2f32;
+            // Shifted copies of the point, four per coordinate, evaluated as one batch.
+            let steps = [h, -h, 2.0 * h, -2.0 * h];
+            let mut batch = Vec::with_capacity(coords.len() * steps.len() * d);
+            for &j in &coords {
+                for step in steps {
+                    let mut q = p.to_vec();
+                    q[j] += step;
+                    batch.extend(q);
+                }
+            }
+            let values = log_densities(t.as_ref(), &batch);
+            // f32 rounding of a sum of this size, amplified by the 18/(12h) of the stencil.
+            let noise = 8.0 * f32::EPSILON as f64 * base.abs().max(1.0) * 1.5 / h as f64;
+            for (k, &j) in coords.iter().enumerate() {
+                // Richardson's fourth-order stencil: the h² error of a plain central difference
+                // is large where the curvature changes fast (credit's unscaled features).
+                let v = &values[4 * k..4 * k + 4];
+                let fd = (8.0 * (v[0] - v[1]) - (v[2] - v[3])) / (12.0 * h as f64);
+                let tol = 1e-2 * (s[j].abs() as f64).max(1.0) + noise;
+                assert!(
+                    (fd - s[j] as f64).abs() < tol,
+                    "{kind:?} point {i} coordinate {j}: finite difference {fd}, score {} (tol {tol})",
+                    s[j]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn scores_match_autodiff_of_the_log_density() {
+    for kind in TargetKind::BAYESIAN {
+        let t = target(kind);
+        let d = t.dim();
+        let n = 16;
+        let pts = probe_points(kind, n);
+        let x = host::matrix(pts.clone(), n, d, &cpu()).autodiff().require_grad();
+        let grads = t.log_density(x.clone()).sum().backward();
+        let auto = host::to_vec(x.grad(&grads).expect("x has a gradient"));
+        let analytic = scores(t.as_ref(), &pts);
+        let rel = common::relative_difference(&analytic, &auto);
+        assert!(
+            rel < 1e-3,
+            "{kind:?}: analytic score differs from autodiff by {rel}"
+        );
+    }
+}
+
+/// rKL-R and the CMCD drift backpropagate through the score itself.
+#[test]
+fn scores_are_differentiable() {
+    for kind in TargetKind::BAYESIAN {
+        let t = target(kind);
+        let d = t.dim();
+        let pts = probe_points(kind, 4);
+        let x = host::matrix(pts, 4, d, &cpu()).autodiff().require_grad();
+        let grads = t.score(x.clone()).sum().backward();
+        let g = host::to_vec(x.grad(&grads).expect("the score has a gradient"));
+        assert!(
+            g.iter().all(|v| v.is_finite()),
+            "{kind:?}: non-finite gradient of the score"
+        );
+        assert!(
+            g.iter().any(|v| *v != 0.0),
+            "{kind:?}: the gradient of the score is zero"
+        );
+    }
+}
+
+#[test]
+fn credit_reference_draws_are_where_the_posterior_is() {
+    let t = target(TargetKind::Credit);
+    let n = 2000;
+    let draws = credit_draws(n);
+    let mut rng = rng_for(5, 0, Stream::Test);
+    let broad: Vec<f32> = (0..n * 25).map(|_| StandardNormal.sample(&mut rng)).collect();
+    let mean = |v: Vec<f64>| v.iter().sum::<f64>() / v.len() as f64;
+    let on_draws = mean(log_densities(t.as_ref(), &draws));
+    let on_broad = mean(log_densities(t.as_ref(), &broad));
+    println!("credit: mean log density {on_draws:.2} on the reference draws, {on_broad:.2} on N(0, I)");
+    assert!(on_draws > on_broad + 100.0, "{on_draws} vs {on_broad}");
+    // Under π the score has mean zero: a sign or scaling slip in the data would show here.
+    let s = scores(t.as_ref(), &draws);
+    for j in 0..25 {
+        let col: Vec<f64> = s.iter().skip(j).step_by(25).map(|&v| v as f64).collect();
+        let m = col.iter().sum::<f64>() / n as f64;
+        let sd = (col.iter().map(|v| (v - m).powi(2)).sum::<f64>() / n as f64).sqrt();
+        assert!(m.abs() < 0.2 * sd, "coordinate {j}: mean score {m}, sd {sd}");
+    }
+}
+
+#[test]
+fn lgcp_binning_matches_the_published_counts() {
+    let text = std::fs::read_to_string(data_path().join("targets/lgcp_bin_counts_40x40.csv")).unwrap();
+    let expected: Vec<u32> = text
+        .lines()
+        .skip(1)
+        .flat_map(|l| {
+            l.split(',')
+                .map(|v| v.parse::<u32>().unwrap())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(expected.len(), GRID * GRID);
+    let got = lgcp();
+    assert_eq!(got.counts(), expected.as_slice());
+    assert_eq!(got.counts().iter().sum::<u32>(), 126);
+}
+
+/// Not a pass/fail check: prints the LGCP set-up and evaluation times (`--nocapture`). The
+/// set-up is only timed when no other test of this binary built the LGCP first.
+#[test]
+fn lgcp_timing() {
+    let start = Instant::now();
+    let t = lgcp();
+    let built = start.elapsed();
+    let pts = probe_points(TargetKind::Lgcp, 300);
+    let x = || host::matrix(pts.clone(), 300, t.dim(), &cpu());
+    let _ = host::to_vec(t.log_density(x()));
+    let start = Instant::now();
+    let rounds = 5;
+    for _ in 0..rounds {
+        let _ = host::to_vec(t.log_density(x()));
+        let _ = host::to_vec(t.score(x()));
+    }
+    let eval = start.elapsed() / rounds;
+    println!("LGCP: built in {built:?}; log_density + score on 300 points in {eval:?}");
+}
+
+#[test]
+fn other_dimensions_are_refused() {
+    for kind in TargetKind::BAYESIAN {
+        let d = kind.dimensions()[0] + 1;
+        let err = build_target(
+            &TargetSpec {
+                kind,
+                dim: d,
+                constants_seed: 0,
+            },
+            &cpu(),
+        )
+        .err()
+        .expect("refused");
+        assert!(err.to_string().contains(&d.to_string()), "{err}");
+    }
+}
+
+#[test]
+fn slugs_name_the_targets() {
+    for (slug, kind) in [
+        ("seeds", TargetKind::Seeds),
+        ("sonar", TargetKind::Sonar),
+        ("ionosphere", TargetKind::Ionosphere),
+        ("credit", TargetKind::Credit),
+        ("brownian", TargetKind::Brownian),
+        ("lgcp", TargetKind::Lgcp),
+    ] {
+        assert_eq!(kind.slug(), slug);
+        assert_eq!(TargetKind::from_slug(slug), Some(kind));
+        assert!(kind.is_bayesian());
+    }
+    assert!(!TargetKind::Gmm40.is_bayesian());
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("bridgelab-bayes-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn a_missing_file_is_named_with_its_full_path() {
+    let dir = scratch("missing");
+    let err = LogisticRegression::sonar(&DataDir::at(&dir), &cpu())
+        .err()
+        .expect("no sonar.csv there")
+        .to_string();
+    assert!(
+        err.contains(&dir.join("sonar.csv").display().to_string()),
+        "{err}"
+    );
+    assert!(err.contains("--data-dir"), "{err}");
+
+    let gone = dir.join("not-there");
+    let err = Lgcp::load(&DataDir::at(&gone), &cpu())
+        .err()
+        .expect("no directory")
+        .to_string();
+    assert!(
+        err.contains("pines.csv") && err.contains("does not exist"),
+        "{err}"
+    );
+
+    bridgelab::sim::set_data_dir(Some(data_path()));
+    let err = bridgelab::sim::data_file("no_such_file.csv")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("no_such_file.csv") && err.contains("set explicitly"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_malformed_file_is_named_with_file_and_line() {
+    let dir = scratch("malformed");
+    let header: Vec<String> = (1..=60)
+        .map(|j| format!("x{j}"))
+        .chain(["label_pm1".into()])
+        .collect();
+    let good = vec!["0.5"; 60].join(",") + ",1";
+    let mut bad_value = vec!["0.5"; 60];
+    bad_value[7] = "0.5.5";
+    let cases = [
+        (bad_value.join(",") + ",1", "sonar.csv:3: column 8"),
+        (vec!["0.5"; 59].join(",") + ",1", "sonar.csv:3: 60 columns"),
+        (good.replace(",1", ",3"), "sonar.csv:3: 3 is not a valid label"),
+    ];
+    for (i, (third_line, expected)) in cases.into_iter().enumerate() {
+        // A fresh file name each time: parsed tables are cached by path.
+        let case_dir = dir.join(i.to_string());
+        std::fs::create_dir_all(&case_dir).unwrap();
+        let text = format!("{}\n{good}\n{third_line}\n{good}\n", header.join(","));
+        std::fs::write(case_dir.join("sonar.csv"), text).unwrap();
+        let err = LogisticRegression::sonar(&DataDir::at(&case_dir), &cpu())
+            .err()
+            .expect("refused")
+            .to_string();
+        assert!(err.contains(expected), "expected `{expected}` in: {err}");
+    }
+}
