@@ -441,3 +441,18 @@ fn a_checkpoint_saved_in_the_lab_resumes_where_it_was_and_a_bad_one_changes_noth
         "its curves come back"
     );
 }
+
+#[test]
+fn a_data_directory_that_does_not_exist_is_refused_and_the_runs_go_on() {
+    let mut h = harness();
+    let run = h.state().view().run;
+    h.state_mut()
+        .apply(Action::SetDataDir("/no/such/bridgelab/data".into()));
+    h.step();
+    let notice = h.state().notice.clone().unwrap_or_default();
+    assert!(
+        notice.contains("/no/such/bridgelab/data") && notice.contains("not a directory"),
+        "{notice}"
+    );
+    assert_eq!(h.state().view().run, run);
+}

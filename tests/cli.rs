@@ -249,3 +249,92 @@ fn bench_times_a_case_and_splits_its_step() {
         "the case's own peak memory: {r}"
     );
 }
+
+#[test]
+fn table_runs_presets_over_seeds_and_marks_the_best_of_each_target() {
+    let dir = scratch("table");
+    let a = tiny_preset(&dir);
+    let b = dir.join("tiny_lv.ron");
+    std::fs::write(
+        &b,
+        std::fs::read_to_string(&a)
+            .unwrap()
+            .replace("loss: RklLd", "loss: Lv"),
+    )
+    .unwrap();
+    let out = dir.join("table");
+    let printed = run_ok(
+        bin()
+            .arg("table")
+            .arg(&a)
+            .arg(&b)
+            .args(["--seeds", "2", "--steps", "3", "--jobs", "2", "--out"])
+            .arg(&out),
+    );
+    let md = std::fs::read_to_string(out.join("table.md")).unwrap();
+    assert!(
+        printed.contains(md.lines().nth(2).unwrap()),
+        "the table is printed too"
+    );
+    let rows: Vec<&str> = md.lines().filter(|l| l.starts_with("| tiny")).collect();
+    assert_eq!(rows.len(), 2, "{md}");
+    assert!(
+        rows.iter().all(|r| r.contains(" ± ") && r.contains("| 2/2 |")),
+        "{md}"
+    );
+    assert!(md.contains("**"), "the best of the target is marked: {md}");
+    let csv = std::fs::read_to_string(out.join("table.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 3);
+    assert!(csv.starts_with("preset,target,elbo_mean,elbo_se,elbo_best"));
+    for seed in 0..2 {
+        assert!(out.join(format!("runs/tiny-seed{seed}/eval.json")).exists());
+    }
+}
+
+#[test]
+fn a_missing_data_file_is_named_and_the_exit_code_says_failure() {
+    let dir = scratch("no-data");
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = bin()
+        .args([
+            "train",
+            "presets/short_sonar_d61_cmcd_lv.ron",
+            "--steps",
+            "1",
+            "--data-dir",
+        ])
+        .arg(&empty)
+        .arg("--out")
+        .arg(dir.join("run"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("sonar.csv") && err.contains("--data-dir"), "{err}");
+
+    let out = bin()
+        .args(["density", "gmm40", "x.csv", "--data-dir"])
+        .arg(dir.join("not-there"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not-there"));
+}
+
+#[test]
+fn the_data_directory_comes_from_the_environment_too() {
+    let dir = scratch("env-data");
+    let points = dir.join("zero.csv");
+    std::fs::write(&points, vec!["0"; 26].join(",") + "\n").unwrap();
+    let data = std::fs::canonicalize("../shared/data").unwrap();
+    let text = run_ok(
+        bin()
+            .current_dir(&dir)
+            .env("BRIDGELAB_DATA", &data)
+            .args(["density", "seeds"])
+            .arg(&points),
+    );
+    let value: f64 = text.trim().parse().unwrap();
+    assert!((value - -124.671090).abs() < 1e-3, "{text}");
+}

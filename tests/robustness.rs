@@ -10,8 +10,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use bridgelab::cli::Cli;
+use bridgelab::protocol::TargetKind;
 use bridgelab::protocol::{Command, Event, StepRecord, parse_preset};
 use bridgelab::runtime::Worker;
+use bridgelab::sim::data_dir::DataDir;
 use bridgelab::sim::targets::{Target, build_target};
 use bridgelab::sim::{DivergencePolicy, SimError, Trainer};
 use burn::tensor::Tensor;
@@ -486,4 +488,36 @@ fn a_panic_in_the_trainer_thread_fails_the_run_and_a_reset_starts_a_new_one() {
     until(&w, "a step of the new run", |e| {
         matches!(e, Event::Stepped { .. })
     });
+}
+
+#[test]
+fn a_run_whose_data_file_is_missing_is_refused_and_the_current_run_goes_on() {
+    let empty = scratch("no-data");
+    let build: bridgelab::runtime::Build = Arc::new(move |p| {
+        let device = common::cpu();
+        let target = match bridgelab::sim::targets::bayes::build(p.target.kind, &DataDir::at(&empty), &device)
+        {
+            Some(built) => built?,
+            None => build_target(&p.target, &device)?,
+        };
+        Ok(Trainer::with_target(p.clone(), target, device))
+    });
+    let w = Worker::spawn_with(common::tiny_run(), Arc::new(|| {}), build).unwrap();
+    let started = until(&w, "the start", |e| matches!(e, Event::Started { .. }));
+    let run = started.last().unwrap().run();
+    let mut sonar = common::tiny_run();
+    sonar.target.kind = TargetKind::Sonar;
+    sonar.target.dim = 61;
+    w.send(Command::Restart(Box::new(sonar)));
+    let refused = until(&w, "the refusal", |e| matches!(e, Event::Rejected { .. }));
+    let Some(Event::Rejected { message, run: same }) = refused.last() else {
+        unreachable!()
+    };
+    assert!(message.contains("sonar.csv"), "{message}");
+    assert_eq!(*same, run);
+    w.send(Command::Step(1));
+    let stepped = until(&w, "a step of the old run", |e| {
+        matches!(e, Event::Stepped { .. })
+    });
+    assert_eq!(stepped.last().unwrap().run(), run);
 }

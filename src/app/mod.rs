@@ -21,7 +21,9 @@ pub use action::Action;
 pub use window::{WindowOptions, run_native};
 
 use crate::export::{write_atomically, write_samples_npy};
-use crate::protocol::{Command, Preset, RunId, checkpoint_preset, load_preset, preset_to_ron};
+use crate::protocol::{
+    Command, Preset, RunId, checkpoint_preset, data_dir, load_preset, preset_to_ron, set_data_dir,
+};
 use crate::runtime::Wake;
 use figure::Figure;
 use frame_stats::FrameStats;
@@ -54,6 +56,8 @@ pub struct LabApp {
     pub preset_path: String,
     /// The file the checkpoint buttons use.
     pub checkpoint_path: String,
+    /// The data directory field of the settings.
+    pub data_dir_text: String,
     /// The latest outcome of something the user asked for (an export, a file), shown until
     /// the next one.
     pub notice: Option<String>,
@@ -84,6 +88,7 @@ impl LabApp {
             export_dir: PathBuf::from("exports"),
             preset_path: "presets/my_preset.ron".into(),
             checkpoint_path: "checkpoints/run.json".into(),
+            data_dir_text: data_dir().map_or(String::new(), |d| d.display().to_string()),
             notice: None,
             frames: FrameStats::default(),
             show_frame_time: false,
@@ -187,6 +192,7 @@ impl LabApp {
             }
             Action::OpenPreset(path) => self.open_preset(&path),
             Action::SavePreset(path) => self.save_preset(&path),
+            Action::SetDataDir(dir) => self.use_data_dir(dir),
             Action::SaveCheckpoint(path) => self.save_checkpoint(&path),
             Action::ResumeCheckpoint(path) => self.resume_checkpoint(&path),
             Action::ExportSamples => self.export_samples(),
@@ -205,6 +211,22 @@ impl LabApp {
             }
             Err(e) => self.notice = Some(e.to_string()),
         }
+    }
+
+    /// Points the engine at another data directory and starts the runs over, so that a run
+    /// that failed for a missing file gets its chance.
+    fn use_data_dir(&mut self, dir: PathBuf) {
+        if !dir.is_dir() {
+            self.notice = Some(format!(
+                "{} is not a directory; the data directory is unchanged",
+                dir.display()
+            ));
+            return;
+        }
+        self.data_dir_text = dir.display().to_string();
+        set_data_dir(Some(dir.clone()));
+        self.notice = Some(format!("reading data from {}", dir.display()));
+        self.apply(Action::Restart(Box::new(self.edit.clone())));
     }
 
     /// Asks each run to write itself to a checkpoint; the runs report where they saved.

@@ -207,6 +207,7 @@ fn bench_in_child(
     if let Some(d) = device {
         cmd.args(["--device", &arg_name(d)]);
     }
+    super::pass_data_dir(&mut cmd);
     let out = cmd.output().context("running a benchmark case")?;
     anyhow::ensure!(
         out.status.success(),

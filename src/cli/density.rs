@@ -10,7 +10,8 @@ use crate::sim::targets::build_target;
 
 #[derive(Args, Debug)]
 pub struct DensityArgs {
-    /// gmm40, mos10, funnel, double-well, many-well or gaussian.
+    /// gmm40, mos10, funnel, double-well, many-well, gaussian, seeds, sonar, ionosphere, credit,
+    /// brownian or lgcp (the last six read the data directory).
     pub target: String,
     /// CSV with one point per row (a non-numeric header line is skipped).
     pub points: PathBuf,
@@ -24,7 +25,11 @@ pub struct DensityArgs {
 
 pub fn run(args: DensityArgs) -> Result<()> {
     let Some(kind) = TargetKind::from_slug(&args.target) else {
-        let names: Vec<_> = TargetKind::ALL.iter().map(|k| k.slug()).collect();
+        let names: Vec<_> = TargetKind::ALL
+            .iter()
+            .chain(&TargetKind::BAYESIAN)
+            .map(|k| k.slug())
+            .collect();
         bail!("unknown target `{}` (known: {})", args.target, names.join(", "));
     };
     let text = std::fs::read_to_string(&args.points)

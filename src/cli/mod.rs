@@ -33,6 +33,10 @@ pub struct Cli {
     /// Print frame times and training speed when the lab closes.
     #[arg(long)]
     pub frame_stats: bool,
+    /// Directory of the benchmark data (mixture constants, Bayesian data sets); default: the
+    /// environment variable BRIDGELAB_DATA, else ../shared/data.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -103,6 +107,10 @@ impl Overrides {
 }
 
 pub fn run(cli: Cli) -> Result<()> {
+    if let Some(dir) = &cli.data_dir {
+        anyhow::ensure!(dir.is_dir(), "--data-dir {} is not a directory", dir.display());
+        crate::sim::set_data_dir(Some(dir.clone()));
+    }
     match cli.command {
         Some(Command::Train(args)) => train::run(args),
         Some(Command::Bench(args)) => bench::run(args),
@@ -124,5 +132,16 @@ pub fn run(cli: Cli) -> Result<()> {
             };
             crate::app::run_native(preset, options)
         }
+    }
+}
+
+/// Hands this process's data directory to a child process through the environment, so that
+/// children read the same files whichever way the directory was chosen here.
+pub(crate) fn pass_data_dir(cmd: &mut std::process::Command) {
+    if let Ok(dir) = crate::sim::data_dir() {
+        cmd.env(
+            crate::sim::data_dir::DATA_DIR_ENV,
+            std::fs::canonicalize(&dir).unwrap_or(dir),
+        );
     }
 }

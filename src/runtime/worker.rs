@@ -173,25 +173,26 @@ impl Loop {
         (self.wake)();
     }
 
-    /// Builds a trainer for `preset` under a new run id.
+    /// Builds a trainer for `preset` under a new run id. When it cannot be built (a missing
+    /// data file, say) a run that exists goes on untouched and is told why; with no run to
+    /// keep, the new run fails.
     fn start(&mut self, preset: Preset) {
         let built = catch_unwind(AssertUnwindSafe(|| (self.build)(&preset)));
-        match built {
-            Ok(Ok(trainer)) => self.install(trainer),
-            Ok(Err(e)) => {
-                self.begin_run();
-                self.fail(0, e.to_string())
-            }
-            Err(p) => {
-                self.begin_run();
-                self.fail(
-                    0,
-                    format!(
-                        "the engine panicked while building the run: {}",
-                        panic_message(&*p)
-                    ),
-                )
-            }
+        let message = match built {
+            Ok(Ok(trainer)) => return self.install(trainer),
+            Ok(Err(e)) => e.to_string(),
+            Err(p) => format!(
+                "the engine panicked while building the run: {}",
+                panic_message(&*p)
+            ),
+        };
+        if self.trainer.is_some() {
+            self.reject(format!(
+                "the new run could not start, this one goes on: {message}"
+            ));
+        } else {
+            self.begin_run();
+            self.fail(0, message);
         }
     }
 

@@ -22,8 +22,12 @@ pub fn hardware_gpu() -> Option<&'static GpuAdapter> {
 }
 
 fn find_hardware_gpu() -> Option<GpuAdapter> {
-    let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle());
-    let adapters = pollster::block_on(instance.enumerate_adapters(wgpu::Backends::all()));
+    // burn computes on Vulkan, Metal or DX12; leaving GL out also keeps its display probing
+    // (and the warnings it prints without a display) away from headless runs.
+    let mut descriptor = wgpu::InstanceDescriptor::new_without_display_handle();
+    descriptor.backends = wgpu::Backends::PRIMARY;
+    let instance = wgpu::Instance::new(descriptor);
+    let adapters = pollster::block_on(instance.enumerate_adapters(wgpu::Backends::PRIMARY));
     first_hardware(adapters.iter().map(|a| {
         let info = a.get_info();
         (info.name, info.device_type, info.backend)

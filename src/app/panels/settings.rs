@@ -52,6 +52,22 @@ fn sigma_editors(ui: &mut egui::Ui, edit: &mut Preset) -> bool {
     changed
 }
 
+/// Where mixture constants and Bayesian data sets are read from.
+fn data_dir_row(ui: &mut egui::Ui, text: &mut String, actions: &mut Vec<Action>) {
+    ui.horizontal(|ui| {
+        let l = ui.label("data directory");
+        ui.add(egui::TextEdit::singleline(text).desired_width(150.0))
+            .labelled_by(l.id)
+            .on_hover_text("The shared benchmark data: ../shared/data by default, or BRIDGELAB_DATA");
+        if ui
+            .add_enabled(!text.trim().is_empty(), egui::Button::new("Use"))
+            .clicked()
+        {
+            actions.push(Action::SetDataDir(std::path::PathBuf::from(text.trim())));
+        }
+    });
+}
+
 pub fn settings(ui: &mut egui::Ui, app: &mut LabApp, actions: &mut Vec<Action>) {
     egui::ScrollArea::vertical().show(ui, |ui| {
         let edit = &mut app.edit;
@@ -63,6 +79,7 @@ pub fn settings(ui: &mut egui::Ui, app: &mut LabApp, actions: &mut Vec<Action>) 
 
         section(ui, "Target", "(a change restarts)");
         restart |= targets::target_cards(ui, edit, &app.thumbnails);
+        data_dir_row(ui, &mut app.data_dir_text, actions);
 
         section(ui, "Sampler", "(a change restarts)");
         restart |= choice(ui, "bridge", &mut edit.bridge, &BridgeKind::ALL, |k| {

@@ -56,6 +56,30 @@ pub fn target_cards(ui: &mut egui::Ui, edit: &mut Preset, thumbnails: &Thumbnail
                 }
             }
         });
+    ui.horizontal_wrapped(|ui| {
+        ui.label("posteriors");
+        for kind in TargetKind::BAYESIAN {
+            let selected = edit.target.kind == kind;
+            let clicked = ui
+                .selectable_label(selected, kind.label())
+                .on_hover_text(format!(
+                    "{} (d = {}; reads the data directory)",
+                    about(kind),
+                    kind.dimensions()[0]
+                ))
+                .clicked();
+            if clicked && !selected {
+                edit.target.kind = kind;
+                edit.target.dim = kind.dimensions()[0];
+                edit.sigma_init.clear();
+                // The paper's scales for posteriors (SPEC §6): the mixtures' wide priors and
+                // large β would start far from any mass.
+                edit.beta = if kind == TargetKind::Credit { 0.01 } else { 0.1 };
+                edit.prior_std = 1.0;
+                changed = true;
+            }
+        }
+    });
     let dims = edit.target.kind.dimensions();
     if dims.len() > 1 {
         let before = edit.target.dim;

@@ -151,6 +151,7 @@ fn child_outcome(job: &Job, steps: Option<usize>, threads: usize) -> Result<Outc
     if let Some(n) = steps {
         cmd.args(["--steps", &n.to_string()]);
     }
+    super::pass_data_dir(&mut cmd);
     let out = cmd.output().context("running a child")?;
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
