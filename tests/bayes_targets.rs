@@ -5,7 +5,6 @@ mod common;
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Instant;
 
 use bridgelab::sim::config::{TargetKind, TargetSpec};
 use bridgelab::sim::data_dir::DataDir;
@@ -236,26 +235,6 @@ fn lgcp_binning_matches_the_published_counts() {
     let got = lgcp();
     assert_eq!(got.counts(), expected.as_slice());
     assert_eq!(got.counts().iter().sum::<u32>(), 126);
-}
-
-/// Not a pass/fail check: prints the LGCP set-up and evaluation times (`--nocapture`). The
-/// set-up is only timed when no other test of this binary built the LGCP first.
-#[test]
-fn lgcp_timing() {
-    let start = Instant::now();
-    let t = lgcp();
-    let built = start.elapsed();
-    let pts = probe_points(TargetKind::Lgcp, 300);
-    let x = || host::matrix(pts.clone(), 300, t.dim(), &cpu());
-    let _ = host::to_vec(t.log_density(x()));
-    let start = Instant::now();
-    let rounds = 5;
-    for _ in 0..rounds {
-        let _ = host::to_vec(t.log_density(x()));
-        let _ = host::to_vec(t.score(x()));
-    }
-    let eval = start.elapsed() / rounds;
-    println!("LGCP: built in {built:?}; log_density + score on 300 points in {eval:?}");
 }
 
 #[test]

@@ -338,3 +338,21 @@ fn the_data_directory_comes_from_the_environment_too() {
     let value: f64 = text.trim().parse().unwrap();
     assert!((value - -124.671090).abs() < 1e-3, "{text}");
 }
+
+#[test]
+fn bench_times_any_preset_with_its_own_bridge_and_loss() {
+    let dir = scratch("bench-preset");
+    let preset = tiny_preset(&dir);
+    let json = run_ok(
+        bin()
+            .args(["bench", "--steps", "1", "--device", "cpu", "--json", "--preset"])
+            .arg(&preset),
+    );
+    let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let r = &rows.as_array().unwrap()[0];
+    assert_eq!(
+        (r["config"].as_str(), r["bridge"].as_str(), r["loss"].as_str()),
+        (Some("tiny"), Some("CMCD"), Some("rKL-LD"))
+    );
+    assert!(r["seconds_per_step"].as_f64().unwrap() > 0.0);
+}

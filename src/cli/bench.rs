@@ -51,6 +51,10 @@ pub struct BenchArgs {
     /// Only this loss (default: all three).
     #[arg(long, value_enum)]
     pub loss: Option<BenchLoss>,
+    /// Time this preset's own bridge, loss and sizes instead (the LGCP, say); `--config`,
+    /// `--bridge` and `--loss` are then ignored.
+    #[arg(long, value_name = "PRESET.ron")]
+    pub preset: Option<std::path::PathBuf>,
     /// Print the results as JSON.
     #[arg(long)]
     pub json: bool,
@@ -139,7 +143,13 @@ fn bench_case(
     steps: usize,
     device: ComputeDevice,
 ) -> Result<BenchRow> {
-    let mut preset = preset_for(config, bridge, loss)?;
+    let preset = preset_for(config, bridge, loss)?;
+    time_preset(preset, format!("{config:?}").to_lowercase(), steps, device)
+}
+
+/// Times `steps` training steps of `preset` after one warm-up step.
+fn time_preset(mut preset: Preset, config: String, steps: usize, device: ComputeDevice) -> Result<BenchRow> {
+    let (bridge, loss) = (preset.bridge, preset.loss);
     preset.device = device;
     let mut trainer = Trainer::new(preset.clone(), make_device(device))?;
     let flops = step_flops(&preset, trainer.sampler().flops_per_row() as f64);
@@ -154,7 +164,7 @@ fn bench_case(
     let pick = |f: fn(&PhaseTimes) -> f64| median(timed.iter().map(f).collect());
     let seconds = pick(PhaseTimes::total);
     Ok(BenchRow {
-        config: format!("{config:?}").to_lowercase(),
+        config,
         bridge: bridge.label().into(),
         loss: loss.label().into(),
         seconds_per_step: seconds,
@@ -208,14 +218,7 @@ fn bench_in_child(
         cmd.args(["--device", &arg_name(d)]);
     }
     super::pass_data_dir(&mut cmd);
-    let out = cmd.output().context("running a benchmark case")?;
-    anyhow::ensure!(
-        out.status.success(),
-        "the {config:?} {bridge:?} {loss:?} case failed: {}",
-        String::from_utf8_lossy(&out.stderr).trim()
-    );
-    let mut rows: Vec<BenchRow> = serde_json::from_slice(&out.stdout).context("reading a case's result")?;
-    rows.pop().context("a case printed no result")
+    read_child(cmd, &format!("{config:?} {bridge:?} {loss:?}"))
 }
 
 fn bridge_of(b: BenchBridge) -> BridgeKind {
@@ -233,8 +236,70 @@ fn loss_of(l: BenchLoss) -> LossKind {
     }
 }
 
+/// `bench --preset`: one case, in a fresh process unless already in one.
+fn run_preset(args: &BenchArgs, path: &std::path::Path, device: ComputeDevice) -> Result<()> {
+    let steps = args.steps.unwrap_or(3).max(1);
+    let row = if args.in_process {
+        let preset = crate::sim::validate::load_preset(path)?;
+        let name = path
+            .file_stem()
+            .map_or("preset".into(), |s| s.to_string_lossy().into_owned());
+        time_preset(preset, name, steps, device)?
+    } else {
+        let exe = std::env::current_exe().context("cannot find this program to run a case")?;
+        let mut cmd = std::process::Command::new(exe);
+        cmd.args([
+            "bench",
+            "--in-process",
+            "--json",
+            "--steps",
+            &steps.to_string(),
+            "--preset",
+        ])
+        .arg(path);
+        if let Some(d) = args.device {
+            cmd.args(["--device", &arg_name(d)]);
+        }
+        super::pass_data_dir(&mut cmd);
+        read_child(cmd, &path.display().to_string())?
+    };
+    if args.json || args.in_process {
+        println!("{}", serde_json::to_string_pretty(&[row])?);
+    } else {
+        print_header(device);
+        print_row(&row);
+    }
+    Ok(())
+}
+
+fn print_header(device: ComputeDevice) {
+    println!(
+        "device: {}; median of the timed steps after one warm-up step, each case in a fresh process",
+        describe(device)
+    );
+    println!(
+        "{:<12} {:<5} {:<7} {:>8} {:>9} {:>9} {:>9} {:>8} {:>9}",
+        "config", "bridge", "loss", "s/step", "simulate", "loss+bw", "optimiser", "GFLOP/s", "peak RSS"
+    );
+}
+
+/// Runs a prepared `bench --in-process --json` child and reads its one row.
+fn read_child(mut cmd: std::process::Command, what: &str) -> Result<BenchRow> {
+    let out = cmd.output().context("running a benchmark case")?;
+    anyhow::ensure!(
+        out.status.success(),
+        "the {what} case failed: {}",
+        String::from_utf8_lossy(&out.stderr).trim()
+    );
+    let mut rows: Vec<BenchRow> = serde_json::from_slice(&out.stdout).context("reading a case's result")?;
+    rows.pop().context("a case printed no result")
+}
+
 pub fn run(args: BenchArgs) -> Result<()> {
     let device = args.device.map_or(ComputeDevice::Auto, Into::into);
+    if let Some(path) = &args.preset {
+        return run_preset(&args, path, device);
+    }
     let configs: &[BenchConfig] = match args.config {
         BenchConfig::All => &[BenchConfig::Paper, BenchConfig::Interactive],
         BenchConfig::Paper => &[BenchConfig::Paper],
@@ -250,14 +315,7 @@ pub fn run(args: BenchArgs) -> Result<()> {
         });
     let table = !args.json && !args.in_process;
     if table {
-        println!(
-            "device: {}; median of the timed steps after one warm-up step, each case in a fresh process",
-            describe(device)
-        );
-        println!(
-            "{:<12} {:<5} {:<7} {:>8} {:>9} {:>9} {:>9} {:>8} {:>9}",
-            "config", "bridge", "loss", "s/step", "simulate", "loss+bw", "optimiser", "GFLOP/s", "peak RSS"
-        );
+        print_header(device);
     }
     let mut rows = Vec::new();
     for &config in configs {

@@ -41,16 +41,43 @@ pub fn files(
         }
     });
     ui.label("Or drop a .ron file on the window. Shipped presets: hover for what to look for, click to run.");
-    for entry in gallery {
-        let selected = entry.preset == *current;
-        if ui
-            .selectable_label(selected, &entry.name)
-            .on_hover_text(&entry.preset.description)
-            .clicked()
-        {
-            actions.push(Action::Restart(Box::new(entry.preset.clone())));
+    for (title, prefix, open) in GROUPS {
+        let members: Vec<&GalleryEntry> = gallery.iter().filter(|e| group_of(&e.name) == prefix).collect();
+        if members.is_empty() {
+            continue;
         }
+        egui::CollapsingHeader::new(format!("{title} ({})", members.len()))
+            .default_open(open)
+            .show(ui, |ui| {
+                for entry in members {
+                    let selected = entry.preset == *current;
+                    if ui
+                        .selectable_label(selected, &entry.name)
+                        .on_hover_text(&entry.preset.description)
+                        .clicked()
+                    {
+                        actions.push(Action::Restart(Box::new(entry.preset.clone())));
+                    }
+                }
+            });
     }
+}
+
+/// Gallery sections by file-name prefix: title, prefix, open at start. The paper's settings
+/// run for hours, so they start folded.
+const GROUPS: [(&str, &str, bool); 4] = [
+    ("Lessons", "lesson_", true),
+    ("Presets", "", true),
+    ("Short runs on the posteriors", "short_", true),
+    ("Paper settings (hours on a CPU)", "paper_", false),
+];
+
+fn group_of(name: &str) -> &'static str {
+    GROUPS
+        .iter()
+        .map(|(_, prefix, _)| *prefix)
+        .find(|p| !p.is_empty() && name.starts_with(p))
+        .unwrap_or("")
 }
 
 /// Save the runs to a checkpoint file or resume one.
