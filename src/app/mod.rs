@@ -22,7 +22,7 @@ pub use window::{WindowOptions, run_native};
 
 use crate::export::{write_atomically, write_samples_npy};
 use crate::protocol::{
-    Command, Preset, RunId, checkpoint_preset, data_dir, load_preset, preset_to_ron, set_data_dir,
+    Command, Preset, RunId, checkpoint_preset, data_dir_setting, load_preset, preset_to_ron, set_data_dir,
 };
 use crate::runtime::Wake;
 use figure::Figure;
@@ -88,7 +88,7 @@ impl LabApp {
             export_dir: PathBuf::from("exports"),
             preset_path: "presets/my_preset.ron".into(),
             checkpoint_path: "checkpoints/run.json".into(),
-            data_dir_text: data_dir().map_or(String::new(), |d| d.display().to_string()),
+            data_dir_text: data_dir_setting(),
             notice: None,
             frames: FrameStats::default(),
             show_frame_time: false,

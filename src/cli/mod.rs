@@ -145,3 +145,18 @@ pub(crate) fn pass_data_dir(cmd: &mut std::process::Command) {
         );
     }
 }
+
+/// A progress bar over `total` training steps (steps/s, time left and a message); drawn only
+/// when not `hidden`.
+pub(crate) fn steps_bar(total: usize, hidden: bool) -> indicatif::ProgressBar {
+    let bar = if hidden {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new(total as u64)
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} steps  {per_sec}  eta {eta}  {msg}")
+            .expect("a valid progress template"),
+    );
+    bar
+}

@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use crate::app::view::RunView;
@@ -105,15 +104,7 @@ fn soak(preset: Preset, args: &SoakArgs) -> Result<SoakReport> {
     let worker = Worker::spawn(preset, Arc::new(|| {}))?;
     worker.send(Command::SetSnapshotEvery(args.snapshot_every.max(1)));
     worker.send(Command::Play);
-    let bar = if args.json {
-        ProgressBar::hidden()
-    } else {
-        ProgressBar::new(total as u64)
-    };
-    bar.set_style(
-        ProgressStyle::with_template("{bar:30} {pos}/{len} steps  {per_sec}  eta {eta}  {msg}")
-            .expect("a valid progress template"),
-    );
+    let bar = super::steps_bar(total, args.json);
     let started = Instant::now();
     let mut view = RunView::default();
     let mut warm = None;

@@ -3,7 +3,6 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::export::{write_eval, write_metrics_csv, write_samples_npy};
 use crate::sim::Trainer;
@@ -70,15 +69,7 @@ fn train_and_write(
     std::fs::create_dir_all(out)
         .with_context(|| format!("cannot create output directory {}", out.display()))?;
     let total = trainer.preset().train_steps;
-    let bar = if quiet {
-        ProgressBar::hidden()
-    } else {
-        ProgressBar::new(total as u64)
-    };
-    bar.set_style(
-        ProgressStyle::with_template("{bar:30} {pos}/{len} steps  {per_sec}  eta {eta}  {msg}")
-            .expect("a valid progress template"),
-    );
+    let bar = super::steps_bar(total, quiet);
     bar.set_position(trainer.step_count() as u64);
     let started = Instant::now();
     let first_step = trainer.step_count();

@@ -97,6 +97,19 @@ pub fn data_dir() -> Result<PathBuf, SimError> {
     DataDir::resolve().map(|d| d.path)
 }
 
+/// The data directory as the user chose it, before it is resolved: the explicit setting, the
+/// environment variable, or the default `../shared/data`. What a settings field shows.
+pub fn data_dir_setting() -> String {
+    let explicit = EXPLICIT.read().unwrap_or_else(|e| e.into_inner()).clone();
+    if let Some(path) = explicit {
+        return path.display().to_string();
+    }
+    match std::env::var_os(DATA_DIR_ENV).filter(|v| !v.is_empty()) {
+        Some(v) => PathBuf::from(v).display().to_string(),
+        None => DEFAULT_DATA_DIR.to_string(),
+    }
+}
+
 /// The path of `relative` inside the data directory, checked to exist.
 pub fn data_file(relative: &str) -> Result<PathBuf, SimError> {
     DataDir::resolve()?.file(relative)
