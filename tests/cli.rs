@@ -356,3 +356,47 @@ fn bench_times_any_preset_with_its_own_bridge_and_loss() {
     );
     assert!(r["seconds_per_step"].as_f64().unwrap() > 0.0);
 }
+
+#[test]
+fn a_run_stopped_and_resumed_from_the_command_line_matches_an_uninterrupted_one() {
+    let dir = scratch("resume");
+    let preset = tiny_preset(&dir);
+    let (straight, first, resumed) = (dir.join("straight"), dir.join("first"), dir.join("resumed"));
+    run_ok(
+        bin()
+            .arg("train")
+            .arg(&preset)
+            .arg("-q")
+            .arg("--out")
+            .arg(&straight),
+    );
+    run_ok(
+        bin()
+            .arg("train")
+            .arg(&preset)
+            .args(["-q", "--until", "10", "--out"])
+            .arg(&first),
+    );
+    let partial = std::fs::read_to_string(first.join("metrics.csv")).unwrap();
+    assert_eq!(partial.lines().last().unwrap().split(',').next(), Some("10"));
+    run_ok(
+        bin()
+            .arg("train")
+            .arg(&preset)
+            .arg("-q")
+            .arg("--resume")
+            .arg(first.join("checkpoint.json"))
+            .arg("--out")
+            .arg(&resumed),
+    );
+    // Same steps, losses and weights; only the wall-clock column may differ.
+    let columns = |dir: &Path| -> Vec<String> {
+        std::fs::read_to_string(dir.join("metrics.csv"))
+            .unwrap()
+            .lines()
+            .map(|l| l.split(',').take(7).collect::<Vec<_>>().join(","))
+            .collect()
+    };
+    assert_eq!(columns(&straight), columns(&resumed));
+    assert_eq!(columns(&straight).len(), 1 + 5, "steps 1, 5, 10, 15, 20");
+}

@@ -22,6 +22,10 @@ pub struct TrainArgs {
     /// Resume from a checkpoint written by an earlier run instead of starting fresh.
     #[arg(long)]
     pub resume: Option<PathBuf>,
+    /// Stop after this step, as if interrupted there: the schedule still plans for the whole
+    /// run, and `--resume` on the checkpoint continues it.
+    #[arg(long, value_name = "STEP")]
+    pub until: Option<usize>,
     /// Also write checkpoint.json every this many steps, so an interrupted run can resume.
     #[arg(long, value_name = "STEPS")]
     pub checkpoint_every: Option<usize>,
@@ -57,15 +61,20 @@ pub fn run(args: TrainArgs) -> Result<()> {
             Trainer::new(preset, device)?
         }
     };
-    train_and_write(trainer, &out, args.quiet, args.checkpoint_every)
+    let plan = Plan {
+        until: args.until,
+        checkpoint_every: args.checkpoint_every,
+    };
+    train_and_write(trainer, &out, args.quiet, plan)
 }
 
-fn train_and_write(
-    mut trainer: Trainer,
-    out: &Path,
-    quiet: bool,
+/// Where training stops early and how often it saves.
+struct Plan {
+    until: Option<usize>,
     checkpoint_every: Option<usize>,
-) -> Result<()> {
+}
+
+fn train_and_write(mut trainer: Trainer, out: &Path, quiet: bool, plan: Plan) -> Result<()> {
     std::fs::create_dir_all(out)
         .with_context(|| format!("cannot create output directory {}", out.display()))?;
     let total = trainer.preset().train_steps;
@@ -74,14 +83,18 @@ fn train_and_write(
     let started = Instant::now();
     let first_step = trainer.step_count();
     let mut failure = None;
-    while !trainer.is_finished() {
+    let stop_at = plan.until.unwrap_or(usize::MAX);
+    while !trainer.is_finished() && trainer.step_count() < stop_at {
         match trainer.step() {
             Ok(record) => {
                 bar.set_position(record.step as u64);
                 if let Some(quantity) = record.skipped.as_ref().filter(|_| trainer.skipped_steps() <= 5) {
                     bar.println(format!("step {} skipped: {quantity} not finite", record.step));
                 }
-                if checkpoint_every.is_some_and(|n| n > 0 && record.step.is_multiple_of(n)) {
+                if plan
+                    .checkpoint_every
+                    .is_some_and(|n| n > 0 && record.step.is_multiple_of(n))
+                {
                     checkpoint::save(&trainer, &out.join("checkpoint.json"))?;
                 }
                 if record.step % 5 == 0 || record.step == total {
