@@ -6,6 +6,16 @@ use crate::app::Action;
 use crate::app::gallery::{GalleryEntry, as_ron};
 use crate::protocol::Preset;
 
+/// A labelled file path editor; the path as typed and whether one is typed at all.
+fn path_field(ui: &mut egui::Ui, label: &str, path: &mut String) -> (PathBuf, bool) {
+    ui.horizontal(|ui| {
+        let l = ui.label(label);
+        ui.add(egui::TextEdit::singleline(path).desired_width(190.0))
+            .labelled_by(l.id);
+    });
+    (PathBuf::from(path.trim()), !path.trim().is_empty())
+}
+
 pub fn files(
     ui: &mut egui::Ui,
     gallery: &[GalleryEntry],
@@ -14,14 +24,8 @@ pub fn files(
     actions: &mut Vec<Action>,
 ) {
     ui.heading("Presets");
+    let (target, named) = path_field(ui, "file", path);
     ui.horizontal(|ui| {
-        let l = ui.label("file");
-        ui.add(egui::TextEdit::singleline(path).desired_width(190.0))
-            .labelled_by(l.id);
-    });
-    ui.horizontal(|ui| {
-        let target = PathBuf::from(path.trim());
-        let named = !path.trim().is_empty();
         if ui
             .add_enabled(named, egui::Button::new("Open"))
             .on_hover_text("Read this preset file and start it")
@@ -83,14 +87,8 @@ fn group_of(name: &str) -> &'static str {
 /// Save the runs to a checkpoint file or resume one.
 pub fn checkpoints(ui: &mut egui::Ui, path: &mut String, actions: &mut Vec<Action>) {
     ui.heading("Checkpoints");
+    let (target, named) = path_field(ui, "checkpoint", path);
     ui.horizontal(|ui| {
-        let l = ui.label("checkpoint");
-        ui.add(egui::TextEdit::singleline(path).desired_width(190.0))
-            .labelled_by(l.id);
-    });
-    ui.horizontal(|ui| {
-        let target = PathBuf::from(path.trim());
-        let named = !path.trim().is_empty();
         if ui
             .add_enabled(named, egui::Button::new("Save checkpoint"))
             .on_hover_text("Write the run (parameters, optimiser, step, history) to this file")
