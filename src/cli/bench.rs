@@ -119,13 +119,6 @@ fn step_flops(p: &Preset, flops_per_row: f64) -> f64 {
     }
 }
 
-fn peak_rss_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024.0)
-}
-
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     let n = v.len();
@@ -172,7 +165,7 @@ fn time_preset(mut preset: Preset, config: String, steps: usize, device: Compute
         loss_backward: pick(|t| t.loss_backward),
         optimizer: pick(|t| t.optimizer),
         gflops: flops / seconds / 1e9,
-        peak_rss_mib: peak_rss_mib(),
+        peak_rss_mib: super::memory_mib().peak,
         device: describe(device),
         steps,
     })

@@ -160,3 +160,26 @@ pub(crate) fn steps_bar(total: usize, hidden: bool) -> indicatif::ProgressBar {
     );
     bar
 }
+
+/// This process's resident and peak resident memory in MiB.
+pub(crate) struct Memory {
+    pub resident: Option<f64>,
+    pub peak: Option<f64>,
+}
+
+/// Reads [`Memory`] from /proc (Linux only; elsewhere both are unknown).
+pub(crate) fn memory_mib() -> Memory {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kib| kib.parse::<f64>().ok())
+            .map(|kib| kib / 1024.0)
+    };
+    Memory {
+        resident: field("VmRSS:"),
+        peak: field("VmHWM:"),
+    }
+}

@@ -62,22 +62,6 @@ fn soak_preset() -> Preset {
     }
 }
 
-/// Resident and peak resident memory in MiB, from /proc (Linux only).
-fn memory_mib() -> (Option<f64>, Option<f64>) {
-    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
-        return (None, None);
-    };
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|kb| kb.parse::<f64>().ok())
-            .map(|kb| kb / 1024.0)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
-}
-
 pub fn run(args: SoakArgs) -> Result<()> {
     let mut preset = match &args.preset {
         Some(path) => crate::sim::validate::load_preset(path)?,
@@ -132,7 +116,7 @@ fn soak(preset: Preset, args: &SoakArgs) -> Result<SoakReport> {
         let step = view.step();
         bar.set_position(step as u64);
         if warm.is_none() && step >= args.warmup.min(total) {
-            warm = memory_mib().0;
+            warm = super::memory_mib().resident;
             bar.set_message(format!("RSS after warm-up {:.1} MiB", warm.unwrap_or(f64::NAN)));
         }
         if done {
@@ -140,7 +124,7 @@ fn soak(preset: Preset, args: &SoakArgs) -> Result<SoakReport> {
         }
     }
     bar.finish_and_clear();
-    let (end, peak) = memory_mib();
+    let super::Memory { resident: end, peak } = super::memory_mib();
     Ok(SoakReport {
         steps: view.step(),
         seconds: started.elapsed().as_secs_f64(),

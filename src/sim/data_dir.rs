@@ -100,13 +100,9 @@ pub fn data_dir() -> Result<PathBuf, SimError> {
 /// The data directory as the user chose it, before it is resolved: the explicit setting, the
 /// environment variable, or the default `../shared/data`. What a settings field shows.
 pub fn data_dir_setting() -> String {
-    let explicit = EXPLICIT.read().unwrap_or_else(|e| e.into_inner()).clone();
-    if let Some(path) = explicit {
-        return path.display().to_string();
-    }
-    match std::env::var_os(DATA_DIR_ENV).filter(|v| !v.is_empty()) {
-        Some(v) => PathBuf::from(v).display().to_string(),
-        None => DEFAULT_DATA_DIR.to_string(),
+    match DataDir::resolve() {
+        Ok(d) if d.source != DataSource::Default => d.path.display().to_string(),
+        _ => DEFAULT_DATA_DIR.to_string(),
     }
 }
 

@@ -4,7 +4,7 @@
 use burn::tensor::Tensor;
 
 use super::host;
-use super::params::{ParamId, ParamSet};
+use super::params::ParamSet;
 
 /// A sum over every entry is finite exactly when no entry is NaN or infinite (short of
 /// overflow, which is divergence too); one host read per check instead of one per tensor.
@@ -17,25 +17,13 @@ pub fn samples_are_finite(samples: &Tensor<2>) -> bool {
     all_finite(std::iter::once(samples))
 }
 
-/// The first parameter whose gradient has an infinite entry. NaN entries do not count: the
-/// optimiser zeroes them (SPEC §6).
-pub fn infinite_gradient(params: &ParamSet, grads: &[Option<Tensor<2>>]) -> Option<String> {
-    let cleaned: Vec<(usize, Tensor<2>)> = grads
-        .iter()
-        .enumerate()
-        .filter_map(|(i, g)| {
-            g.as_ref()
-                .map(|g| (i, g.clone().mask_fill(g.clone().is_nan(), 0.0)))
-        })
-        .collect();
-    if all_finite(cleaned.iter().map(|(_, g)| g)) {
-        return None;
-    }
-    let names: Vec<ParamId> = params.ids().collect();
-    cleaned
-        .iter()
-        .find(|(_, g)| !all_finite(std::iter::once(g)))
-        .map(|(i, _)| params.name(names[*i]).to_string())
+/// The first parameter whose gradient (NaN entries already zeroed) is not finite.
+pub fn non_finite_gradient(params: &ParamSet, grads: &[Option<Tensor<2>>]) -> Option<String> {
+    params
+        .ids()
+        .zip(grads)
+        .find(|(_, g)| g.as_ref().is_some_and(|g| !all_finite(std::iter::once(g))))
+        .map(|(id, _)| params.name(id).to_string())
 }
 
 /// The first parameter with a non-finite entry.

@@ -5,6 +5,7 @@ use burn::tensor::Tensor;
 use serde::{Deserialize, Serialize};
 
 use super::config::{LearningRates, Preset};
+use super::divergence;
 use super::host;
 use super::params::{Group, ParamSet};
 
@@ -61,7 +62,8 @@ impl RAdam {
     }
 
     /// Zeroes NaN entries, clips each group to global norm `clip`, and applies one RAdam update.
-    pub fn step(&mut self, params: &mut ParamSet, grads: Vec<Option<Tensor<2>>>) {
+    /// A gradient with an infinite entry changes nothing: the error names its parameter.
+    pub fn step(&mut self, params: &mut ParamSet, grads: Vec<Option<Tensor<2>>>) -> Result<(), String> {
         let grads: Vec<Option<Tensor<2>>> = grads
             .into_iter()
             .map(|g| {
@@ -71,7 +73,15 @@ impl RAdam {
                 })
             })
             .collect();
-        let scales = self.clip_scales(params, &grads);
+        let squares = group_squares(params, &grads);
+        // The clipping norms are needed anyway; their sum is finite exactly when every entry is.
+        if let Some(total) = squares.iter().flatten().cloned().reduce(|a, b| a + b)
+            && !host::scalar(total).is_finite()
+        {
+            let name = divergence::non_finite_gradient(params, &grads);
+            return Err(name.unwrap_or_else(|| "a parameter".into()));
+        }
+        let scales = self.clip_scales(params, squares);
 
         let lr_by_group = [Group::Network, Group::Interpolation, Group::Sde].map(|g| (g, self.group_lr(g)));
         self.t += 1;
@@ -110,20 +120,11 @@ impl RAdam {
             self.m[id.0] = Some(m);
             self.v[id.0] = Some(v);
         }
+        Ok(())
     }
 
     /// min(1, clip / ‖g‖) for each group, as one-element tensors so no value leaves the device.
-    fn clip_scales(&self, params: &ParamSet, grads: &[Option<Tensor<2>>]) -> Vec<Tensor<2>> {
-        let mut sq: [Option<Tensor<1>>; 3] = [None, None, None];
-        for (id, g) in params.ids().zip(grads) {
-            let Some(g) = g else { continue };
-            let s = g.clone().square().sum();
-            let slot = &mut sq[group_index(params.group(id))];
-            *slot = Some(match slot.take() {
-                Some(acc) => acc + s,
-                None => s,
-            });
-        }
+    fn clip_scales(&self, params: &ParamSet, sq: [Option<Tensor<1>>; 3]) -> Vec<Tensor<2>> {
         sq.into_iter()
             .map(|s| match s {
                 Some(s) => {
@@ -170,6 +171,21 @@ impl RAdam {
         self.v = conv(&state.v);
         Ok(())
     }
+}
+
+/// ‖g‖² of each parameter group (`None` for a group without gradients).
+fn group_squares(params: &ParamSet, grads: &[Option<Tensor<2>>]) -> [Option<Tensor<1>>; 3] {
+    let mut sq: [Option<Tensor<1>>; 3] = [None, None, None];
+    for (id, g) in params.ids().zip(grads) {
+        let Some(g) = g else { continue };
+        let s = g.clone().square().sum();
+        let slot = &mut sq[group_index(params.group(id))];
+        *slot = Some(match slot.take() {
+            Some(acc) => acc + s,
+            None => s,
+        });
+    }
+    sq
 }
 
 fn group_index(g: Group) -> usize {

@@ -135,13 +135,13 @@ impl Trainer {
         } else if !divergence::samples_are_finite(&eval.samples) {
             Some("the samples".to_string())
         } else {
-            divergence::infinite_gradient(&self.params, &eval.grads)
-                .map(|name| format!("the gradient of {name}"))
+            None
         };
         if problem.is_none() {
             let before = (self.params.clone(), self.optim.clone());
-            self.optim.step(&mut self.params, eval.grads);
-            if let Some(name) = divergence::non_finite_parameter(&self.params) {
+            if let Err(name) = self.optim.step(&mut self.params, eval.grads) {
+                problem = Some(format!("the gradient of {name}"));
+            } else if let Some(name) = divergence::non_finite_parameter(&self.params) {
                 (self.params, self.optim) = before;
                 problem = Some(format!("parameter {name} after the update"));
             }
