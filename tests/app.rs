@@ -447,7 +447,7 @@ fn a_data_directory_that_does_not_exist_is_refused_and_the_runs_go_on() {
     let mut h = harness();
     let run = h.state().view().run;
     h.state_mut()
-        .apply(Action::SetDataDir("/no/such/bridgelab/data".into()));
+        .apply(Action::SetDataDir(Some("/no/such/bridgelab/data".into())));
     h.step();
     let notice = h.state().notice.clone().unwrap_or_default();
     assert!(
@@ -455,4 +455,22 @@ fn a_data_directory_that_does_not_exist_is_refused_and_the_runs_go_on() {
         "{notice}"
     );
     assert_eq!(h.state().view().run, run);
+}
+
+#[test]
+fn the_data_directory_can_be_chosen_and_given_back_to_the_built_in_copy() {
+    let mut h = harness();
+    let data = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");
+    h.state_mut().apply(Action::SetDataDir(Some(data.clone())));
+    h.step();
+    assert_eq!(h.state().data_dir_text, data.display().to_string());
+    let run = h.state().view().run;
+    h.state_mut().apply(Action::SetDataDir(None));
+    h.step();
+    let notice = h.state().notice.clone().unwrap_or_default();
+    assert!(notice.contains("built into bridgelab"), "{notice}");
+    assert!(h.state().data_dir_text.is_empty(), "the field shows the built-in copy as empty");
+    wait(&mut h, "the run to start over on the built-in data", |a| {
+        a.view().run != run && a.view().snapshot.is_some()
+    });
 }

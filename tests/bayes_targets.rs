@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use bridgelab::sim::config::{TargetKind, TargetSpec};
-use bridgelab::sim::data_dir::DataDir;
+use bridgelab::sim::data::DataDir;
 use bridgelab::sim::host;
 use bridgelab::sim::noise::{Stream, rng_for};
 use bridgelab::sim::targets::bayes::{GRID, Lgcp, LogisticRegression};
@@ -15,8 +15,9 @@ use bridgelab::sim::targets::{Target, build_target};
 use common::cpu;
 use rand_distr::{Distribution, StandardNormal};
 
+/// The repository's `data/`, the files the binary has built in.
 fn data_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data")
 }
 
 /// Every test sets the same directory, so running them in parallel is harmless.
@@ -53,7 +54,10 @@ fn scores(t: &dyn Target, points: &[f32]) -> Vec<f32> {
 
 /// The reference draws of the credit posterior, row-major.
 fn credit_draws(n: usize) -> Vec<f32> {
-    let text = std::fs::read_to_string(data_path().join("german_credit_gt_samples.csv")).unwrap();
+    let text = DataDir::at(data_path())
+        .file("german_credit_gt_samples.csv")
+        .and_then(|f| f.read_text())
+        .unwrap();
     text.lines()
         .skip(1)
         .take(n)

@@ -327,7 +327,7 @@ fn the_data_directory_comes_from_the_environment_too() {
     let dir = scratch("env-data");
     let points = dir.join("zero.csv");
     std::fs::write(&points, vec!["0"; 26].join(",") + "\n").unwrap();
-    let data = std::fs::canonicalize("../shared/data").unwrap();
+    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");
     let text = run_ok(
         bin()
             .current_dir(&dir)
@@ -399,4 +399,29 @@ fn a_run_stopped_and_resumed_from_the_command_line_matches_an_uninterrupted_one(
     };
     assert_eq!(columns(&straight), columns(&resumed));
     assert_eq!(columns(&straight).len(), 1 + 5, "steps 1, 5, 10, 15, 20");
+}
+
+#[test]
+fn a_bare_directory_needs_no_data_and_no_preset_files() {
+    let dir = scratch("bare");
+    for (preset, steps) in [("presets/gmm40_2d_dbs_rklld.ron", "3"), ("short_sonar_d61_cmcd_rklld", "1")] {
+        let out = dir.join(preset.replace('/', "-"));
+        run_ok(
+            bin()
+                .current_dir(&dir)
+                .env_remove("BRIDGELAB_DATA")
+                .args(["train", preset, "--steps", steps, "--quiet", "--out"])
+                .arg(&out),
+        );
+        let eval: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("eval.json")).unwrap()).unwrap();
+        assert!(eval["weights"]["elbo"].as_f64().is_some_and(f64::is_finite), "{preset}: {eval}");
+    }
+    let listing = run_ok(bin().current_dir(&dir).arg("presets"));
+    assert_eq!(
+        listing.lines().filter(|l| l.contains(".ron")).count(),
+        bridgelab::presets::BUILT_IN.len(),
+        "{listing}"
+    );
+    assert!(listing.contains("lesson_a_mode_collapse.ron"), "{listing}");
 }

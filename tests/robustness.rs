@@ -13,7 +13,7 @@ use bridgelab::cli::Cli;
 use bridgelab::protocol::TargetKind;
 use bridgelab::protocol::{Command, Event, StepRecord, parse_preset};
 use bridgelab::runtime::Worker;
-use bridgelab::sim::data_dir::DataDir;
+use bridgelab::sim::data::DataDir;
 use bridgelab::sim::targets::{Target, build_target};
 use bridgelab::sim::{DivergencePolicy, SimError, Trainer};
 use burn::tensor::Tensor;

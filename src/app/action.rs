@@ -36,9 +36,9 @@ pub enum Action {
     OpenPreset(PathBuf),
     /// Write the current settings as a preset file.
     SavePreset(PathBuf),
-    /// Read benchmark data (mixture constants, Bayesian data sets) from this directory from
-    /// now on, and start the runs over with it.
-    SetDataDir(PathBuf),
+    /// Read benchmark data (mixture constants, Bayesian data sets) from this directory, or with
+    /// `None` from the copy built into bridgelab, from now on, and start the runs over with it.
+    SetDataDir(Option<PathBuf>),
     /// Save every run to a checkpoint file (the second run of a comparison beside it, with
     /// `-run2` in its name).
     SaveCheckpoint(PathBuf),

@@ -23,6 +23,7 @@ pub use window::{WindowOptions, run_native};
 use crate::export::{write_atomically, write_samples_npy};
 use crate::protocol::{
     Command, Preset, RunId, checkpoint_preset, data_dir_setting, load_preset, preset_to_ron, set_data_dir,
+    use_built_in_data,
 };
 use crate::runtime::Wake;
 use figure::Figure;
@@ -213,19 +214,27 @@ impl LabApp {
         }
     }
 
-    /// Points the engine at another data directory and starts the runs over, so that a run
-    /// that failed for a missing file gets its chance.
-    fn use_data_dir(&mut self, dir: PathBuf) {
-        if !dir.is_dir() {
-            self.notice = Some(format!(
-                "{} is not a directory; the data directory is unchanged",
-                dir.display()
-            ));
-            return;
+    /// Points the engine at another data directory, or back at the built-in copy, and starts
+    /// the runs over, so that a run that failed for a missing file gets its chance.
+    fn use_data_dir(&mut self, dir: Option<PathBuf>) {
+        match dir {
+            Some(dir) if !dir.is_dir() => {
+                self.notice = Some(format!(
+                    "{} is not a directory; the data directory is unchanged",
+                    dir.display()
+                ));
+                return;
+            }
+            Some(dir) => {
+                set_data_dir(Some(dir.clone()));
+                self.notice = Some(format!("reading data from {}", dir.display()));
+            }
+            None => {
+                use_built_in_data();
+                self.notice = Some("reading the data built into bridgelab".into());
+            }
         }
-        self.data_dir_text = dir.display().to_string();
-        set_data_dir(Some(dir.clone()));
-        self.notice = Some(format!("reading data from {}", dir.display()));
+        self.data_dir_text = data_dir_setting();
         self.apply(Action::Restart(Box::new(self.edit.clone())));
     }
 

@@ -88,6 +88,16 @@ impl Window {
             return;
         }
         let view = self.app.view();
+        // A run that could not start, or failed before its first snapshot, will never draw
+        // what the check waits for: say why instead of waiting to be killed.
+        if view.snapshot.is_none()
+            && matches!(view.status, super::view::Status::Starting | super::view::Status::Failed)
+            && let Some(message) = &view.message
+        {
+            outcome.result = Some(Err(format!("the run drew nothing: {message}")));
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            return;
+        }
         let trained = view.step() >= self.options.after_steps;
         let stopped = matches!(
             view.status,

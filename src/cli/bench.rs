@@ -233,7 +233,7 @@ fn loss_of(l: BenchLoss) -> LossKind {
 fn run_preset(args: &BenchArgs, path: &std::path::Path, device: ComputeDevice) -> Result<()> {
     let steps = args.steps.unwrap_or(3).max(1);
     let row = if args.in_process {
-        let preset = crate::sim::validate::load_preset(path)?;
+        let preset = crate::presets::load(path)?;
         let name = path
             .file_stem()
             .map_or("preset".into(), |s| s.to_string_lossy().into_owned());

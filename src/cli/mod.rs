@@ -33,8 +33,9 @@ pub struct Cli {
     /// Print frame times and training speed when the lab closes.
     #[arg(long)]
     pub frame_stats: bool,
-    /// Directory of the benchmark data (mixture constants, Bayesian data sets); default: the
-    /// environment variable BRIDGELAB_DATA, else ../shared/data.
+    /// Directory of the benchmark data (mixture constants, Bayesian data sets), replacing the
+    /// copy built into bridgelab; default: the environment variable BRIDGELAB_DATA, else the
+    /// built-in copy.
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 }
@@ -91,7 +92,7 @@ pub struct Overrides {
 impl Overrides {
     /// Reads the preset at `path` and applies the overrides.
     pub fn load(&self, path: &std::path::Path) -> Result<crate::sim::Preset> {
-        let mut preset = crate::sim::validate::load_preset(path)?;
+        let mut preset = crate::presets::load(path)?;
         if let Some(steps) = self.steps {
             anyhow::ensure!(steps > 0, "--steps must be at least 1");
             preset.train_steps = steps;
@@ -122,7 +123,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Table(args)) => table::run(args),
         None => {
             let preset = match cli.preset {
-                Some(path) => crate::sim::validate::load_preset(&path)?,
+                Some(path) => crate::presets::load(&path)?,
                 None => crate::sim::Preset::default_interactive(),
             };
             let options = crate::app::WindowOptions {
@@ -135,15 +136,14 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
-/// Hands this process's data directory to a child process through the environment, so that
-/// children read the same files whichever way the directory was chosen here.
+/// Hands this process's data to a child process through the environment, so that children
+/// read the same files whichever way they were chosen here.
 pub(crate) fn pass_data_dir(cmd: &mut std::process::Command) {
-    if let Ok(dir) = crate::sim::data_dir() {
-        cmd.env(
-            crate::sim::data_dir::DATA_DIR_ENV,
-            std::fs::canonicalize(&dir).unwrap_or(dir),
-        );
-    }
+    let env = crate::sim::data::DATA_DIR_ENV;
+    match crate::sim::data_dir().path {
+        Some(dir) => cmd.env(env, std::fs::canonicalize(&dir).unwrap_or(dir)),
+        None => cmd.env_remove(env),
+    };
 }
 
 /// A progress bar over `total` training steps (steps/s, time left and a message); drawn only

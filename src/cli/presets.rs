@@ -3,34 +3,48 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use crate::sim::validate::load_preset;
+use crate::presets::BUILT_IN;
+use crate::sim::Preset;
+use crate::sim::validate::{load_preset, parse_preset};
 
 #[derive(Args, Debug)]
 pub struct PresetsArgs {
-    /// Directory to list.
-    #[arg(default_value = "presets")]
-    pub dir: PathBuf,
+    /// Directory to list; default: `presets` when the current directory has one, else the
+    /// presets built into bridgelab.
+    pub dir: Option<PathBuf>,
 }
 
 pub fn run(args: PresetsArgs) -> Result<()> {
-    let mut paths: Vec<_> = std::fs::read_dir(&args.dir)
-        .with_context(|| format!("reading {}", args.dir.display()))?
+    let dir = args.dir.or_else(|| Some(PathBuf::from("presets")).filter(|d| d.is_dir()));
+    let Some(dir) = dir else {
+        for (stem, text) in BUILT_IN {
+            let name = format!("{stem}.ron");
+            print_row(&name, parse_preset(text, &format!("built-in presets/{name}")));
+        }
+        return Ok(());
+    };
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .with_context(|| format!("reading {}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "ron"))
         .collect();
     paths.sort();
     for p in paths {
-        match load_preset(&p) {
-            Ok(preset) => println!(
-                "{:<40} {} / {} / {}  {}",
-                p.file_name().unwrap_or_default().to_string_lossy(),
-                preset.target.kind.label(),
-                preset.bridge.label(),
-                preset.loss.label(),
-                preset.description
-            ),
-            Err(e) => println!("{e}"),
-        }
+        print_row(&p.file_name().unwrap_or_default().to_string_lossy(), load_preset(&p));
     }
     Ok(())
+}
+
+fn print_row(name: &str, preset: Result<Preset, crate::sim::validate::PresetError>) {
+    match preset {
+        Ok(preset) => println!(
+            "{:<40} {} / {} / {}  {}",
+            name,
+            preset.target.kind.label(),
+            preset.bridge.label(),
+            preset.loss.label(),
+            preset.description
+        ),
+        Err(e) => println!("{e}"),
+    }
 }

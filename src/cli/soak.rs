@@ -64,7 +64,7 @@ fn soak_preset() -> Preset {
 
 pub fn run(args: SoakArgs) -> Result<()> {
     let mut preset = match &args.preset {
-        Some(path) => crate::sim::validate::load_preset(path)?,
+        Some(path) => crate::presets::load(path)?,
         None => soak_preset(),
     };
     if args.steps == 0 {

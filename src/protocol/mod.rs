@@ -16,7 +16,7 @@ pub use crate::sim::config::{
     BridgeKind, ComputeDevice, DiffusionMode, DivergencePolicy, EvalSettings, LearningRates, LossKind,
     PRESET_VERSION, Preset, TargetKind, TargetSpec, Variation,
 };
-pub use crate::sim::data_dir::{data_dir_setting, set_data_dir};
+pub use crate::sim::data::{data_dir_setting, set_data_dir, use_built_in_data};
 pub use crate::sim::metrics::{ModeCoverage, WeightStats};
 pub use crate::sim::report::{DensityGrid, Evaluation, Snapshot, StepRecord};
 pub use crate::sim::validate::{PresetError, load_preset, parse_preset, preset_to_ron};

@@ -3,7 +3,7 @@
 
 pub mod checkpoint;
 pub mod config;
-pub mod data_dir;
+pub mod data;
 pub mod device;
 pub mod divergence;
 pub mod error;
@@ -25,6 +25,6 @@ pub mod trainer;
 pub mod validate;
 
 pub use config::{BridgeKind, DiffusionMode, DivergencePolicy, LossKind, Preset, TargetKind, TargetSpec};
-pub use data_dir::{data_dir, data_file, set_data_dir};
+pub use data::{data_dir, data_file, set_data_dir};
 pub use error::SimError;
 pub use trainer::Trainer;

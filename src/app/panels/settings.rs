@@ -4,7 +4,9 @@
 use crate::app::panels::widgets::{choice, number};
 use crate::app::panels::{compare, files, targets};
 use crate::app::{Action, LabApp};
-use crate::protocol::{BridgeKind, ComputeDevice, DiffusionMode, DivergencePolicy, LossKind, Preset};
+use crate::protocol::{
+    BridgeKind, ComputeDevice, DiffusionMode, DivergencePolicy, LossKind, Preset, data_dir_setting,
+};
 
 /// Per-dimension σ editors are offered up to this dimension.
 const MAX_SIGMA_EDITORS: usize = 10;
@@ -52,18 +54,33 @@ fn sigma_editors(ui: &mut egui::Ui, edit: &mut Preset) -> bool {
     changed
 }
 
-/// Where mixture constants and Bayesian data sets are read from.
+/// Where mixture constants and Bayesian data sets are read from: a directory, or the copy
+/// built into bridgelab when the field is empty.
 fn data_dir_row(ui: &mut egui::Ui, text: &mut String, actions: &mut Vec<Action>) {
     ui.horizontal(|ui| {
         let l = ui.label("data directory");
-        ui.add(egui::TextEdit::singleline(text).desired_width(150.0))
-            .labelled_by(l.id)
-            .on_hover_text("The shared benchmark data: ../shared/data by default, or BRIDGELAB_DATA");
+        ui.add(
+            egui::TextEdit::singleline(text)
+                .hint_text("built in")
+                .desired_width(150.0),
+        )
+        .labelled_by(l.id)
+        .on_hover_text(
+            "Empty: the data built into bridgelab. A directory here (or in BRIDGELAB_DATA) \
+             replaces it as a whole",
+        );
         if ui
             .add_enabled(!text.trim().is_empty(), egui::Button::new("Use"))
             .clicked()
         {
-            actions.push(Action::SetDataDir(std::path::PathBuf::from(text.trim())));
+            actions.push(Action::SetDataDir(Some(std::path::PathBuf::from(text.trim()))));
+        }
+        if ui
+            .add_enabled(!data_dir_setting().is_empty(), egui::Button::new("Built-in"))
+            .on_hover_text("Read the data built into bridgelab again")
+            .clicked()
+        {
+            actions.push(Action::SetDataDir(None));
         }
     });
 }

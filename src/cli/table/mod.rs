@@ -14,7 +14,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::sim::report::Evaluation;
-use crate::sim::validate::load_preset;
+use crate::presets::load as load_preset;
 use summary::{Outcome, PresetRuns, RunResult};
 
 #[derive(Args, Debug)]

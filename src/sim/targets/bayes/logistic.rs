@@ -7,10 +7,10 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
 use super::LOG_2PI;
-use crate::sim::data_dir::DataDir;
+use crate::sim::data::DataDir;
 use crate::sim::error::SimError;
 use crate::sim::targets::Target;
-use crate::sim::targets::csv::{self, Table};
+use crate::sim::data::csv::{self, Table};
 
 /// How the feature columns are rescaled before the column of ones is prepended.
 #[derive(Clone, Copy)]

@@ -8,10 +8,10 @@ use burn::tensor::activation::{log_sigmoid, sigmoid};
 use burn::tensor::{Device, Tensor, TensorData};
 
 use super::LOG_2PI;
-use crate::sim::data_dir::DataDir;
+use crate::sim::data::DataDir;
 use crate::sim::error::SimError;
 use crate::sim::targets::Target;
-use crate::sim::targets::csv;
+use crate::sim::data::csv;
 
 const PLATES: usize = 21;
 /// The fixed effects a0, a1, a12, a2.

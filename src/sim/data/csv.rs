@@ -1,17 +1,18 @@
-//! A small reader for the numeric CSV files of the data directory. Parsed tables are cached
-//! by path: the lab rebuilds targets on every restart and for its thumbnails, and the files
-//! do not change while it runs.
+//! A small reader for the numeric CSV files of the data. Parsed tables are cached by file:
+//! the lab rebuilds targets on every restart and for its thumbnails, and the files do not
+//! change while it runs.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex};
 
+use super::DataFile;
 use crate::sim::error::SimError;
 
 /// A rectangular table of finite numbers, with where each row came from.
 #[derive(Debug)]
 pub struct Table {
-    pub path: PathBuf,
+    /// The file's name in messages: its path, or `built-in data/NAME`.
+    pub source: String,
     pub rows: Vec<Vec<f64>>,
     /// 1-based line number of each row, for messages about its values.
     lines: Vec<usize>,
@@ -24,12 +25,12 @@ impl Table {
 
     /// A data error located at row `row` of this table.
     pub fn error_at(&self, row: usize, message: impl std::fmt::Display) -> SimError {
-        SimError::Data(format!("{}:{}: {message}", self.path.display(), self.lines[row]))
+        SimError::Data(format!("{}:{}: {message}", self.source, self.lines[row]))
     }
 
     /// A data error about the whole file.
     pub fn error(&self, message: impl std::fmt::Display) -> SimError {
-        SimError::Data(format!("{}: {message}", self.path.display()))
+        SimError::Data(format!("{}: {message}", self.source))
     }
 
     /// Refuses tables whose width or length is not what a target expects.
@@ -50,28 +51,27 @@ impl Table {
     }
 }
 
-static CACHE: LazyLock<Mutex<HashMap<PathBuf, Arc<Table>>>> = LazyLock::new(Default::default);
+static CACHE: LazyLock<Mutex<HashMap<String, Arc<Table>>>> = LazyLock::new(Default::default);
 
-/// The table at `path`, read once per process. Failures are not cached, so a file fixed on
+/// The table in `file`, read once per process. Failures are not cached, so a file fixed on
 /// disk is picked up by the next try.
-pub fn load(path: &Path) -> Result<Arc<Table>, SimError> {
-    if let Some(t) = CACHE.lock().unwrap_or_else(|e| e.into_inner()).get(path) {
+pub fn load(file: &DataFile) -> Result<Arc<Table>, SimError> {
+    let source = file.label();
+    if let Some(t) = CACHE.lock().unwrap_or_else(|e| e.into_inner()).get(&source) {
         return Ok(t.clone());
     }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| SimError::Data(format!("cannot read {}: {e}", path.display())))?;
-    let table = Arc::new(parse(&text, path)?);
+    let table = Arc::new(parse(&file.read_text()?, &source)?);
     CACHE
         .lock()
         .unwrap_or_else(|e| e.into_inner())
-        .insert(path.to_path_buf(), table.clone());
+        .insert(source, table.clone());
     Ok(table)
 }
 
 /// Parses `text`; a first line that is not numeric is a header and skipped. Blank lines are
 /// ignored. Every row must be as wide as the first one.
-fn parse(text: &str, path: &Path) -> Result<Table, SimError> {
-    let at = |line: usize, message: String| SimError::Data(format!("{}:{line}: {message}", path.display()));
+fn parse(text: &str, source: &str) -> Result<Table, SimError> {
+    let at = |line: usize, message: String| SimError::Data(format!("{source}:{line}: {message}"));
     let mut rows: Vec<Vec<f64>> = Vec::new();
     let mut lines = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -110,10 +110,10 @@ fn parse(text: &str, path: &Path) -> Result<Table, SimError> {
         lines.push(line_no);
     }
     if rows.is_empty() {
-        return Err(SimError::Data(format!("{} holds no data rows", path.display())));
+        return Err(SimError::Data(format!("{source} holds no data rows")));
     }
     Ok(Table {
-        path: path.to_path_buf(),
+        source: source.to_string(),
         rows,
         lines,
     })
