@@ -469,7 +469,10 @@ fn the_data_directory_can_be_chosen_and_given_back_to_the_built_in_copy() {
     h.step();
     let notice = h.state().notice.clone().unwrap_or_default();
     assert!(notice.contains("built into bridgelab"), "{notice}");
-    assert!(h.state().data_dir_text.is_empty(), "the field shows the built-in copy as empty");
+    assert!(
+        h.state().data_dir_text.is_empty(),
+        "the field shows the built-in copy as empty"
+    );
     wait(&mut h, "the run to start over on the built-in data", |a| {
         a.view().run != run && a.view().snapshot.is_some()
     });

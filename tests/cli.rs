@@ -404,7 +404,10 @@ fn a_run_stopped_and_resumed_from_the_command_line_matches_an_uninterrupted_one(
 #[test]
 fn a_bare_directory_needs_no_data_and_no_preset_files() {
     let dir = scratch("bare");
-    for (preset, steps) in [("presets/gmm40_2d_dbs_rklld.ron", "3"), ("short_sonar_d61_cmcd_rklld", "1")] {
+    for (preset, steps) in [
+        ("presets/gmm40_2d_dbs_rklld.ron", "3"),
+        ("short_sonar_d61_cmcd_rklld", "1"),
+    ] {
         let out = dir.join(preset.replace('/', "-"));
         run_ok(
             bin()
@@ -415,7 +418,10 @@ fn a_bare_directory_needs_no_data_and_no_preset_files() {
         );
         let eval: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(out.join("eval.json")).unwrap()).unwrap();
-        assert!(eval["weights"]["elbo"].as_f64().is_some_and(f64::is_finite), "{preset}: {eval}");
+        assert!(
+            eval["weights"]["elbo"].as_f64().is_some_and(f64::is_finite),
+            "{preset}: {eval}"
+        );
     }
     let listing = run_ok(bin().current_dir(&dir).arg("presets"));
     assert_eq!(

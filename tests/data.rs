@@ -40,7 +40,9 @@ fn the_built_in_copy_is_the_data_directory() {
     files_under(&data, "", &mut files);
     for name in files {
         assert!(
-            name == "README.md" || TEST_ONLY.contains(&name.as_str()) || BUILT_IN.iter().any(|(n, _)| *n == name),
+            name == "README.md"
+                || TEST_ONLY.contains(&name.as_str())
+                || BUILT_IN.iter().any(|(n, _)| *n == name),
             "data/{name} is neither built in nor listed as a test file"
         );
     }
@@ -50,10 +52,16 @@ fn the_built_in_copy_is_the_data_directory() {
 fn the_data_readme_names_every_file_with_its_origin() {
     let readme = std::fs::read_to_string(root().join("data/README.md")).unwrap();
     for name in BUILT_IN.iter().map(|(n, _)| *n).chain(TEST_ONLY.iter().copied()) {
-        assert!(readme.contains(&format!("`{name}`")), "data/README.md does not name {name}");
+        assert!(
+            readme.contains(&format!("`{name}`")),
+            "data/README.md does not name {name}"
+        );
     }
     for licence in ["CC BY 4.0", "Apache"] {
-        assert!(readme.contains(licence), "data/README.md names no {licence} licence");
+        assert!(
+            readme.contains(licence),
+            "data/README.md names no {licence} licence"
+        );
     }
 }
 
@@ -63,7 +71,10 @@ fn a_directory_gives_the_same_tables_as_the_built_in_copy() {
     for (name, _) in BUILT_IN {
         let plain = name.strip_suffix(".gz").unwrap_or(name);
         let from_disk = dir.file(plain).and_then(|f| f.read_text()).unwrap();
-        let built_in = DataDir::built_in().file(plain).and_then(|f| f.read_text()).unwrap();
+        let built_in = DataDir::built_in()
+            .file(plain)
+            .and_then(|f| f.read_text())
+            .unwrap();
         assert!(from_disk == built_in, "{plain}");
     }
 }

@@ -91,7 +91,10 @@ impl Window {
         // A run that could not start, or failed before its first snapshot, will never draw
         // what the check waits for: say why instead of waiting to be killed.
         if view.snapshot.is_none()
-            && matches!(view.status, super::view::Status::Starting | super::view::Status::Failed)
+            && matches!(
+                view.status,
+                super::view::Status::Starting | super::view::Status::Failed
+            )
             && let Some(message) = &view.message
         {
             outcome.result = Some(Err(format!("the run drew nothing: {message}")));

@@ -15,7 +15,9 @@ pub struct PresetsArgs {
 }
 
 pub fn run(args: PresetsArgs) -> Result<()> {
-    let dir = args.dir.or_else(|| Some(PathBuf::from("presets")).filter(|d| d.is_dir()));
+    let dir = args
+        .dir
+        .or_else(|| Some(PathBuf::from("presets")).filter(|d| d.is_dir()));
     let Some(dir) = dir else {
         for (stem, text) in BUILT_IN {
             let name = format!("{stem}.ron");
@@ -30,7 +32,10 @@ pub fn run(args: PresetsArgs) -> Result<()> {
         .collect();
     paths.sort();
     for p in paths {
-        print_row(&p.file_name().unwrap_or_default().to_string_lossy(), load_preset(&p));
+        print_row(
+            &p.file_name().unwrap_or_default().to_string_lossy(),
+            load_preset(&p),
+        );
     }
     Ok(())
 }

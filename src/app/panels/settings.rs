@@ -62,7 +62,7 @@ fn data_dir_row(ui: &mut egui::Ui, text: &mut String, actions: &mut Vec<Action>)
         ui.add(
             egui::TextEdit::singleline(text)
                 .hint_text("built in")
-                .desired_width(150.0),
+                .desired_width(90.0),
         )
         .labelled_by(l.id)
         .on_hover_text(

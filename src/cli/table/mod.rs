@@ -13,8 +13,8 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::sim::report::Evaluation;
 use crate::presets::load as load_preset;
+use crate::sim::report::Evaluation;
 use summary::{Outcome, PresetRuns, RunResult};
 
 #[derive(Args, Debug)]

@@ -153,7 +153,8 @@ impl DataFile {
         if bytes.len() as u64 > MAX_FILE_BYTES {
             return Err(self.too_large());
         }
-        String::from_utf8(bytes).map_err(|e| SimError::Data(format!("{} is not UTF-8 text: {e}", self.label())))
+        String::from_utf8(bytes)
+            .map_err(|e| SimError::Data(format!("{} is not UTF-8 text: {e}", self.label())))
     }
 
     fn too_large(&self) -> SimError {
@@ -227,9 +228,16 @@ mod tests {
         let got = resolve_from(Some(DataDir::at("/a")), Some("/b".into()));
         assert_eq!((got.path, got.source), (Some("/a".into()), DataSource::Explicit));
         let got = resolve_from(Some(DataDir::built_in()), Some("/b".into()));
-        assert_eq!(got, DataDir::built_in(), "the lab can return to the built-in copy");
+        assert_eq!(
+            got,
+            DataDir::built_in(),
+            "the lab can return to the built-in copy"
+        );
         let got = resolve_from(None, Some("/b".into()));
-        assert_eq!((got.path, got.source), (Some("/b".into()), DataSource::Environment));
+        assert_eq!(
+            (got.path, got.source),
+            (Some("/b".into()), DataSource::Environment)
+        );
         assert_eq!(resolve_from(None, Some("".into())), DataDir::built_in());
         assert_eq!(resolve_from(None, None), DataDir::built_in());
     }

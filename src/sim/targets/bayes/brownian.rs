@@ -9,9 +9,9 @@ use burn::tensor::{Device, Tensor, TensorData};
 
 use super::LOG_2PI;
 use crate::sim::data::DataDir;
+use crate::sim::data::csv;
 use crate::sim::error::SimError;
 use crate::sim::targets::Target;
-use crate::sim::data::csv;
 
 const STEPS: usize = 30;
 const DIM: usize = STEPS + 2;

@@ -12,9 +12,9 @@ use burn::tensor::{Device, Tensor, TensorData};
 use super::LOG_2PI;
 use super::cholesky::Cholesky;
 use crate::sim::data::DataDir;
+use crate::sim::data::csv;
 use crate::sim::error::SimError;
 use crate::sim::targets::Target;
-use crate::sim::data::csv;
 
 /// Cells per side of the grid.
 pub const GRID: usize = 40;

@@ -8,9 +8,9 @@ use rand::seq::SliceRandom;
 
 use super::LOG_2PI;
 use crate::sim::data::DataDir;
+use crate::sim::data::csv::{self, Table};
 use crate::sim::error::SimError;
 use crate::sim::targets::Target;
-use crate::sim::data::csv::{self, Table};
 
 /// How the feature columns are rescaled before the column of ones is prepended.
 #[derive(Clone, Copy)]
