@@ -20,11 +20,16 @@ pub fn built_in(path: &Path) -> Option<(&'static str, &'static str)> {
     BUILT_IN.iter().copied().find(|(s, _)| *s == stem)
 }
 
+/// A shipped preset, named `built-in presets/STEM.ron` in messages.
+pub fn parse_built_in(stem: &str, text: &str) -> Result<Preset, PresetError> {
+    parse_preset(text, &format!("built-in presets/{stem}.ron"))
+}
+
 /// The preset file at `path`, or, where there is no such file and the path names a shipped
 /// preset, its built-in copy.
 pub fn load(path: &Path) -> Result<Preset, PresetError> {
     match built_in(path) {
-        Some((stem, text)) if !path.exists() => parse_preset(text, &format!("built-in presets/{stem}.ron")),
+        Some((stem, text)) if !path.exists() => parse_built_in(stem, text),
         _ => load_preset(path),
     }
 }

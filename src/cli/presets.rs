@@ -3,9 +3,9 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use crate::presets::BUILT_IN;
+use crate::presets::{BUILT_IN, parse_built_in};
 use crate::sim::Preset;
-use crate::sim::validate::{load_preset, parse_preset};
+use crate::sim::validate::load_preset;
 
 #[derive(Args, Debug)]
 pub struct PresetsArgs {
@@ -20,8 +20,7 @@ pub fn run(args: PresetsArgs) -> Result<()> {
         .or_else(|| Some(PathBuf::from("presets")).filter(|d| d.is_dir()));
     let Some(dir) = dir else {
         for (stem, text) in BUILT_IN {
-            let name = format!("{stem}.ron");
-            print_row(&name, parse_preset(text, &format!("built-in presets/{name}")));
+            print_row(&format!("{stem}.ron"), parse_built_in(stem, text));
         }
         return Ok(());
     };
