@@ -140,7 +140,7 @@ pub fn run(cli: Cli) -> Result<()> {
 /// read the same files whichever way they were chosen here.
 pub(crate) fn pass_data_dir(cmd: &mut std::process::Command) {
     let env = crate::sim::data::DATA_DIR_ENV;
-    match crate::sim::data_dir().path {
+    match crate::sim::data::DataDir::resolve().path {
         Some(dir) => cmd.env(env, std::fs::canonicalize(&dir).unwrap_or(dir)),
         None => cmd.env_remove(env),
     };

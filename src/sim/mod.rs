@@ -25,6 +25,6 @@ pub mod trainer;
 pub mod validate;
 
 pub use config::{BridgeKind, DiffusionMode, DivergencePolicy, LossKind, Preset, TargetKind, TargetSpec};
-pub use data::{data_dir, data_file, set_data_dir};
+pub use data::{data_file, set_data_dir};
 pub use error::SimError;
 pub use trainer::Trainer;

@@ -180,11 +180,6 @@ pub fn use_built_in_data() {
     *EXPLICIT.write().unwrap_or_else(|e| e.into_inner()) = Some(DataDir::built_in());
 }
 
-/// The data in use: the explicit setting, else `BRIDGELAB_DATA`, else the built-in copy.
-pub fn data_dir() -> DataDir {
-    DataDir::resolve()
-}
-
 /// The directory a settings field shows: the one in use, or empty for the built-in copy.
 pub fn data_dir_setting() -> String {
     DataDir::resolve()

@@ -8,6 +8,5 @@ mod dir;
 
 pub use built_in::{BUILT_IN, built_in_file};
 pub use dir::{
-    DATA_DIR_ENV, DataDir, DataFile, DataSource, data_dir, data_dir_setting, data_file, set_data_dir,
-    use_built_in_data,
+    DATA_DIR_ENV, DataDir, DataFile, DataSource, data_dir_setting, data_file, set_data_dir, use_built_in_data,
 };
