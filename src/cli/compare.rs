@@ -201,7 +201,9 @@ fn print(c: &Comparison) {
         e.modes.as_ref().map(|m| format!("{} of {}", m.covered, m.total))
     });
     row("EMC", &|e| e.modes.as_ref().map(|m| format!("{:.3}", m.emc)));
-    row("Sinkhorn", &|e| e.sinkhorn.map(|s| format!("{s:.3}")));
+    row("Sinkhorn", &|e| {
+        e.sinkhorn.as_ref().map(|s| format!("{:.3}", s.value))
+    });
     println!(
         "trained side by side in {:.1} s and {:.1} s",
         c.runs[0].seconds, c.runs[1].seconds

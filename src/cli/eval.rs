@@ -48,11 +48,11 @@ pub fn print_evaluation(e: &Evaluation) {
     if let Some(z) = e.log_z {
         println!("  log Z     {z:.4} (true)");
     }
-    if let Some(s) = e.sinkhorn {
-        println!("  Sinkhorn  {s:.4}");
+    if let Some(s) = &e.sinkhorn {
+        println!("  Sinkhorn  {:.4} ({})", s.value, s.describe());
     }
     if let Some(m) = e.mmd2 {
-        println!("  MMD^2     {m:.5}");
+        println!("  MMD^2     {m:.5} ({} points)", e.mmd_points);
     }
     if let Some(d) = e.delta_std {
         println!("  delta std {d:.4}");

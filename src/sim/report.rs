@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::metrics::{ModeCoverage, WeightStats};
+use super::metrics::{ModeCoverage, SinkhornReport, WeightStats};
 
 /// One logged training step.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -51,9 +51,13 @@ pub struct Evaluation {
     pub weights: WeightStats,
     /// The target's true log Z, where known.
     pub log_z: Option<f64>,
-    pub sinkhorn: Option<f64>,
+    /// The Sinkhorn figure with its protocol, ε, cost and sample count.
+    pub sinkhorn: Option<SinkhornReport>,
     /// Squared MMD (V-statistic).
     pub mmd2: Option<f64>,
+    /// Points of each set that entered MMD².
+    #[serde(default)]
+    pub mmd_points: usize,
     pub delta_std: Option<f64>,
     pub modes: Option<ModeCoverage>,
 }

@@ -6,12 +6,12 @@ use std::time::Instant;
 
 use burn::tensor::{Device, Tensor};
 
-use super::config::{DiffusionMode, DivergencePolicy, LossKind, Preset};
+use super::config::{DiffusionMode, DivergencePolicy, LossKind, Preset, TargetKind};
 use super::divergence;
 use super::error::SimError;
 use super::host;
 use super::loss::{LossEval, loss_and_gradients, loss_and_gradients_timed};
-use super::metrics::{WeightStats, delta_std, mmd, mode_coverage, sinkhorn_divergence};
+use super::metrics::{MMD_POINTS, WeightStats, delta_std, mmd, mode_coverage, sinkhorn};
 use super::model::Sampler;
 use super::noise::{Stream, normal_tensor, rng_for};
 use super::optim::RAdam;
@@ -263,17 +263,27 @@ impl Trainer {
         let mut rng = rng_for(self.preset.seed, self.step as u64, Stream::Reference);
         let reference = self.target.exact_samples(m, &mut rng);
         let finite = x.iter().all(|v| v.is_finite());
-        let (sinkhorn, mmd2, dstd) = match (&reference, finite) {
+        let (sinkhorn, mmd2, mmd_points, dstd) = match (&reference, finite) {
             (Some(reference), true) => {
                 let k = m.min(settings.max_points.max(1));
-                let (a, b) = (&x[..k * d], &reference[..k * d]);
+                let many_well = self.preset.target.kind == TargetKind::ManyWell;
+                let report = sinkhorn(
+                    &x[..k * d],
+                    &reference[..k * d],
+                    d,
+                    settings.sinkhorn_protocol,
+                    settings.sinkhorn_eps,
+                    many_well,
+                );
+                let j = m.min(MMD_POINTS);
                 (
-                    Some(sinkhorn_divergence(a, b, d, settings.sinkhorn_eps, &self.device)),
-                    Some(mmd(a, b, d, &self.device)),
+                    report.ok(),
+                    Some(mmd(&x[..j * d], &reference[..j * d], d, &self.device)),
+                    j,
                     Some(delta_std(&x, reference, d)),
                 )
             }
-            _ => (None, None, None),
+            _ => (None, None, 0, None),
         };
         let modes = if finite {
             mode_coverage(&self.target, &x, settings.mode_threshold, &self.device)
@@ -287,6 +297,7 @@ impl Trainer {
             log_z: self.target.log_z(),
             sinkhorn,
             mmd2,
+            mmd_points,
             delta_std: dstd,
             modes,
         }

@@ -47,6 +47,7 @@ pub fn small_preset(
         eval: EvalSettings {
             samples: 256,
             sinkhorn_eps: 1e-2,
+            sinkhorn_protocol: Default::default(),
             max_points: 256,
             mode_threshold: 0.01,
         },

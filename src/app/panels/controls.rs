@@ -23,8 +23,8 @@ fn evaluation_line(e: &Evaluation) -> String {
     if let Some(z) = e.log_z {
         line.push_str(&format!(" (true log Z {z:.3})"));
     }
-    if let Some(s) = e.sinkhorn {
-        line.push_str(&format!(", Sinkhorn {s:.3}"));
+    if let Some(s) = &e.sinkhorn {
+        line.push_str(&format!(", Sinkhorn {:.3} ({})", s.value, s.describe()));
     }
     if let Some(m) = &e.modes {
         line.push_str(&format!(", modes {}/{}", m.covered, m.total));

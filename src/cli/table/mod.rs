@@ -14,6 +14,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::presets::load as load_preset;
+use crate::sim::TargetKind;
 use crate::sim::report::Evaluation;
 use summary::{Outcome, PresetRuns, RunResult};
 
@@ -34,6 +35,10 @@ pub struct TableArgs {
     /// Directory for the table and every run's outputs.
     #[arg(long, default_value = "table")]
     pub out: PathBuf,
+    /// Evaluation protocol of every run: `converged` (each preset's own) or `paper` (the
+    /// rKL-LD paper's Sinkhorn rule and sample counts, and mixture instance = seed).
+    #[arg(long, value_enum)]
+    pub protocol: Option<super::ProtocolArg>,
 }
 
 struct Job {
@@ -57,11 +62,27 @@ pub fn run(args: TableArgs) -> Result<()> {
     }
     // Every preset is read before anything trains, so a typo fails at once.
     let mut presets = Vec::new();
+    let paper = args.protocol == Some(super::ProtocolArg::Paper);
     for path in &args.presets {
         let p = load_preset(path)?;
+        let mixture = matches!(p.target.kind, TargetKind::Gmm40 | TargetKind::Mos10);
+        let instances = if !mixture {
+            "one instance".to_string()
+        } else if paper {
+            if args.seeds > 10 {
+                bail!(
+                    "the paper protocol runs seed i on mixture instance i, and there are 10 instances (0–9)"
+                );
+            }
+            let list: Vec<String> = (0..args.seeds).map(|s| s.to_string()).collect();
+            format!("instances {} (seed i on instance i)", list.join(", "))
+        } else {
+            format!("instance {} for every seed", p.target.constants_seed)
+        };
         presets.push(PresetRuns {
             name: stem(path),
             group: format!("{} d={}", p.target.kind.label(), p.target.dim),
+            instances,
             runs: Vec::new(),
         });
     }
@@ -97,7 +118,7 @@ pub fn run(args: TableArgs) -> Result<()> {
                     let Some(job) = queue.lock().expect("queue").pop_front() else {
                         break;
                     };
-                    let result = run_child(&job, args.steps, threads_per_run);
+                    let result = run_child(&job, args.steps, args.protocol, threads_per_run);
                     if let Outcome::Diverged(m) | Outcome::Failed(m) = &result.outcome {
                         bar.println(format!("{} seed {}: {m}", stem(&job.path), job.seed));
                     }
@@ -129,9 +150,15 @@ pub fn run(args: TableArgs) -> Result<()> {
 }
 
 /// Trains one (preset, seed) with `bridgelab train` in a child process and reads its result.
-fn run_child(job: &Job, steps: Option<usize>, threads: usize) -> RunResult {
+fn run_child(
+    job: &Job,
+    steps: Option<usize>,
+    protocol: Option<super::ProtocolArg>,
+    threads: usize,
+) -> RunResult {
     let started = Instant::now();
-    let outcome = child_outcome(job, steps, threads).unwrap_or_else(|e| Outcome::Failed(format!("{e:#}")));
+    let outcome =
+        child_outcome(job, steps, protocol, threads).unwrap_or_else(|e| Outcome::Failed(format!("{e:#}")));
     RunResult {
         seed: job.seed,
         seconds: started.elapsed().as_secs_f64(),
@@ -139,7 +166,12 @@ fn run_child(job: &Job, steps: Option<usize>, threads: usize) -> RunResult {
     }
 }
 
-fn child_outcome(job: &Job, steps: Option<usize>, threads: usize) -> Result<Outcome> {
+fn child_outcome(
+    job: &Job,
+    steps: Option<usize>,
+    protocol: Option<super::ProtocolArg>,
+    threads: usize,
+) -> Result<Outcome> {
     let exe = std::env::current_exe().context("cannot find this program to run a child")?;
     let mut cmd = std::process::Command::new(exe);
     cmd.arg("train")
@@ -151,6 +183,11 @@ fn child_outcome(job: &Job, steps: Option<usize>, threads: usize) -> Result<Outc
     if let Some(n) = steps {
         cmd.args(["--steps", &n.to_string()]);
     }
+    match protocol {
+        Some(super::ProtocolArg::Paper) => cmd.args(["--protocol", "paper"]),
+        Some(super::ProtocolArg::Converged) => cmd.args(["--protocol", "converged"]),
+        None => &mut cmd,
+    };
     super::pass_data_dir(&mut cmd);
     let out = cmd.output().context("running a child")?;
     if !out.status.success() {

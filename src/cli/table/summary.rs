@@ -28,6 +28,8 @@ pub struct PresetRuns {
     pub name: String,
     /// Rows with the same group (the target) are compared with each other.
     pub group: String,
+    /// Which benchmark instance of the target each seed used.
+    pub instances: String,
     pub runs: Vec<RunResult>,
 }
 
@@ -110,7 +112,7 @@ impl Metric {
             Metric::Elbo => Some(e.weights.elbo),
             Metric::LogZ => Some(e.weights.log_z_hat),
             Metric::Ess => Some(e.weights.ess),
-            Metric::Sinkhorn => e.sinkhorn,
+            Metric::Sinkhorn => e.sinkhorn.as_ref().map(|s| s.value),
         }
     }
 
@@ -135,6 +137,49 @@ pub struct Row {
     pub failed: Vec<String>,
     pub seeds: usize,
     pub mean_seconds: f64,
+    pub instances: String,
+    /// How the Sinkhorn figures of the row were computed.
+    pub sinkhorn: String,
+}
+
+/// One line for the Sinkhorn reports of a row: protocol, the range of ε, cost, debiasing,
+/// points and how many converged.
+fn sinkhorn_note(evals: &[&Evaluation]) -> String {
+    let reports: Vec<_> = evals.iter().filter_map(|e| e.sinkhorn.as_ref()).collect();
+    let Some(first) = reports.first() else {
+        return "no Sinkhorn figure".into();
+    };
+    let (lo, hi) = reports
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), r| {
+            (lo.min(r.eps), hi.max(r.eps))
+        });
+    let eps = if (hi - lo).abs() <= 1e-12 * hi.abs() {
+        format!("ε = {}", fmt_eps(lo))
+    } else {
+        format!("ε = {}–{}", fmt_eps(lo), fmt_eps(hi))
+    };
+    let converged = reports.iter().filter(|r| r.converged).count();
+    format!(
+        "{} protocol, {eps}, {} cost, {}, {} points, {converged}/{} converged",
+        first.protocol.name(),
+        first.cost.name(),
+        if first.debiased {
+            "debiased"
+        } else {
+            "not debiased"
+        },
+        first.samples,
+        reports.len()
+    )
+}
+
+fn fmt_eps(e: f64) -> String {
+    if e >= 1.0 {
+        format!("{e:.1}")
+    } else {
+        format!("{e:.3e}")
+    }
 }
 
 pub fn rows(presets: &[PresetRuns]) -> Vec<Row> {
@@ -175,6 +220,8 @@ pub fn rows(presets: &[PresetRuns]) -> Vec<Row> {
                 failed,
                 seeds: p.runs.len(),
                 mean_seconds: p.runs.iter().map(|r| r.seconds).sum::<f64>() / p.runs.len().max(1) as f64,
+                instances: p.instances.clone(),
+                sinkhorn: sinkhorn_note(&evals),
             }
         })
         .collect();
@@ -231,7 +278,13 @@ pub fn markdown(rows: &[Row]) -> String {
         .flat_map(|r| r.failed.iter().map(move |f| format!("- {}, {f}", r.name)))
         .collect();
     out.push_str("\nMean ± standard error over the seeds that finished; bold: best of its target. ");
-    out.push_str("Diverged runs are counted in the runs column and left out of the means.\n");
+    out.push_str("Diverged runs are counted in the runs column and left out of the means.\n\n");
+    for r in rows {
+        out.push_str(&format!(
+            "- {}: {}; Sinkhorn: {}\n",
+            r.name, r.instances, r.sinkhorn
+        ));
+    }
     if !failures.is_empty() {
         out.push_str("\nFailed runs:\n");
         out.push_str(&failures.join("\n"));
@@ -245,7 +298,7 @@ pub fn csv(rows: &[Row]) -> String {
     for m in Metric::ALL {
         out.push_str(&format!(",{0}_mean,{0}_se,{0}_best", m.slug()));
     }
-    out.push_str(",seeds,evaluated,diverged,failed,mean_seconds\n");
+    out.push_str(",seeds,evaluated,diverged,failed,mean_seconds,instances,sinkhorn_protocol\n");
     for r in rows {
         out.push_str(&format!("{},{}", r.name, r.group.replace(',', ";")));
         for (e, best) in r.estimates.iter().zip(&r.best) {
@@ -254,12 +307,14 @@ pub fn csv(rows: &[Row]) -> String {
             out.push_str(&format!(",{mean},{se},{best}"));
         }
         out.push_str(&format!(
-            ",{},{},{},{},{:.3}\n",
+            ",{},{},{},{},{:.3},{},{}\n",
             r.seeds,
             r.evaluated,
             r.diverged,
             r.failed.len(),
-            r.mean_seconds
+            r.mean_seconds,
+            r.instances.replace(',', ";"),
+            r.sinkhorn.replace(',', ";")
         ));
     }
     out
@@ -283,6 +338,7 @@ mod tests {
             log_z: None,
             sinkhorn: None,
             mmd2: None,
+            mmd_points: 0,
             delta_std: None,
             modes: None,
         };
@@ -298,11 +354,13 @@ mod tests {
         let a = PresetRuns {
             name: "a".into(),
             group: "Seeds".into(),
+            instances: "instance 0".into(),
             runs: vec![evaluated(0, -10.0), evaluated(1, -12.0)],
         };
         let b = PresetRuns {
             name: "b".into(),
             group: "Seeds".into(),
+            instances: "instance 0".into(),
             runs: vec![
                 evaluated(0, -20.0),
                 RunResult {

@@ -1,12 +1,17 @@
 //! Metrics of SPEC §7: weight-based estimates from log w, and sample-based comparisons against
 //! exact target draws.
 
+mod cost;
 mod modes;
 mod sample_distance;
+mod sinkhorn;
 mod weights;
 
+pub use cost::Cost;
+pub use cost::Points;
 pub use modes::{ModeCoverage, mode_coverage};
-pub use sample_distance::{mmd, sinkhorn_divergence};
+pub use sample_distance::{MMD_POINTS, SinkhornProtocol, SinkhornReport, mmd, sinkhorn};
+pub use sinkhorn::{OtSolution, Stopping, entropic_ot, entropic_ot_self};
 pub use weights::WeightStats;
 
 /// Mean over coordinates of |std of `a` − std of `b`|, both row-major `n × d`.

@@ -1,8 +1,191 @@
-//! Distances between two sample sets: debiased Sinkhorn divergence and MMD.
+//! Distances between two sample sets: the Sinkhorn divergence under a named protocol, and MMD.
 
 use burn::tensor::{Device, Tensor};
+use serde::{Deserialize, Serialize};
 
+use super::cost::{Cost, Points, cost_moments};
+use super::sinkhorn::{OtSolution, Stopping, entropic_ot, entropic_ot_self};
 use crate::sim::host;
+
+/// How a Sinkhorn figure is computed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SinkhornProtocol {
+    /// Ours: the debiased divergence with squared Euclidean cost at the stated ε, iterated
+    /// until the marginals match to 1e-4.
+    #[default]
+    Converged,
+    /// What the rKL-LD paper's code computes: ε = 0.05 · std of the cost matrix of (x, y),
+    /// shared by the three terms, OTT's stopping rule (marginal error 1e-3, tested every 10
+    /// iterations, at most 2000); for many-well the non-debiased transport cost ⟨π, C⟩ with
+    /// Euclidean cost at ε = 1e-3, at most 100 iterations.
+    Paper,
+}
+
+impl SinkhornProtocol {
+    pub fn name(self) -> &'static str {
+        match self {
+            SinkhornProtocol::Converged => "converged",
+            SinkhornProtocol::Paper => "paper",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "converged" => Some(SinkhornProtocol::Converged),
+            "paper" => Some(SinkhornProtocol::Paper),
+            _ => None,
+        }
+    }
+}
+
+/// A Sinkhorn figure with everything needed to reproduce it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SinkhornReport {
+    pub value: f64,
+    pub protocol: SinkhornProtocol,
+    /// The ε actually used (absolute, in units of the cost).
+    pub eps: f64,
+    pub cost: Cost,
+    /// OT_ε(x, y) − ½ OT_ε(x, x) − ½ OT_ε(y, y), or the plain transport cost.
+    pub debiased: bool,
+    /// Points in each of the two sets.
+    pub samples: usize,
+    /// Sinkhorn iterations over all terms.
+    pub iterations: usize,
+    /// Whether every term met its stopping rule before the iteration cap.
+    pub converged: bool,
+}
+
+impl SinkhornReport {
+    /// "ε = 0.001, squared Euclidean, debiased, 2000 points, converged in 812 iterations".
+    pub fn describe(&self) -> String {
+        format!(
+            "{} protocol: ε = {}, {} cost, {}, {} points, {} {} iterations",
+            self.protocol.name(),
+            short(self.eps),
+            self.cost.name(),
+            if self.debiased { "debiased" } else { "not debiased" },
+            self.samples,
+            if self.converged {
+                "converged in"
+            } else {
+                "NOT converged after"
+            },
+            self.iterations
+        )
+    }
+}
+
+fn short(v: f64) -> String {
+    if v != 0.0 && (v.abs() < 1e-2 || v.abs() >= 1e4) {
+        format!("{v:.3e}")
+    } else {
+        format!("{}", (v * 1000.0).round() / 1000.0)
+    }
+}
+
+/// The Sinkhorn figure between `a` and `b` (row-major, `d` columns, equal counts) under
+/// `protocol`; `eps` is used by the converged protocol only, and `many_well` selects the paper's
+/// many-well variant.
+pub fn sinkhorn(
+    a: &[f32],
+    b: &[f32],
+    d: usize,
+    protocol: SinkhornProtocol,
+    eps: f64,
+    many_well: bool,
+) -> Result<SinkhornReport, String> {
+    if d == 0 || a.len() % d != 0 || b.len() % d != 0 {
+        return Err(format!("the sets do not split into rows of {d} coordinates"));
+    }
+    if a.is_empty() || b.is_empty() {
+        return Err("a set holds no points".into());
+    }
+    if a.iter().chain(b).any(|v| !v.is_finite()) {
+        return Err("a set holds a non-finite coordinate".into());
+    }
+    if !(eps > 0.0 && eps.is_finite()) {
+        return Err(format!("ε must be positive, got {eps}"));
+    }
+    let (x, y) = (Points::new(a, d), Points::new(b, d));
+    let samples = x.n.min(y.n);
+    Ok(match (protocol, many_well) {
+        (SinkhornProtocol::Converged, _) => debiased(
+            &x,
+            &y,
+            Cost::SquaredEuclidean,
+            eps,
+            &Stopping::default(),
+            protocol,
+            samples,
+        ),
+        (SinkhornProtocol::Paper, false) => {
+            let (_, std) = cost_moments(&x, &y, Cost::SquaredEuclidean);
+            let eps = (0.05 * std).max(f64::MIN_POSITIVE);
+            // OTT's tolerance on the marginals; over-relaxation reaches its fixed point in fewer
+            // iterations, which changes the path but not the solution.
+            let stop = Stopping {
+                marginal_tolerance: 1e-3,
+                anneal: None,
+                ..Stopping::default()
+            };
+            debiased(&x, &y, Cost::SquaredEuclidean, eps, &stop, protocol, samples)
+        }
+        (SinkhornProtocol::Paper, true) => {
+            let stop = Stopping {
+                marginal_tolerance: 0.0,
+                potential_tolerance: Some(1e-5),
+                check_every: 1,
+                max_iterations: 100,
+                anneal: None,
+                level_tolerance: 0.0,
+                omega: 1.0,
+                ..Stopping::default()
+            };
+            let eps = 1e-3;
+            let s = entropic_ot(&x, &y, Cost::Euclidean, eps, &stop);
+            SinkhornReport {
+                value: s.transport_cost,
+                protocol,
+                eps,
+                cost: Cost::Euclidean,
+                debiased: false,
+                samples,
+                iterations: s.iterations,
+                converged: s.converged,
+            }
+        }
+    })
+}
+
+fn debiased(
+    x: &Points,
+    y: &Points,
+    cost: Cost,
+    eps: f64,
+    stop: &Stopping,
+    protocol: SinkhornProtocol,
+    samples: usize,
+) -> SinkhornReport {
+    let terms: [OtSolution; 3] = [
+        entropic_ot(x, y, cost, eps, stop),
+        entropic_ot_self(x, cost, eps, stop),
+        entropic_ot_self(y, cost, eps, stop),
+    ];
+    SinkhornReport {
+        value: terms[0].value - 0.5 * terms[1].value - 0.5 * terms[2].value,
+        protocol,
+        eps,
+        cost,
+        debiased: true,
+        samples,
+        iterations: terms.iter().map(|t| t.iterations).sum(),
+        converged: terms.iter().all(|t| t.converged),
+    }
+}
+
+/// MMD uses at most this many points of each set, as the rKL-LD paper's code does.
+pub const MMD_POINTS: usize = 4000;
 
 /// ‖xᵢ − yⱼ‖² for all pairs, `[n, m]`, clamped at 0 against rounding.
 fn sq_distances(x: &Tensor<2>, y: &Tensor<2>) -> Tensor<2> {
@@ -14,50 +197,8 @@ fn sq_distances(x: &Tensor<2>, y: &Tensor<2>) -> Tensor<2> {
     (xx.reshape([n, 1]) + yy - cross * 2.0).clamp_min(0.0)
 }
 
-/// Row-wise log-sum-exp; terms below e^-60 of the row's largest are floored there, which
-/// changes nothing measurable and avoids exp's slow underflow path.
-fn lse_rows(x: Tensor<2>) -> Tensor<2> {
-    let max = x.clone().max_dim(1);
-    (x - max.clone()).clamp_min(-60.0).exp().sum_dim(1).log() + max
-}
-
-/// Entropic OT cost OT_ε between uniform measures on the rows of `x` and `y`, from log-domain
-/// Sinkhorn iterations with ε annealed from the squared diameter down to `eps`.
-fn entropic_ot(x: &Tensor<2>, y: &Tensor<2>, eps: f64) -> f64 {
-    let [n, _] = x.dims();
-    let [m, _] = y.dims();
-    let cost = sq_distances(x, y);
-    let cost_t = cost.clone().transpose();
-    let diameter = host::scalar(cost.clone().max().reshape([1])).max(eps);
-    let (log_a, log_b) = (-(n as f64).ln(), -(m as f64).ln());
-    let mut f = Tensor::<2>::zeros([n, 1], &x.device());
-    let mut g = Tensor::<2>::zeros([m, 1], &x.device());
-    let mut e = diameter;
-    loop {
-        let at_target = e <= eps;
-        let e_now = e.max(eps);
-        let iters = if at_target { 20 } else { 2 };
-        for _ in 0..iters {
-            f = lse_rows((g.clone().reshape([1, m]) - cost.clone()) / e_now + log_b) * (-e_now);
-            g = lse_rows((f.clone().reshape([1, n]) - cost_t.clone()) / e_now + log_a) * (-e_now);
-        }
-        if at_target {
-            break;
-        }
-        e *= 0.7;
-    }
-    host::scalar(f.mean().reshape([1])) + host::scalar(g.mean().reshape([1]))
-}
-
-/// Debiased Sinkhorn divergence S = OT_ε(x, y) − ½ OT_ε(x, x) − ½ OT_ε(y, y).
-pub fn sinkhorn_divergence(a: &[f32], b: &[f32], d: usize, eps: f64, device: &Device) -> f64 {
-    let x = host::matrix(a.to_vec(), a.len() / d, d, device);
-    let y = host::matrix(b.to_vec(), b.len() / d, d, device);
-    entropic_ot(&x, &y, eps) - 0.5 * entropic_ot(&x, &x, eps) - 0.5 * entropic_ot(&y, &y, eps)
-}
-
 /// Biased (V-statistic) squared MMD with a sum of RBF kernels exp(−‖x − y‖² / hᵢ),
-/// hᵢ = 3.125 · 2ⁱ for i = 0..9.
+/// hᵢ = 3.125 · 2ⁱ for i = 0..9, the kernels of the rKL-LD paper's code.
 pub fn mmd(a: &[f32], b: &[f32], d: usize, device: &Device) -> f64 {
     let x = host::matrix(a.to_vec(), a.len() / d, d, device);
     let y = host::matrix(b.to_vec(), b.len() / d, d, device);
