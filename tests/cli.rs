@@ -289,6 +289,71 @@ fn table_runs_presets_over_seeds_and_marks_the_best_of_each_target() {
     for seed in 0..2 {
         assert!(out.join(format!("runs/tiny-seed{seed}/eval.json")).exists());
     }
+    assert!(
+        md.contains("- tiny: instance 0 for every seed; Sinkhorn: converged protocol, ε = 1.000e-2, squared Euclidean cost, debiased, 64 points, 2/2 converged"),
+        "each row says how its Sinkhorn was computed and which instances ran: {md}"
+    );
+}
+
+/// Writes `values` (n × d, row-major) as a float32 .npy file.
+fn write_npy(path: &Path, values: &[f32], d: usize) {
+    bridgelab::export::write_samples_npy(path, values, d).unwrap();
+}
+
+#[test]
+fn distance_scores_two_sample_files_with_the_labs_metric() {
+    let dir = scratch("distance");
+    let x: Vec<f32> = (0..200)
+        .map(|i| (i % 10) as f32 * 0.7 + (i / 10) as f32 * 0.01)
+        .collect();
+    let shifted: Vec<f32> = x
+        .iter()
+        .enumerate()
+        .map(|(k, v)| v + if k % 2 == 0 { 3.0 } else { -4.0 })
+        .collect();
+    let (a, b) = (dir.join("a.npy"), dir.join("b.npy"));
+    write_npy(&a, &x, 2);
+    write_npy(&b, &shifted, 2);
+    let out = run_ok(bin().arg("distance").arg(&a).arg(&b).arg("--json"));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // A translation by t costs exactly ‖t‖² = 25.
+    let s = v["sinkhorn"]["value"].as_f64().unwrap();
+    assert!((s - 25.0).abs() < 1e-2, "{out}");
+    assert_eq!(v["sinkhorn"]["protocol"], "Converged");
+    assert_eq!(v["sinkhorn"]["converged"], true);
+    assert_eq!(v["mmd_points"], 100);
+    let text = run_ok(
+        bin()
+            .arg("distance")
+            .arg(&a)
+            .arg(&b)
+            .args(["--protocol", "paper"]),
+    );
+    assert!(
+        text.contains("paper protocol: ε = ") && text.contains("100 points"),
+        "{text}"
+    );
+    // Mismatched widths and conflicting options are refused with a reason.
+    let c = dir.join("c.npy");
+    write_npy(&c, &x, 4);
+    let out = bin().arg("distance").arg(&a).arg(&c).output().unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("has 2 columns"),
+        "{out:?}"
+    );
+    let out = bin()
+        .arg("distance")
+        .arg(&a)
+        .arg(&b)
+        .args(["--protocol", "paper", "--eps", "1"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("sets its own ε"),
+        "{out:?}"
+    );
 }
 
 #[test]

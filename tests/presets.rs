@@ -113,3 +113,26 @@ fn every_shipped_preset_is_built_into_the_lab() {
         .collect();
     assert_eq!(built_in, on_disk);
 }
+
+#[test]
+fn the_paper_evaluation_uses_its_sample_counts_and_the_instance_of_the_seed() {
+    use bridgelab::sim::metrics::SinkhornProtocol;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("presets");
+    let mut gmm = load_preset(&dir.join("paper_gmm40_d50_cmcd_rklld.ron")).unwrap();
+    gmm.seed = 4;
+    gmm.use_paper_evaluation().unwrap();
+    assert_eq!(gmm.target.constants_seed, 4, "seed i runs on mixture instance i");
+    assert_eq!((gmm.eval.samples, gmm.eval.max_points), (16_000, 16_000));
+    assert_eq!(gmm.eval.sinkhorn_protocol, SinkhornProtocol::Paper);
+    gmm.seed = 10;
+    assert!(gmm.use_paper_evaluation().unwrap_err().contains("0–9"));
+    let mut credit = load_preset(&dir.join("paper_credit_d25_cmcd_rklld.ron")).unwrap();
+    let instance = credit.target.constants_seed;
+    credit.seed = 7;
+    credit.use_paper_evaluation().unwrap();
+    assert_eq!(
+        credit.target.constants_seed, instance,
+        "posteriors have one instance"
+    );
+    assert_eq!(credit.eval.samples, 2000);
+}

@@ -95,7 +95,7 @@ pub fn sinkhorn(
     eps: f64,
     many_well: bool,
 ) -> Result<SinkhornReport, String> {
-    if d == 0 || a.len() % d != 0 || b.len() % d != 0 {
+    if d == 0 || !a.len().is_multiple_of(d) || !b.len().is_multiple_of(d) {
         return Err(format!("the sets do not split into rows of {d} coordinates"));
     }
     if a.is_empty() || b.is_empty() {
