@@ -15,9 +15,9 @@ pub enum SinkhornProtocol {
     #[default]
     Converged,
     /// What the rKL-LD paper's code computes: ε = 0.05 · std of the cost matrix of (x, y),
-    /// shared by the three terms, OTT's stopping rule (marginal error 1e-3, tested every 10
-    /// iterations, at most 2000); for many-well the non-debiased transport cost ⟨π, C⟩ with
-    /// Euclidean cost at ε = 1e-3, at most 100 iterations.
+    /// shared by the three terms, solved to OTT's tolerance (marginal error 1e-3); for
+    /// many-well the non-debiased transport cost ⟨π, C⟩ with Euclidean cost at ε = 1e-3 after
+    /// their loop of at most 100 iterations.
     Paper,
 }
 
