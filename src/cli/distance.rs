@@ -20,8 +20,8 @@ pub struct DistanceArgs {
     pub eps: Option<f64>,
     /// `converged` (ours, at --eps) or `paper` (the rKL-LD paper's code: ε = 0.05 · std of the
     /// cost matrix, OTT's stopping rule).
-    #[arg(long, default_value = "converged", value_parser = parse_protocol)]
-    pub protocol: SinkhornProtocol,
+    #[arg(long, value_enum, default_value_t = super::ProtocolArg::Converged)]
+    pub protocol: super::ProtocolArg,
     /// The paper protocol's many-well variant: Euclidean cost, not debiased, ε = 1e-3.
     #[arg(long)]
     pub many_well: bool,
@@ -31,10 +31,6 @@ pub struct DistanceArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
-}
-
-fn parse_protocol(s: &str) -> Result<SinkhornProtocol, String> {
-    SinkhornProtocol::parse(s).ok_or_else(|| format!("`{s}`: expected converged or paper"))
 }
 
 /// Reads a 2-D float .npy file as row-major f32 with its column count.
@@ -88,16 +84,17 @@ pub fn run(args: DistanceArgs) -> Result<()> {
         n = n.min(max);
     }
     let (a, b) = (&a[..n * d], &b[..n * d]);
+    let protocol = SinkhornProtocol::from(args.protocol);
     ensure!(
-        args.eps.is_none() || args.protocol == SinkhornProtocol::Converged,
+        args.eps.is_none() || protocol == SinkhornProtocol::Converged,
         "--eps applies to the converged protocol; the paper protocol sets its own ε"
     );
     ensure!(
-        !args.many_well || args.protocol == SinkhornProtocol::Paper,
+        !args.many_well || protocol == SinkhornProtocol::Paper,
         "--many-well selects the paper protocol's many-well variant; add --protocol paper"
     );
     let eps = args.eps.unwrap_or(1e-3);
-    let report = sinkhorn(a, b, d, args.protocol, eps, args.many_well).map_err(anyhow::Error::msg)?;
+    let report = sinkhorn(a, b, d, protocol, eps, args.many_well).map_err(anyhow::Error::msg)?;
     let k = n.min(MMD_POINTS);
     let device = make_device(crate::sim::config::ComputeDevice::Cpu);
     let mmd2 = mmd(&a[..k * d], &b[..k * d], d, &device);

@@ -16,6 +16,7 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 use crate::sim::config::ComputeDevice;
+use crate::sim::metrics::SinkhornProtocol;
 
 #[derive(Parser, Debug)]
 #[command(name = "bridgelab", version, about = "A lab for diffusion bridge samplers")]
@@ -103,6 +104,15 @@ pub enum ProtocolArg {
     Paper,
 }
 
+impl From<ProtocolArg> for SinkhornProtocol {
+    fn from(p: ProtocolArg) -> Self {
+        match p {
+            ProtocolArg::Converged => SinkhornProtocol::Converged,
+            ProtocolArg::Paper => SinkhornProtocol::Paper,
+        }
+    }
+}
+
 impl Overrides {
     /// Reads the preset at `path` and applies the overrides.
     pub fn load(&self, path: &std::path::Path) -> Result<crate::sim::Preset> {
@@ -119,9 +129,7 @@ impl Overrides {
         }
         match self.protocol {
             Some(ProtocolArg::Paper) => preset.use_paper_evaluation().map_err(anyhow::Error::msg)?,
-            Some(ProtocolArg::Converged) => {
-                preset.eval.sinkhorn_protocol = crate::sim::metrics::SinkhornProtocol::Converged;
-            }
+            Some(ProtocolArg::Converged) => preset.eval.sinkhorn_protocol = SinkhornProtocol::Converged,
             None => {}
         }
         Ok(preset)

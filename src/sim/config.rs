@@ -88,6 +88,11 @@ impl TargetKind {
         }
     }
 
+    /// The Gaussian mixtures, which come in benchmark instances 0–9.
+    pub fn is_mixture(self) -> bool {
+        matches!(self, TargetKind::Gmm40 | TargetKind::Mos10)
+    }
+
     /// The name used on the command line (`bridgelab density gmm40 ...`).
     pub fn slug(self) -> &'static str {
         match self {
@@ -438,7 +443,7 @@ impl Preset {
     /// and 2000 otherwise, and, as its seed-i runs do, the mixture instance i (means drawn from
     /// seed i). Refuses a mixture seed above 9, for which the benchmark has no instance.
     pub fn use_paper_evaluation(&mut self) -> Result<(), String> {
-        let mixture = matches!(self.target.kind, TargetKind::Gmm40 | TargetKind::Mos10);
+        let mixture = self.target.kind.is_mixture();
         if mixture {
             if self.seed > 9 {
                 return Err(format!(

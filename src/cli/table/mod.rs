@@ -14,7 +14,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::presets::load as load_preset;
-use crate::sim::TargetKind;
+use crate::sim::metrics::SinkhornProtocol;
 use crate::sim::report::Evaluation;
 use summary::{Outcome, PresetRuns, RunResult};
 
@@ -65,8 +65,7 @@ pub fn run(args: TableArgs) -> Result<()> {
     let paper = args.protocol == Some(super::ProtocolArg::Paper);
     for path in &args.presets {
         let p = load_preset(path)?;
-        let mixture = matches!(p.target.kind, TargetKind::Gmm40 | TargetKind::Mos10);
-        let instances = if !mixture {
+        let instances = if !p.target.kind.is_mixture() {
             "one instance".to_string()
         } else if paper {
             if args.seeds > 10 {
@@ -183,11 +182,9 @@ fn child_outcome(
     if let Some(n) = steps {
         cmd.args(["--steps", &n.to_string()]);
     }
-    match protocol {
-        Some(super::ProtocolArg::Paper) => cmd.args(["--protocol", "paper"]),
-        Some(super::ProtocolArg::Converged) => cmd.args(["--protocol", "converged"]),
-        None => &mut cmd,
-    };
+    if let Some(p) = protocol {
+        cmd.args(["--protocol", SinkhornProtocol::from(p).name()]);
+    }
     super::pass_data_dir(&mut cmd);
     let out = cmd.output().context("running a child")?;
     if !out.status.success() {

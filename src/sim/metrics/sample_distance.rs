@@ -28,14 +28,6 @@ impl SinkhornProtocol {
             SinkhornProtocol::Paper => "paper",
         }
     }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "converged" => Some(SinkhornProtocol::Converged),
-            "paper" => Some(SinkhornProtocol::Paper),
-            _ => None,
-        }
-    }
 }
 
 /// A Sinkhorn figure with everything needed to reproduce it.
