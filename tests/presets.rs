@@ -136,3 +136,65 @@ fn the_paper_evaluation_uses_its_sample_counts_and_the_instance_of_the_seed() {
     );
     assert_eq!(credit.eval.samples, 2000);
 }
+
+/// The paper's best runs, read from `Configs/Sweeps/BestRunsSweeps/GMM.md` (CMCD) and
+/// `GMM_DBS.md` (DBS) of sebaleh87/dds_optim: (preset, learned σ, β = β_max + 0.001,
+/// network lr, SDE lr, interpolation lr). All use batch 2000, N = 128, 4000 epochs of 10 steps,
+/// hidden width 64, σ_init (our prior std) 80 and 16 000 evaluation samples.
+const PAPER_BEST_RUNS: [(&str, bool, f64, f64, f64, f64); 6] = [
+    ("paper_gmm40_d50_cmcd_rklld", true, 1.001, 1e-5, 1e-5, 1e-3),
+    ("paper_gmm40_d50_cmcd_lv", true, 1.001, 5e-5, 5e-5, 1e-2),
+    ("paper_gmm40_d50_cmcd_rklr", false, 1.001, 1e-5, 1e-5, 1e-2),
+    ("paper_gmm40_d50_dbs_rklld", true, 1.501, 1e-5, 1e-5, 0.0),
+    ("paper_gmm40_d50_dbs_lv", true, 1.501, 1e-5, 1e-5, 0.0),
+    ("paper_gmm40_d50_dbs_rklr", false, 1.501, 1e-5, 1e-5, 0.0),
+];
+
+#[test]
+fn paper_presets_carry_the_papers_best_run_settings_or_say_they_do_not() {
+    use bridgelab::sim::DiffusionMode;
+    use bridgelab::sim::metrics::SinkhornProtocol;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("presets");
+    for (name, learned, beta, network, sde, interpolation) in PAPER_BEST_RUNS {
+        let p = load_preset(&dir.join(format!("{name}.ron"))).unwrap();
+        let diffusion = if learned {
+            DiffusionMode::Learned
+        } else {
+            DiffusionMode::Frozen
+        };
+        assert_eq!(
+            p.diffusion, diffusion,
+            "{name}: rKL-R never learns σ in the paper"
+        );
+        assert!((p.beta - beta).abs() < 1e-9, "{name}: β {} vs {beta}", p.beta);
+        assert_eq!(
+            (p.lr.network, p.lr.sde, p.lr.interpolation),
+            (network, sde, interpolation),
+            "{name}"
+        );
+        assert_eq!(
+            (p.batch, p.steps, p.hidden, p.train_steps),
+            (2000, 128, 64, 40_000),
+            "{name}"
+        );
+        assert_eq!(p.prior_std, 80.0, "{name}");
+        assert_eq!(
+            (p.eval.samples, p.eval.sinkhorn_protocol),
+            (16_000, SinkhornProtocol::Paper),
+            "{name}"
+        );
+    }
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        if !stem.starts_with("paper_") || PAPER_BEST_RUNS.iter().any(|r| r.0 == stem) {
+            continue;
+        }
+        let p = load_preset(&path).unwrap();
+        assert!(
+            p.description
+                .contains("not yet checked against the paper's best-run configuration"),
+            "{stem} claims the paper's setting but is not in the table of checked runs"
+        );
+    }
+}
