@@ -183,6 +183,10 @@ fn paper_presets_carry_the_papers_best_run_settings_or_say_they_do_not() {
             (16_000, SinkhornProtocol::Paper),
             "{name}"
         );
+        assert!(
+            p.paper_code.last_step_prior_weight && p.paper_code.full_stop_gradient,
+            "{name}: the paper's code behaviours are on"
+        );
     }
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();

@@ -397,6 +397,30 @@ pub struct Preset {
     /// What a step with a non-finite loss, gradient, parameter or sample does to the run.
     #[serde(default, skip_serializing_if = "DivergencePolicy::is_default")]
     pub on_divergence: DivergencePolicy,
+    /// Behaviours of the rKL-LD paper's code that differ from ours on purpose.
+    #[serde(default, skip_serializing_if = "PaperCode::is_default")]
+    pub paper_code: PaperCode,
+}
+
+/// Two choices of the rKL-LD paper's code that this lab makes otherwise; both off by default,
+/// on in the `paper_*` presets that take the paper's settings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaperCode {
+    /// At the last state x_N the annealed score keeps the prior's weight, b_N = 1, where
+    /// SPEC §3 uses the target's, b_N = 0.
+    #[serde(default)]
+    pub last_step_prior_weight: bool,
+    /// The networks' Langevin input is stop-gradient with respect to the state as well as the
+    /// parameters, which biases the rKL-R gradient.
+    #[serde(default)]
+    pub full_stop_gradient: bool,
+}
+
+impl PaperCode {
+    pub fn is_default(&self) -> bool {
+        *self == PaperCode::default()
+    }
 }
 
 /// What happens at a step that produces non-finite values.
@@ -498,6 +522,7 @@ impl Preset {
             device: ComputeDevice::Auto,
             compare: None,
             on_divergence: DivergencePolicy::Stop,
+            paper_code: PaperCode::default(),
         }
     }
 }

@@ -12,7 +12,7 @@ use burn::tensor::{Device, Tensor, TensorData};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use super::config::{BridgeKind, DiffusionMode, Preset};
+use super::config::{BridgeKind, DiffusionMode, PaperCode, Preset};
 use super::host;
 use super::network::{StepTables, TimeMlp, fourier_frequencies};
 use super::params::{Group, ParamId, ParamSet};
@@ -29,6 +29,7 @@ pub struct Sampler {
     pub dim: usize,
     pub beta: f64,
     pub target: Arc<dyn Target>,
+    paper_code: PaperCode,
     device: Device,
     prior_mean: ParamId,
     prior_log_std: ParamId,
@@ -126,6 +127,7 @@ impl Sampler {
             dim: d,
             beta: preset.beta,
             target,
+            paper_code: preset.paper_code,
             device: device.clone(),
             prior_mean,
             prior_log_std,
@@ -178,7 +180,11 @@ impl Sampler {
         let cum = w.clone().cumsum(1);
         let total = w.sum_dim(1);
         let padded = Tensor::cat(vec![cum.zeros_like().narrow(1, 0, 1), cum], 1);
-        let anneal = (padded.flip([1]) / total).reshape([n + 1, 1, 1]);
+        let mut anneal = (padded.flip([1]) / total).reshape([n + 1, 1, 1]);
+        if self.paper_code.last_step_prior_weight {
+            let last = anneal.clone().narrow(0, n, 1).ones_like();
+            anneal = Tensor::cat(vec![anneal.narrow(0, 0, n), last], 0);
+        }
 
         let generative = self.gen_net.tables(p, self.taus.clone(), self.freqs.clone());
         let inf = self
@@ -227,9 +233,16 @@ impl Sampler {
     /// The Langevin input of the networks, clip(sg(∇log π_m(x)), ±100). The stop-gradient
     /// cuts the parameters, not the state: rKL-R must differentiate the drift along the path,
     /// or its reparametrised gradient is biased and disagrees with rKL-LD (SPEC §5).
+    /// With `paper_code.full_stop_gradient` the state is cut too, as in the paper's code.
     fn langevin_input(&self, t: &Tables, x: Tensor<3>, tscore: Tensor<3>, start: usize) -> Tensor<3> {
-        self.annealed_score(t, x, tscore, start, true)
-            .clamp(-LANGEVIN_CLIP, LANGEVIN_CLIP)
+        let input = self
+            .annealed_score(t, x, tscore, start, true)
+            .clamp(-LANGEVIN_CLIP, LANGEVIN_CLIP);
+        if self.paper_code.full_stop_gradient {
+            input.detach()
+        } else {
+            input
+        }
     }
 
     /// Mean of the generative kernel q(x_{n+1} | x_n) for steps `start..start+S`.

@@ -54,6 +54,7 @@ pub fn small_preset(
         device: ComputeDevice::Cpu,
         compare: None,
         on_divergence: Default::default(),
+        paper_code: Default::default(),
     }
 }
 
