@@ -4,7 +4,7 @@ mod common;
 
 use std::sync::Arc;
 
-use bridgelab::sim::config::{BridgeKind, DiffusionMode, LossKind, TargetKind};
+use bridgelab::sim::config::{Architecture, BridgeKind, DiffusionMode, LossKind, TargetKind};
 use bridgelab::sim::host;
 use bridgelab::sim::loss::LossEval;
 use bridgelab::sim::targets::DiagGaussian;
@@ -92,13 +92,14 @@ fn lv_and_rkl_ld_part_with_learned_diffusion_or_a_learned_inference_network() {
 
 /// A Gaussian target whose moments differ from the prior, so every SDE parameter has a
 /// clear gradient.
-fn gaussian_trainer(bridge: BridgeKind, seed: u64) -> Trainer {
+fn gaussian_trainer(bridge: BridgeKind, architecture: Architecture, seed: u64) -> Trainer {
     let mut p = small_preset(
         TargetKind::Gaussian,
         bridge,
         LossKind::RklLd,
         DiffusionMode::Learned,
     );
+    p.architecture = architecture;
     p.batch = 4000;
     p.steps = 6;
     p.seed = seed;
@@ -116,14 +117,24 @@ fn gaussian_trainer(bridge: BridgeKind, seed: u64) -> Trainer {
 
 #[test]
 fn rkl_ld_and_rkl_r_estimate_the_same_gradient() {
-    for bridge in [BridgeKind::Dbs, BridgeKind::Cmcd] {
-        let t = gaussian_trainer(bridge, 11);
+    for (bridge, architecture) in [BridgeKind::Dbs, BridgeKind::Cmcd]
+        .into_iter()
+        .flat_map(|b| Architecture::ALL.map(|a| (b, a)))
+    {
+        let t = gaussian_trainer(bridge, architecture, 11);
+        // The output layers of ours and of the Vanilla model's two branches.
         let names = [
             "prior.mean",
             "prior.log_std",
             "diffusion.log_sigma",
             "gen.out.b",
             "inf.out.b",
+            "gen.correction.out.b",
+            "gen.scale.out.b",
+            "inf.correction.out.b",
+            "inf.scale.out.b",
+            "gen.correction.out.w",
+            "inf.correction.out.w",
         ];
         let ids: Vec<_> = names.iter().filter_map(|n| t.params().find(n)).collect();
         let batches = 8;
@@ -153,7 +164,7 @@ fn rkl_ld_and_rkl_r_estimate_the_same_gradient() {
             let (g_mean, g_se) = stats(&means, j);
             assert!(
                 d_mean.abs() < 4.0 * d_se + 0.02 * g_mean.abs() + 1e-4,
-                "{bridge:?} entry {j}: rKL-R and rKL-LD differ by {d_mean} (se {d_se}), gradient {g_mean}"
+                "{bridge:?} {architecture:?} entry {j}: rKL-R and rKL-LD differ by {d_mean} (se {d_se}), gradient {g_mean}"
             );
             if g_mean.abs() > 4.0 * g_se {
                 informative += 1;
@@ -161,7 +172,7 @@ fn rkl_ld_and_rkl_r_estimate_the_same_gradient() {
         }
         assert!(
             informative >= 3,
-            "{bridge:?}: too few gradient entries stand out of the noise"
+            "{bridge:?} {architecture:?}: too few gradient entries stand out of the noise"
         );
     }
 }
@@ -316,10 +327,14 @@ fn splitting_the_batch_into_shards_and_chunks_changes_nothing_but_rounding() {
     use bridgelab::sim::loss::{Split, loss_and_gradients_split};
     use bridgelab::sim::noise::{Stream, normal_tensor, rng_for};
     use bridgelab::sim::phase_clock::PhaseClock;
-    for bridge in [BridgeKind::Dbs, BridgeKind::Cmcd] {
+    for (bridge, architecture) in [BridgeKind::Dbs, BridgeKind::Cmcd]
+        .into_iter()
+        .flat_map(|b| Architecture::ALL.map(|a| (b, a)))
+    {
         for loss in LossKind::ALL {
             let mut preset = small_preset(TargetKind::Gmm40, bridge, loss, DiffusionMode::Learned);
             preset.batch = 60;
+            preset.architecture = architecture;
             let t = warmed(preset.clone());
             let shape = [preset.steps + 1, preset.batch, 2];
             let noise = normal_tensor(&mut rng_for(3, 0, Stream::Test), shape, &cpu());
@@ -343,7 +358,10 @@ fn splitting_the_batch_into_shards_and_chunks_changes_nothing_but_rounding() {
                 chunk_rows: 9 * 7,
             });
             let worst = worst_mismatch(&split, &whole, 1.0);
-            assert!(worst < 1e-3, "{bridge:?} {loss:?}: gradients differ by {worst}");
+            assert!(
+                worst < 1e-3,
+                "{bridge:?} {architecture:?} {loss:?}: gradients differ by {worst}"
+            );
             let lw_gap = lw_whole
                 .iter()
                 .zip(&lw_split)
@@ -406,4 +424,32 @@ fn the_paper_code_switches_change_what_they_say_and_nothing_else() {
         elbo_after(BridgeKind::Cmcd, LossKind::RklLd, last_prior, 0),
     );
     assert!((ours - theirs).abs() > 1e-3, "ELBO {ours} vs {theirs}");
+}
+
+#[test]
+fn the_vanilla_network_starts_as_the_same_random_walk_as_ours_and_learns() {
+    let trainer = |bridge, architecture| {
+        let mut p = small_preset(TargetKind::Gmm40, bridge, LossKind::RklLd, DiffusionMode::Learned);
+        p.architecture = architecture;
+        Trainer::new(p, cpu()).unwrap()
+    };
+    for bridge in [BridgeKind::Dbs, BridgeKind::Cmcd] {
+        // Both architectures zero their output layers, so a fresh sampler's drift is the same
+        // (zero, or half the annealed score for CMCD) whatever the hidden weights are.
+        let ours = trainer(bridge, Architecture::TimeMlp)
+            .evaluate(Some(256))
+            .weights
+            .elbo;
+        let mut vanilla = trainer(bridge, Architecture::Vanilla);
+        let fresh = vanilla.evaluate(Some(256)).weights.elbo;
+        assert_eq!(ours.to_bits(), fresh.to_bits(), "{bridge:?}: {ours} vs {fresh}");
+        for _ in 0..40 {
+            vanilla.step().unwrap();
+        }
+        let trained = vanilla.evaluate(Some(256)).weights.elbo;
+        assert!(
+            trained > fresh + 0.5,
+            "{bridge:?}: the Vanilla network did not learn (ELBO {fresh} → {trained})"
+        );
+    }
 }

@@ -400,6 +400,38 @@ pub struct Preset {
     /// Behaviours of the rKL-LD paper's code that differ from ours on purpose.
     #[serde(default, skip_serializing_if = "PaperCode::is_default")]
     pub paper_code: PaperCode,
+    /// The networks' architecture: ours, or the paper's Vanilla model.
+    #[serde(default, skip_serializing_if = "Architecture::is_default")]
+    pub architecture: Architecture,
+}
+
+/// The architecture of the drift networks (SPEC §4 for ours; README says how the paper's
+/// Vanilla model differs).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Architecture {
+    /// Ours: a GELU MLP on (x, a Fourier code of n/N) plus a Langevin scale λ(n/N) that
+    /// depends on the step alone.
+    #[default]
+    TimeMlp,
+    /// The rKL-LD paper's `Vanilla` model, used there for CMCD on Funnel and the posteriors:
+    /// ReLU + LayerNorm residual blocks on (x, the integer time N − n and its sinusoidal
+    /// code), and a Langevin scale that depends on x and the time, by a second such network.
+    Vanilla,
+}
+
+impl Architecture {
+    pub const ALL: [Architecture; 2] = [Architecture::TimeMlp, Architecture::Vanilla];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Architecture::TimeMlp => "time MLP",
+            Architecture::Vanilla => "paper's Vanilla",
+        }
+    }
+
+    pub fn is_default(&self) -> bool {
+        *self == Architecture::default()
+    }
 }
 
 /// Two choices of the rKL-LD paper's code that this lab makes otherwise; both off by default,
@@ -523,6 +555,7 @@ impl Preset {
             compare: None,
             on_divergence: DivergencePolicy::Stop,
             paper_code: PaperCode::default(),
+            architecture: Architecture::default(),
         }
     }
 }

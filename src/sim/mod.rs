@@ -11,7 +11,7 @@ pub mod host;
 pub mod loss;
 pub mod metrics;
 pub mod model;
-pub mod network;
+pub mod networks;
 pub mod noise;
 pub mod optim;
 pub mod params;
@@ -24,7 +24,9 @@ pub mod targets;
 pub mod trainer;
 pub mod validate;
 
-pub use config::{BridgeKind, DiffusionMode, DivergencePolicy, LossKind, Preset, TargetKind, TargetSpec};
+pub use config::{
+    Architecture, BridgeKind, DiffusionMode, DivergencePolicy, LossKind, Preset, TargetKind, TargetSpec,
+};
 pub use data::{data_file, set_data_dir};
 pub use error::SimError;
 pub use trainer::Trainer;

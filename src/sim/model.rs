@@ -14,7 +14,7 @@ use rand::rngs::StdRng;
 
 use super::config::{BridgeKind, DiffusionMode, PaperCode, Preset};
 use super::host;
-use super::network::{StepTables, TimeMlp, fourier_frequencies};
+use super::networks::{Network, StepTables};
 use super::params::{Group, ParamId, ParamSet};
 use super::schedule::FixedSchedule;
 use super::targets::{Target, sanitize_score};
@@ -35,10 +35,8 @@ pub struct Sampler {
     prior_log_std: ParamId,
     log_sigma: ParamId,
     interp: ParamId,
-    gen_net: TimeMlp,
-    inf_net: Option<TimeMlp>,
-    freqs: Tensor<2>,
-    taus: Tensor<2>,
+    gen_net: Network,
+    inf_net: Option<Network>,
     noise_coef: Tensor<3>,
     gen_mean_coef: Tensor<3>,
     inf_mean_coef: Tensor<3>,
@@ -105,9 +103,10 @@ impl Sampler {
             bridge == BridgeKind::Cmcd,
             host::row(vec![1.0; n], device),
         );
-        let gen_net = TimeMlp::new(&mut params, "gen", d, preset.hidden, &mut rng, device);
+        let arch = preset.architecture;
+        let gen_net = Network::new(arch, &mut params, "gen", d, preset.hidden, n, &mut rng, device);
         let inf_net = (bridge == BridgeKind::Dbs)
-            .then(|| TimeMlp::new(&mut params, "inf", d, preset.hidden, &mut rng, device));
+            .then(|| Network::new(arch, &mut params, "inf", d, preset.hidden, n, &mut rng, device));
 
         let sched = FixedSchedule::new(bridge, n, preset.prior_std);
         let col3 = |v: &[f64]| {
@@ -119,7 +118,6 @@ impl Sampler {
             .iter()
             .map(|&a| if a { 1.0 } else { 0.0 })
             .collect();
-        let taus: Vec<f32> = (0..=n).map(|i| i as f32 / n as f32).collect();
 
         let sampler = Sampler {
             bridge,
@@ -135,8 +133,6 @@ impl Sampler {
             interp,
             gen_net,
             inf_net,
-            freqs: fourier_frequencies(device),
-            taus: host::matrix(taus, n + 1, 1, device),
             noise_coef: col3(&sched.noise_coef),
             gen_mean_coef: col3(&sched.gen_mean_coef),
             inf_mean_coef: col3(&sched.inf_mean_coef),
@@ -186,11 +182,8 @@ impl Sampler {
             anneal = Tensor::cat(vec![anneal.narrow(0, 0, n), last], 0);
         }
 
-        let generative = self.gen_net.tables(p, self.taus.clone(), self.freqs.clone());
-        let inf = self
-            .inf_net
-            .as_ref()
-            .map(|net| net.tables(p, self.taus.clone(), self.freqs.clone()));
+        let generative = self.gen_net.tables(p);
+        let inf = self.inf_net.as_ref().map(|net| net.tables(p));
         Tables {
             noise_std,
             anneal,

@@ -55,6 +55,7 @@ pub fn small_preset(
         compare: None,
         on_divergence: Default::default(),
         paper_code: Default::default(),
+        architecture: Default::default(),
     }
 }
 

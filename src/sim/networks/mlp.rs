@@ -1,13 +1,13 @@
-//! The time-conditioned MLP of SPEC §4, written over a [`ParamSet`] so that one set of weights
-//! runs with or without autodiff.
+//! Our drift network, the time-conditioned MLP of SPEC §4, written over a [`ParamSet`] so that
+//! one set of weights runs with or without autodiff.
 
 use burn::tensor::activation::sigmoid;
 use burn::tensor::{Device, Tensor};
-use rand::RngExt;
 use rand::rngs::StdRng;
 
-use super::host;
-use super::params::{Group, ParamId, ParamSet};
+use super::dense::{Dense, Init};
+use crate::sim::host;
+use crate::sim::params::{Group, ParamId, ParamSet};
 
 /// GELU in its sigmoid form x·σ(1.702x) (Hendrycks & Gimpel): the backend's own sigmoid is
 /// one numerically stable pass forward and one backward, where erf, or σ spelled out with exp,
@@ -21,58 +21,19 @@ pub const FOURIER_FEATURES: usize = 16;
 /// The network output is clipped here before the Langevin term is added.
 const OUTPUT_CLIP: f64 = 1e4;
 
-#[derive(Clone, Copy)]
-struct Dense {
-    w: ParamId,
-    b: ParamId,
-}
-
-impl Dense {
-    /// Uniform(±1/√fan_in) weights like common frameworks, or exact zeros for output layers, so
-    /// that a fresh sampler is a plain random walk.
-    fn new(
-        params: &mut ParamSet,
-        name: &str,
-        fan_in: usize,
-        fan_out: usize,
-        zero: bool,
-        rng: &mut StdRng,
-        device: &Device,
-    ) -> Self {
-        let bound = 1.0 / (fan_in as f32).sqrt();
-        let mut draw = |n: usize| -> Vec<f32> {
-            if zero {
-                vec![0.0; n]
-            } else {
-                (0..n).map(|_| rng.random_range(-bound..bound)).collect()
-            }
-        };
-        let w = host::matrix(draw(fan_in * fan_out), fan_in, fan_out, device);
-        let b = host::row(draw(fan_out), device);
-        Dense {
-            w: params.add(&format!("{name}.w"), Group::Network, true, w),
-            b: params.add(&format!("{name}.b"), Group::Network, true, b),
-        }
-    }
-
-    fn apply(&self, p: &ParamSet, x: Tensor<2>) -> Tensor<2> {
-        x.matmul(p.get(self.w)) + p.get(self.b)
-    }
-}
-
-/// Per-step quantities of one network that depend on the step alone, computed once per
-/// forward for all N + 1 steps.
+/// What a time MLP computes once per forward for all N + 1 steps, as it depends on the step
+/// alone.
 #[derive(Clone)]
-pub struct StepTables {
+pub struct MlpTables {
     /// Time embedding's contribution to the first hidden layer, `[N+1, 1, H]`.
     pub first_layer: Tensor<3>,
     /// Langevin scale λ(τ), `[N+1, 1, d]`.
     pub lambda: Tensor<3>,
 }
 
-impl StepTables {
-    pub fn rows(&self, start: usize, len: usize) -> StepTables {
-        StepTables {
+impl MlpTables {
+    pub fn rows(&self, start: usize, len: usize) -> MlpTables {
+        MlpTables {
             first_layer: self.first_layer.clone().narrow(0, start, len),
             lambda: self.lambda.clone().narrow(0, start, len),
         }
@@ -93,6 +54,9 @@ pub struct TimeMlp {
     out: Dense,
     lambda1: Dense,
     lambda2: Dense,
+    /// Normalised step times n/N, `[N+1, 1]`.
+    taus: Tensor<2>,
+    freqs: Tensor<2>,
 }
 
 impl TimeMlp {
@@ -101,6 +65,7 @@ impl TimeMlp {
         name: &str,
         dim: usize,
         hidden: usize,
+        steps: usize,
         rng: &mut StdRng,
         device: &Device,
     ) -> Self {
@@ -111,13 +76,21 @@ impl TimeMlp {
             true,
             host::row(vec![0.0; FOURIER_FEATURES], device),
         );
-        let time1 = Dense::new(params, &format!("{name}.time1"), f2, hidden, false, rng, device);
+        let time1 = Dense::new(
+            params,
+            &format!("{name}.time1"),
+            f2,
+            hidden,
+            Init::Uniform,
+            rng,
+            device,
+        );
         let time2 = Dense::new(
             params,
             &format!("{name}.time2"),
             hidden,
             hidden,
-            false,
+            Init::Uniform,
             rng,
             device,
         );
@@ -128,7 +101,7 @@ impl TimeMlp {
             &format!("{name}.state1"),
             dim + hidden,
             hidden,
-            false,
+            Init::Uniform,
             rng,
             device,
         );
@@ -143,13 +116,37 @@ impl TimeMlp {
             &format!("{name}.state2"),
             hidden,
             hidden,
-            false,
+            Init::Uniform,
             rng,
             device,
         );
-        let out = Dense::new(params, &format!("{name}.out"), hidden, dim, true, rng, device);
-        let lambda1 = Dense::new(params, &format!("{name}.lambda1"), f2, hidden, false, rng, device);
-        let lambda2 = Dense::new(params, &format!("{name}.lambda2"), hidden, dim, true, rng, device);
+        let out = Dense::new(
+            params,
+            &format!("{name}.out"),
+            hidden,
+            dim,
+            Init::Zero,
+            rng,
+            device,
+        );
+        let lambda1 = Dense::new(
+            params,
+            &format!("{name}.lambda1"),
+            f2,
+            hidden,
+            Init::Uniform,
+            rng,
+            device,
+        );
+        let lambda2 = Dense::new(
+            params,
+            &format!("{name}.lambda2"),
+            hidden,
+            dim,
+            Init::Zero,
+            rng,
+            device,
+        );
         TimeMlp {
             dim,
             hidden,
@@ -163,18 +160,25 @@ impl TimeMlp {
             out,
             lambda1,
             lambda2,
+            taus: host::matrix(
+                (0..=steps).map(|i| i as f32 / steps as f32).collect(),
+                steps + 1,
+                1,
+                device,
+            ),
+            freqs: fourier_frequencies(device),
         }
     }
 
-    /// Step tables for the step indices whose normalised times are `taus` (`[S, 1]`).
-    pub fn tables(&self, p: &ParamSet, taus: Tensor<2>, freqs: Tensor<2>) -> StepTables {
-        let [s, _] = taus.dims();
-        let angle = taus.matmul(freqs) + p.get(self.phase);
+    /// Step tables for the steps 0..=N.
+    pub fn tables(&self, p: &ParamSet) -> MlpTables {
+        let [s, _] = self.taus.dims();
+        let angle = self.taus.clone().matmul(self.freqs.clone()) + p.get(self.phase);
         let feats = Tensor::cat(vec![angle.clone().sin(), angle.cos()], 1);
         let emb = self.time2.apply(p, gelu(self.time1.apply(p, feats.clone())));
         let first = emb.matmul(p.get(self.state_t)) + p.get(self.state_b);
         let lambda = self.lambda2.apply(p, gelu(self.lambda1.apply(p, feats)));
-        StepTables {
+        MlpTables {
             first_layer: first.reshape([s, 1, self.hidden]),
             lambda: lambda.reshape([s, 1, self.dim]),
         }
@@ -182,7 +186,7 @@ impl TimeMlp {
 
     /// The network output for states `x` (`[S, B, d]`) at the steps of `tables` (S rows),
     /// with `langevin` the clipped, detached annealed score at `x`.
-    pub fn forward(&self, p: &ParamSet, x: Tensor<3>, tables: &StepTables, langevin: Tensor<3>) -> Tensor<3> {
+    pub fn forward(&self, p: &ParamSet, x: Tensor<3>, tables: &MlpTables, langevin: Tensor<3>) -> Tensor<3> {
         let [s, b, d] = x.dims();
         let h = x
             .reshape([s * b, d])
@@ -209,7 +213,7 @@ impl TimeMlp {
 }
 
 /// The fixed Fourier frequencies, spread from slow to fast over the unit time interval.
-pub fn fourier_frequencies(device: &Device) -> Tensor<2> {
+fn fourier_frequencies(device: &Device) -> Tensor<2> {
     let f = FOURIER_FEATURES;
     let values: Vec<f32> = (0..f)
         .map(|k| 0.1 + (100.0 - 0.1) * k as f32 / (f - 1) as f32)

@@ -1,0 +1,82 @@
+//! The affine layer both architectures are built from, with the initialisations each uses.
+
+use burn::tensor::{Device, Tensor};
+use rand::RngExt;
+use rand::rngs::StdRng;
+use rand_distr::{Distribution, StandardNormal};
+
+use crate::sim::host;
+use crate::sim::params::{Group, ParamId, ParamSet};
+
+/// How a layer's weights and biases start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Init {
+    /// Weights and biases Uniform(±1/√fan_in), as common frameworks do.
+    Uniform,
+    /// Exact zeros, for output layers, so that a fresh sampler is a plain random walk.
+    Zero,
+    /// He normal weights (std √(2/fan_in), truncated at two standard deviations and rescaled to
+    /// keep that variance, as flax draws them) and zero biases: the paper's Vanilla model.
+    HeNormal,
+}
+
+/// Standard deviation of a standard normal truncated to [−2, 2]; dividing by it restores unit
+/// variance after truncation.
+const TRUNCATED_STD: f64 = 0.879_625_661_034_239_8;
+
+#[derive(Clone, Copy)]
+pub struct Dense {
+    pub w: ParamId,
+    pub b: ParamId,
+}
+
+impl Dense {
+    pub fn new(
+        params: &mut ParamSet,
+        name: &str,
+        fan_in: usize,
+        fan_out: usize,
+        init: Init,
+        rng: &mut StdRng,
+        device: &Device,
+    ) -> Self {
+        let bound = 1.0 / (fan_in as f32).sqrt();
+        let he_std = (2.0 / fan_in as f64).sqrt();
+        let (w, b) = match init {
+            Init::Zero => (vec![0.0; fan_in * fan_out], vec![0.0; fan_out]),
+            Init::HeNormal => (
+                (0..fan_in * fan_out)
+                    .map(|_| truncated_normal(rng) * he_std as f32)
+                    .collect(),
+                vec![0.0; fan_out],
+            ),
+            Init::Uniform => {
+                let w = (0..fan_in * fan_out)
+                    .map(|_| rng.random_range(-bound..bound))
+                    .collect();
+                let b = (0..fan_out).map(|_| rng.random_range(-bound..bound)).collect();
+                (w, b)
+            }
+        };
+        let w = host::matrix(w, fan_in, fan_out, device);
+        let b = host::row(b, device);
+        Dense {
+            w: params.add(&format!("{name}.w"), Group::Network, true, w),
+            b: params.add(&format!("{name}.b"), Group::Network, true, b),
+        }
+    }
+
+    pub fn apply(&self, p: &ParamSet, x: Tensor<2>) -> Tensor<2> {
+        x.matmul(p.get(self.w)) + p.get(self.b)
+    }
+}
+
+/// A standard normal draw conditioned on |z| ≤ 2, rescaled to unit variance.
+fn truncated_normal(rng: &mut StdRng) -> f32 {
+    loop {
+        let z: f64 = StandardNormal.sample(rng);
+        if z.abs() <= 2.0 {
+            return (z / TRUNCATED_STD) as f32;
+        }
+    }
+}
