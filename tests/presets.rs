@@ -141,13 +141,61 @@ fn the_paper_evaluation_uses_its_sample_counts_and_the_instance_of_the_seed() {
 /// `GMM_DBS.md` (DBS) of sebaleh87/dds_optim: (preset, learned σ, β = β_max + 0.001,
 /// network lr, SDE lr, interpolation lr). All use batch 2000, N = 128, 4000 epochs of 10 steps,
 /// hidden width 64, σ_init (our prior std) 80 and 16 000 evaluation samples.
-const PAPER_BEST_RUNS: [(&str, bool, f64, f64, f64, f64); 6] = [
-    ("paper_gmm40_d50_cmcd_rklld", true, 1.001, 1e-5, 1e-5, 1e-3),
-    ("paper_gmm40_d50_cmcd_lv", true, 1.001, 5e-5, 5e-5, 1e-2),
-    ("paper_gmm40_d50_cmcd_rklr", false, 1.001, 1e-5, 1e-5, 1e-2),
-    ("paper_gmm40_d50_dbs_rklld", true, 1.501, 1e-5, 1e-5, 0.0),
-    ("paper_gmm40_d50_dbs_lv", true, 1.501, 1e-5, 1e-5, 0.0),
-    ("paper_gmm40_d50_dbs_rklr", false, 1.501, 1e-5, 1e-5, 0.0),
+/// The paper's best runs (`Configs/Sweeps/BestRunsSweeps/*.md` of sebaleh87/dds_optim): name,
+/// learned σ, β (their β_max + 0.001), learning rates (network, SDE, interpolation), prior std
+/// (their sigma_init), batch, evaluation samples, and whether the network is their Vanilla
+/// model (their CMCD runs without `--base_net PISgradnet`). rKL-R rows are their "rKL Frozen".
+type BestRun = (&'static str, bool, f64, f64, f64, f64, f64, usize, usize, bool);
+#[rustfmt::skip]
+const PAPER_BEST_RUNS: [BestRun; 48] = [
+    ("paper_gmm40_d50_cmcd_rklld", true, 1.001, 1e-5, 1e-5, 1e-3, 80.0, 2000, 16000, false),
+    ("paper_gmm40_d50_cmcd_lv", true, 1.001, 5e-5, 5e-5, 1e-2, 80.0, 2000, 16000, false),
+    ("paper_gmm40_d50_cmcd_rklr", false, 1.001, 1e-5, 1e-5, 1e-2, 80.0, 2000, 16000, false),
+    ("paper_gmm40_d50_dbs_rklld", true, 1.501, 1e-5, 1e-5, 0.0, 80.0, 2000, 16000, false),
+    ("paper_gmm40_d50_dbs_lv", true, 1.501, 1e-5, 1e-5, 0.0, 80.0, 2000, 16000, false),
+    ("paper_gmm40_d50_dbs_rklr", false, 1.501, 1e-5, 1e-5, 0.0, 80.0, 2000, 16000, false),
+    ("paper_brownian_d32_cmcd_lv", true, 0.051, 0.001, 0.001, 0.001, 0.5, 2000, 2000, true),
+    ("paper_brownian_d32_cmcd_rklld", true, 0.101, 0.005, 0.005, 0.001, 0.5, 2000, 2000, true),
+    ("paper_brownian_d32_cmcd_rklr", false, 0.051, 0.005, 0.005, 0.001, 0.5, 2000, 2000, true),
+    ("paper_brownian_d32_dbs_lv", true, 0.051, 0.001, 0.001, 0.0, 0.2, 2000, 2000, false),
+    ("paper_brownian_d32_dbs_rklld", true, 0.051, 0.001, 0.001, 0.0, 0.2, 2000, 2000, false),
+    ("paper_brownian_d32_dbs_rklr", false, 0.051, 0.001, 0.001, 0.0, 0.2, 2000, 2000, false),
+    ("paper_credit_d25_cmcd_lv", true, 0.011, 0.002, 0.002, 0.001, 0.5, 2000, 2000, true),
+    ("paper_credit_d25_cmcd_rklld", true, 0.011, 0.005, 0.005, 0.001, 0.5, 2000, 2000, true),
+    ("paper_credit_d25_cmcd_rklr", false, 0.011, 0.005, 0.005, 0.001, 0.5, 2000, 2000, true),
+    ("paper_credit_d25_dbs_lv", true, 0.011, 0.001, 0.001, 0.0, 0.2, 2000, 2000, false),
+    ("paper_credit_d25_dbs_rklld", true, 0.011, 0.001, 0.001, 0.0, 0.2, 2000, 2000, false),
+    ("paper_credit_d25_dbs_rklr", false, 0.051, 0.001, 0.001, 0.0, 1.0, 2000, 2000, false),
+    ("paper_funnel_d10_cmcd_lv", true, 0.101, 0.002, 0.002, 0.001, 0.5, 2000, 2000, true),
+    ("paper_funnel_d10_cmcd_rklld", true, 0.301, 0.005, 0.005, 0.001, 1.0, 2000, 2000, true),
+    ("paper_funnel_d10_cmcd_rklr", false, 0.301, 0.001, 0.001, 0.001, 1.0, 2000, 2000, true),
+    ("paper_funnel_d10_dbs_lv", true, 0.101, 5e-05, 5e-05, 0.0, 1.0, 2000, 2000, false),
+    ("paper_funnel_d10_dbs_rklld", true, 0.301, 0.0005, 0.0005, 0.0, 1.0, 2000, 2000, false),
+    ("paper_funnel_d10_dbs_rklr", false, 0.301, 0.0005, 0.0005, 0.0, 1.0, 2000, 2000, false),
+    ("paper_lgcp_d1600_cmcd_lv", true, 0.101, 0.005, 0.005, 0.001, 1.0, 300, 2000, true),
+    ("paper_lgcp_d1600_cmcd_rklld", true, 0.301, 0.005, 0.005, 0.001, 1.0, 300, 2000, true),
+    ("paper_lgcp_d1600_cmcd_rklr", false, 0.301, 0.005, 0.005, 0.001, 1.0, 300, 2000, true),
+    ("paper_lgcp_d1600_dbs_lv", true, 0.301, 0.0005, 0.0005, 0.0, 1.0, 300, 2000, false),
+    ("paper_lgcp_d1600_dbs_rklld", true, 0.301, 0.0001, 0.0001, 0.0, 1.0, 300, 2000, false),
+    ("paper_lgcp_d1600_dbs_rklr", false, 0.101, 0.0005, 0.0005, 0.0, 1.0, 300, 2000, false),
+    ("paper_mos10_d50_cmcd_lv", true, 1.501, 1e-05, 1e-05, 0.001, 15.0, 2000, 16000, false),
+    ("paper_mos10_d50_cmcd_rklld", true, 1.001, 1e-05, 1e-05, 0.01, 15.0, 2000, 16000, false),
+    ("paper_mos10_d50_cmcd_rklr", false, 1.001, 0.0001, 0.0001, 0.01, 15.0, 2000, 16000, false),
+    ("paper_mos10_d50_dbs_lv", true, 1.001, 0.0001, 0.0001, 0.0, 15.0, 2000, 16000, false),
+    ("paper_mos10_d50_dbs_rklld", true, 1.001, 5e-06, 5e-06, 0.0, 15.0, 2000, 16000, false),
+    ("paper_mos10_d50_dbs_rklr", false, 1.501, 1e-05, 1e-05, 0.0, 15.0, 2000, 16000, false),
+    ("paper_seeds_d26_cmcd_lv", true, 0.101, 0.005, 0.005, 0.001, 0.5, 2000, 2000, true),
+    ("paper_seeds_d26_cmcd_rklld", true, 0.101, 0.005, 0.005, 0.001, 0.5, 2000, 2000, true),
+    ("paper_seeds_d26_cmcd_rklr", false, 0.101, 0.002, 0.002, 0.001, 1.0, 2000, 2000, true),
+    ("paper_seeds_d26_dbs_lv", true, 0.101, 0.0005, 0.0005, 0.0, 0.2, 2000, 2000, false),
+    ("paper_seeds_d26_dbs_rklld", true, 0.101, 0.001, 0.001, 0.0, 0.2, 2000, 2000, false),
+    ("paper_seeds_d26_dbs_rklr", false, 0.101, 0.001, 0.001, 0.0, 1.0, 2000, 2000, false),
+    ("paper_sonar_d61_cmcd_lv", true, 0.101, 0.005, 0.005, 0.001, 0.5, 2000, 2000, true),
+    ("paper_sonar_d61_cmcd_rklld", true, 0.101, 0.005, 0.005, 0.001, 0.5, 2000, 2000, true),
+    ("paper_sonar_d61_cmcd_rklr", false, 0.101, 0.005, 0.005, 0.001, 1.0, 2000, 2000, true),
+    ("paper_sonar_d61_dbs_lv", true, 0.101, 0.0005, 0.0005, 0.0, 0.2, 2000, 2000, false),
+    ("paper_sonar_d61_dbs_rklld", true, 0.101, 0.001, 0.001, 0.0, 0.2, 2000, 2000, false),
+    ("paper_sonar_d61_dbs_rklr", false, 0.101, 0.001, 0.001, 0.0, 1.0, 2000, 2000, false),
 ];
 
 #[test]
@@ -155,7 +203,10 @@ fn paper_presets_carry_the_papers_best_run_settings_or_say_they_do_not() {
     use bridgelab::sim::DiffusionMode;
     use bridgelab::sim::metrics::SinkhornProtocol;
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("presets");
-    for (name, learned, beta, network, sde, interpolation) in PAPER_BEST_RUNS {
+    use bridgelab::sim::Architecture;
+    for (name, learned, beta, network, sde, interpolation, prior_std, batch, samples, vanilla) in
+        PAPER_BEST_RUNS
+    {
         let p = load_preset(&dir.join(format!("{name}.ron"))).unwrap();
         let diffusion = if learned {
             DiffusionMode::Learned
@@ -174,15 +225,21 @@ fn paper_presets_carry_the_papers_best_run_settings_or_say_they_do_not() {
         );
         assert_eq!(
             (p.batch, p.steps, p.hidden, p.train_steps),
-            (2000, 128, 64, 40_000),
+            (batch, 128, 64, 40_000),
             "{name}"
         );
-        assert_eq!(p.prior_std, 80.0, "{name}");
+        assert_eq!(p.prior_std, prior_std, "{name}");
         assert_eq!(
             (p.eval.samples, p.eval.sinkhorn_protocol),
-            (16_000, SinkhornProtocol::Paper),
+            (samples, SinkhornProtocol::Paper),
             "{name}"
         );
+        let architecture = if vanilla {
+            Architecture::Vanilla
+        } else {
+            Architecture::TimeMlp
+        };
+        assert_eq!(p.architecture, architecture, "{name}");
         assert!(
             p.paper_code.last_step_prior_weight && p.paper_code.full_stop_gradient,
             "{name}: the paper's code behaviours are on"

@@ -114,11 +114,15 @@ pub fn sinkhorn(
         (SinkhornProtocol::Paper, false) => {
             let (_, std) = cost_moments(&x, &y, Cost::SquaredEuclidean);
             let eps = (0.05 * std).max(f64::MIN_POSITIVE);
-            // OTT's tolerance on the marginals; over-relaxation reaches its fixed point in fewer
-            // iterations, which changes the path but not the solution.
+            // OTT's tolerance on the marginals. Over-relaxation changes the path, not the fixed
+            // point; its clustered costs (GMM-40 in 50-D) make plain Sinkhorn slow, and ω = 1.9
+            // took 159 iterations where 1.5 took 602 and OTT's ω = 1 took 1542, on two exact
+            // 2000-point draws (3242.414, 3242.394 and 3241.668: the same within the 1e-3
+            // tolerance they all stop at).
             let stop = Stopping {
                 marginal_tolerance: 1e-3,
                 anneal: None,
+                omega: 1.9,
                 ..Stopping::default()
             };
             debiased(&x, &y, Cost::SquaredEuclidean, eps, &stop, protocol, samples)
