@@ -341,6 +341,48 @@ fn largest_move(old: &[f64], new: &[f64]) -> f64 {
 }
 
 /// Over-relaxation: (1 − ω)·old + ω·new.
+/// Over-relaxation is only locally convergent: far from the solution a large ω can keep the
+/// iterations from settling (a translated point cloud at ω = 1.9 did not converge in 100 000).
+/// When the marginal error has not fallen by a tenth in `STALL_ITERATIONS` at one ε, ω is
+/// halved towards plain Sinkhorn (ω = 1), which always converges.
+struct Relaxation {
+    omega: f64,
+    eps: f64,
+    best: f64,
+    stalled: usize,
+}
+
+const STALL_ITERATIONS: usize = 100;
+
+impl Relaxation {
+    fn new(omega: f64) -> Self {
+        Self {
+            omega,
+            eps: f64::NAN,
+            best: f64::INFINITY,
+            stalled: 0,
+        }
+    }
+
+    fn observe(&mut self, eps: f64, error: f64) {
+        if eps != self.eps || error < 0.9 * self.best {
+            self.eps = eps;
+            self.best = error;
+            self.stalled = 0;
+            return;
+        }
+        self.stalled += 1;
+        if self.stalled >= STALL_ITERATIONS && self.omega > 1.0 {
+            self.omega = 1.0 + 0.5 * (self.omega - 1.0);
+            if self.omega < 1.05 {
+                self.omega = 1.0;
+            }
+            self.best = error;
+            self.stalled = 0;
+        }
+    }
+}
+
 fn relax(old: &[f64], new: Vec<f64>, omega: f64) -> Vec<f64> {
     if omega == 1.0 {
         return new;
@@ -403,12 +445,15 @@ pub fn entropic_ot(x: &Points, y: &Points, cost: Cost, eps: f64, stop: &Stopping
     let mut yx = Side::new(y, x, cost, stop.store_up_to);
     let schedule = levels(xy.largest_cost(), eps, stop.anneal);
     let (mut f, mut g) = (vec![0.0; x.n], vec![0.0; y.n]);
+    let mut relaxation = Relaxation::new(stop.omega);
     let (iterations, converged, marginal_error) = iterate(&schedule, stop, |e| {
-        let next_f = relax(&f, xy.update(&g, e), stop.omega);
+        let omega = relaxation.omega;
+        let next_f = relax(&f, xy.update(&g, e), omega);
         let error = row_marginal_error(&f, &next_f, e);
+        relaxation.observe(e, error);
         let moved_f = largest_move(&f, &next_f);
         f = next_f;
-        let next_g = relax(&g, yx.update(&f, e), stop.omega);
+        let next_g = relax(&g, yx.update(&f, e), omega);
         let moved = moved_f.max(largest_move(&g, &next_g));
         g = next_g;
         (error, moved)
