@@ -15,8 +15,23 @@ fn keep_freed_memory() {
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn keep_freed_memory() {}
 
+/// Rust starts programs with SIGPIPE ignored, so printing to a closed pipe (`bridgelab presets |
+/// head -1`) panics with "Broken pipe"; the default action ends the process quietly, as every
+/// other command-line tool does.
+#[cfg(unix)]
+fn end_quietly_on_closed_pipes() {
+    // SAFETY: restores the default disposition of one signal before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn end_quietly_on_closed_pipes() {}
+
 fn main() -> std::process::ExitCode {
     keep_freed_memory();
+    end_quietly_on_closed_pipes();
     let cli = bridgelab::cli::Cli::parse();
     match bridgelab::cli::run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,

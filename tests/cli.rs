@@ -496,3 +496,21 @@ fn a_bare_directory_needs_no_data_and_no_preset_files() {
     );
     assert!(listing.contains("lesson_a_mode_collapse.ron"), "{listing}");
 }
+
+#[test]
+fn a_closed_stdout_ends_the_command_quietly() {
+    use std::process::Stdio;
+    let mut child = bin()
+        .arg("presets")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the reading end before the listing starts: every write meets a closed pipe, as
+    // under `bridgelab presets | true`.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.is_empty(), "stderr: {stderr}");
+    assert_ne!(out.status.code(), Some(101), "a panic exits with 101");
+}
