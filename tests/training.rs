@@ -260,3 +260,38 @@ fn the_same_gradient_lesson_coincides_because_of_the_clip() {
         "without a binding clip the factor 2 shows"
     );
 }
+
+#[test]
+fn choosing_a_target_in_the_lab_gives_settings_that_train_on_it() {
+    use bridgelab::sim::Preset;
+    let steps = |p: Preset| -> Result<f64, SimError> {
+        let mut t = Trainer::new(p, cpu())?;
+        for _ in 0..5 {
+            t.step()?;
+        }
+        Ok(t.history().last().map_or(f64::NAN, |r| r.weights.elbo))
+    };
+    let mut start = Preset::default_interactive();
+    start.batch = 64;
+    // What the classroom trial hit: the mixture's prior std 30 kept on the funnel.
+    let mut kept = start.clone();
+    kept.target.kind = TargetKind::Funnel;
+    kept.target.dim = 10;
+    assert!(
+        steps(kept).is_err(),
+        "the mixture's scales on the funnel were expected to diverge"
+    );
+    for kind in TargetKind::ALL {
+        for &dim in kind.dimensions() {
+            if kind == TargetKind::Lgcp {
+                continue; // 1600-D: its settings are the posteriors' (checked on the others).
+            }
+            let mut p = start.clone();
+            p.suit_target(kind, dim);
+            match steps(p) {
+                Ok(elbo) => assert!(elbo.is_finite(), "{kind:?} d={dim}: ELBO {elbo}"),
+                Err(e) => panic!("{kind:?} d={dim}: {e}"),
+            }
+        }
+    }
+}

@@ -88,6 +88,27 @@ impl TargetKind {
         }
     }
 
+    /// Diffusion scale β and prior std that suit this target in `dim` dimensions: the shipped
+    /// presets' values, and the paper's for Funnel, the 50-D mixtures and the posteriors. A
+    /// mixture's wide prior (std 30) on the funnel diverges at the first step.
+    pub fn suggested_scales(self, dim: usize) -> (f64, f64) {
+        match self {
+            TargetKind::Gmm40 if dim > 2 => (1.0, 80.0),
+            TargetKind::Gmm40 => (1.0, 30.0),
+            TargetKind::Mos10 if dim > 2 => (1.0, 15.0),
+            TargetKind::Mos10 => (1.0, 8.0),
+            TargetKind::Funnel => (0.3, 1.0),
+            TargetKind::DoubleWell | TargetKind::ManyWell => (0.3, 1.5),
+            TargetKind::Gaussian => (1.0, 2.0),
+            TargetKind::Credit => (0.01, 1.0),
+            TargetKind::Seeds
+            | TargetKind::Sonar
+            | TargetKind::Ionosphere
+            | TargetKind::Brownian
+            | TargetKind::Lgcp => (0.1, 1.0),
+        }
+    }
+
     /// The Gaussian mixtures, which come in benchmark instances 0–9.
     pub fn is_mixture(self) -> bool {
         matches!(self, TargetKind::Gmm40 | TargetKind::Mos10)
@@ -518,6 +539,15 @@ impl Preset {
 }
 
 impl Preset {
+    /// Switches to `kind` in `dim` dimensions with the scales that suit it
+    /// ([`TargetKind::suggested_scales`]) and σ = 1 everywhere, keeping every other setting.
+    pub fn suit_target(&mut self, kind: TargetKind, dim: usize) {
+        self.target.kind = kind;
+        self.target.dim = dim;
+        self.sigma_init.clear();
+        (self.beta, self.prior_std) = kind.suggested_scales(dim);
+    }
+
     /// A small 2-D mixture run that trains in seconds: the default the lab opens with.
     pub fn default_interactive() -> Self {
         Preset {

@@ -46,9 +46,7 @@ pub fn target_cards(ui: &mut egui::Ui, edit: &mut Preset, thumbnails: &Thumbnail
                     .on_hover_text(about(kind))
                     .clicked();
                 if clicked && !selected {
-                    edit.target.kind = kind;
-                    edit.target.dim = kind.dimensions()[0];
-                    edit.sigma_init.clear();
+                    edit.suit_target(kind, kind.dimensions()[0]);
                     changed = true;
                 }
                 if i % 2 == 1 {
@@ -69,13 +67,7 @@ pub fn target_cards(ui: &mut egui::Ui, edit: &mut Preset, thumbnails: &Thumbnail
                 ))
                 .clicked();
             if clicked && !selected {
-                edit.target.kind = kind;
-                edit.target.dim = kind.dimensions()[0];
-                edit.sigma_init.clear();
-                // The paper's scales for posteriors (SPEC §6): the mixtures' wide priors and
-                // large β would start far from any mass.
-                edit.beta = if kind == TargetKind::Credit { 0.01 } else { 0.1 };
-                edit.prior_std = 1.0;
+                edit.suit_target(kind, kind.dimensions()[0]);
                 changed = true;
             }
         }
@@ -85,7 +77,8 @@ pub fn target_cards(ui: &mut egui::Ui, edit: &mut Preset, thumbnails: &Thumbnail
         let before = edit.target.dim;
         if choice(ui, "dimension", &mut edit.target.dim, dims, |d| d.to_string()) && before != edit.target.dim
         {
-            edit.sigma_init.clear();
+            let (kind, dim) = (edit.target.kind, edit.target.dim);
+            edit.suit_target(kind, dim);
             changed = true;
         }
     }
