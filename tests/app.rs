@@ -477,3 +477,29 @@ fn the_data_directory_can_be_chosen_and_given_back_to_the_built_in_copy() {
         a.view().run != run && a.view().snapshot.is_some()
     });
 }
+
+#[test]
+fn a_changed_target_hides_the_stale_description_and_reset_brings_the_preset_back() {
+    let mut h = harness();
+    let mut preset = common::tiny_run();
+    preset.description = "a tiny lesson on GMM-40".into();
+    h.state_mut().apply(Action::LoadPreset(Box::new(preset.clone())));
+    h.step();
+    h.get_by_label("a tiny lesson on GMM-40");
+    // The Funnel card: the settings are no longer the preset's.
+    let mut changed = h.state().edit.clone();
+    changed.suit_target(TargetKind::Funnel, 10);
+    h.state_mut().apply(Action::Restart(Box::new(changed)));
+    h.step();
+    assert!(
+        h.query_by_label("a tiny lesson on GMM-40").is_none(),
+        "the old description is still shown"
+    );
+    h.get_by_label_contains("Changed from the preset: target, β, prior std.");
+    h.get_by_label("Reset to the preset's settings").click();
+    h.step();
+    h.step();
+    assert_eq!(h.state().edit, preset);
+    assert!(h.state().edit.differences_from(&h.state().origin).is_empty());
+    h.get_by_label("a tiny lesson on GMM-40");
+}

@@ -24,6 +24,11 @@ pub enum Action {
     /// Start new runs with these settings; the preset's `compare` decides whether a second run
     /// is shown beside the first.
     Restart(Box<Preset>),
+    /// Start new runs on a preset (from the gallery), which becomes the one `ResetToPreset`
+    /// returns to and whose description the settings show.
+    LoadPreset(Box<Preset>),
+    /// Go back to the settings of the preset last loaded, opened or resumed.
+    ResetToPreset,
     /// Show a second run with these changes beside the first, or go back to one run.
     SetCompare(Option<Variation>),
     /// Change the learning rates without restarting.

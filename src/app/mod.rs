@@ -45,6 +45,9 @@ pub struct LabApp {
     wake: Wake,
     /// The settings being edited; applied on change. Its `compare` describes the second run.
     pub edit: Preset,
+    /// The preset the settings came from (loaded, opened or resumed): what "reset to the
+    /// preset's settings" returns to, and what its description speaks of.
+    pub origin: Preset,
     pub snapshot_every: usize,
     /// How many steps "Step N" trains.
     pub step_count: usize,
@@ -81,6 +84,7 @@ impl LabApp {
             panes,
             thumbnails: Thumbnails::spawn(wake.clone()),
             wake,
+            origin: preset.clone(),
             edit: preset,
             snapshot_every: 10,
             step_count: 50,
@@ -169,6 +173,11 @@ impl LabApp {
                 self.panes[0].restart(self.edit.clone());
                 self.sync_second_run();
             }
+            Action::LoadPreset(preset) => {
+                self.origin = (*preset).clone();
+                self.apply(Action::Restart(preset));
+            }
+            Action::ResetToPreset => self.apply(Action::Restart(Box::new(self.origin.clone()))),
             Action::SetCompare(variation) => {
                 // Both runs start over together, so that step k of one faces step k of the
                 // other; going back to one run leaves the first as it is.
@@ -208,7 +217,7 @@ impl LabApp {
             Ok(p) => {
                 self.notice = Some(format!("opened {}", path.display()));
                 self.preset_path = path.display().to_string();
-                self.apply(Action::Restart(Box::new(p)));
+                self.apply(Action::LoadPreset(Box::new(p)));
             }
             Err(e) => self.notice = Some(e.to_string()),
         }
@@ -266,6 +275,7 @@ impl LabApp {
             Ok(preset) => {
                 self.edit = preset;
                 self.edit.compare = None;
+                self.origin = self.edit.clone();
                 self.checkpoint_path = path.display().to_string();
                 self.sync_second_run();
                 self.panes[0].send(Command::Resume(path.to_path_buf()));

@@ -539,6 +539,37 @@ impl Preset {
 }
 
 impl Preset {
+    /// The settings (by their names in the lab) in which `self` differs from `other`; the
+    /// description and the comparison are not settings of the run.
+    pub fn differences_from(&self, other: &Preset) -> Vec<&'static str> {
+        let fields = [
+            ("target", self.target != other.target),
+            ("bridge", self.bridge != other.bridge),
+            ("loss", self.loss != other.loss),
+            ("diffusion", self.diffusion != other.diffusion),
+            ("steps N", self.steps != other.steps),
+            ("batch", self.batch != other.batch),
+            ("hidden width", self.hidden != other.hidden),
+            ("β", self.beta != other.beta),
+            ("σ", self.sigma_init != other.sigma_init),
+            ("prior std", self.prior_std != other.prior_std),
+            ("learning rates", self.lr != other.lr),
+            ("gradient clip", self.grad_clip != other.grad_clip),
+            ("seed", self.seed != other.seed),
+            ("training steps", self.train_steps != other.train_steps),
+            ("logging", self.log_every != other.log_every),
+            ("evaluation", self.eval != other.eval),
+            ("compute", self.device != other.device),
+            ("non-finite step", self.on_divergence != other.on_divergence),
+            ("paper code", self.paper_code != other.paper_code),
+            ("architecture", self.architecture != other.architecture),
+        ];
+        fields
+            .into_iter()
+            .filter_map(|(name, differs)| differs.then_some(name))
+            .collect()
+    }
+
     /// Switches to `kind` in `dim` dimensions with the scales that suit it
     /// ([`TargetKind::suggested_scales`]) and σ = 1 everywhere, keeping every other setting.
     pub fn suit_target(&mut self, kind: TargetKind, dim: usize) {

@@ -60,7 +60,7 @@ pub fn files(
                         .on_hover_text(&entry.preset.description)
                         .clicked()
                     {
-                        actions.push(Action::Restart(Box::new(entry.preset.clone())));
+                        actions.push(Action::LoadPreset(Box::new(entry.preset.clone())));
                     }
                 }
             });

@@ -89,8 +89,24 @@ pub fn settings(ui: &mut egui::Ui, app: &mut LabApp, actions: &mut Vec<Action>) 
     egui::ScrollArea::vertical().show(ui, |ui| {
         let edit = &mut app.edit;
         ui.heading("Run");
-        if !edit.description.is_empty() {
-            ui.label(egui::RichText::new(&edit.description).italics());
+        let changed = edit.differences_from(&app.origin);
+        if changed.is_empty() {
+            if !edit.description.is_empty() {
+                ui.label(egui::RichText::new(&edit.description).italics());
+            }
+        } else {
+            // The preset's text quotes numbers measured at its own settings.
+            ui.label(format!(
+                "Changed from the preset: {}. Its description no longer applies.",
+                changed.join(", ")
+            ));
+            if ui
+                .button("Reset to the preset's settings")
+                .on_hover_text(&app.origin.description)
+                .clicked()
+            {
+                actions.push(Action::ResetToPreset);
+            }
         }
         let mut restart = false;
 
