@@ -503,3 +503,21 @@ fn a_changed_target_hides_the_stale_description_and_reset_brings_the_preset_back
     assert!(h.state().edit.differences_from(&h.state().origin).is_empty());
     h.get_by_label("a tiny lesson on GMM-40");
 }
+
+#[test]
+fn a_run_that_fails_at_once_names_the_setting_likely_to_blame() {
+    // The classroom case: the mixture's prior std 30 kept on the funnel.
+    let mut p = common::tiny_run();
+    p.target.kind = TargetKind::Funnel;
+    p.target.dim = 10;
+    p.prior_std = 30.0;
+    p.beta = 1.0;
+    let mut h = harness_for(LabApp::new(p, Arc::new(|| {})).unwrap(), 900.0);
+    h.state_mut().apply(Action::Play);
+    wait(&mut h, "the divergence", |a| a.view().status == Status::Failed);
+    let message = h.state().view().message.clone().unwrap_or_default();
+    assert!(
+        message.contains("Likely cause: the initial scales, β = 1 and prior std = 30, where Funnel suits β = 0.3 and prior std = 1"),
+        "{message}"
+    );
+}
