@@ -160,6 +160,30 @@ fn thin_older_half<T>(points: &mut Vec<T>, limit: usize) {
     *points = kept;
 }
 
+/// A run that fails within this many steps failed because of where it started, not because of
+/// what it learned.
+const EARLY_FAILURE: usize = 2;
+
+/// The setting most likely to blame for a run that fails at its first steps: initial scales far
+/// from those that suit the target, else the learning rates.
+fn likely_cause(p: &Preset) -> String {
+    let (beta, prior_std) = p.target.kind.suggested_scales(p.target.dim);
+    let far = |value: f64, suits: f64| value > 3.0 * suits || value < suits / 3.0;
+    if far(p.beta, beta) || far(p.prior_std, prior_std) {
+        format!(
+            ". Likely cause: the initial scales, β = {} and prior std = {}, where {} suits β = {beta} and prior std = {prior_std}",
+            p.beta,
+            p.prior_std,
+            p.target.kind.label()
+        )
+    } else {
+        format!(
+            ". Likely cause: the learning rates (networks {}, SDE parameters {})",
+            p.lr.network, p.lr.sde
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,29 +261,5 @@ mod tests {
         assert!(v.history.len() <= MAX_CURVE_POINTS);
         assert_eq!(v.history.last().unwrap().step, 3 * MAX_CURVE_POINTS);
         assert!(v.history.windows(2).all(|w| w[0].step < w[1].step));
-    }
-}
-
-/// A run that fails within this many steps failed because of where it started, not because of
-/// what it learned.
-const EARLY_FAILURE: usize = 2;
-
-/// The setting most likely to blame for a run that fails at its first steps: initial scales far
-/// from those that suit the target, else the learning rates.
-fn likely_cause(p: &Preset) -> String {
-    let (beta, prior_std) = p.target.kind.suggested_scales(p.target.dim);
-    let far = |value: f64, suits: f64| value > 3.0 * suits || value < suits / 3.0;
-    if far(p.beta, beta) || far(p.prior_std, prior_std) {
-        format!(
-            ". Likely cause: the initial scales, β = {} and prior std = {}, where {} suits β = {beta} and prior std = {prior_std}",
-            p.beta,
-            p.prior_std,
-            p.target.kind.label()
-        )
-    } else {
-        format!(
-            ". Likely cause: the learning rates (networks {}, SDE parameters {})",
-            p.lr.network, p.lr.sde
-        )
     }
 }
