@@ -14,7 +14,7 @@ use rand::rngs::StdRng;
 
 use super::config::{BridgeKind, DiffusionMode, PaperCode, Preset};
 use super::host;
-use super::networks::{Network, StepTables};
+use super::networks::{Layout, Network, StepTables};
 use super::params::{Group, ParamId, ParamSet};
 use super::schedule::FixedSchedule;
 use super::targets::{Target, sanitize_score};
@@ -104,9 +104,14 @@ impl Sampler {
             host::row(vec![1.0; n], device),
         );
         let arch = preset.architecture;
-        let gen_net = Network::new(arch, &mut params, "gen", d, preset.hidden, n, &mut rng, device);
+        let layout = Layout {
+            dim: d,
+            hidden: preset.hidden,
+            steps: n,
+        };
+        let gen_net = Network::new(arch, &mut params, "gen", layout, &mut rng, device);
         let inf_net = (bridge == BridgeKind::Dbs)
-            .then(|| Network::new(arch, &mut params, "inf", d, preset.hidden, n, &mut rng, device));
+            .then(|| Network::new(arch, &mut params, "inf", layout, &mut rng, device));
 
         let sched = FixedSchedule::new(bridge, n, preset.prior_std);
         let col3 = |v: &[f64]| {

@@ -71,6 +71,52 @@ impl Dense {
     }
 }
 
+/// A layer on concat(x, t) whose weight is kept as two blocks, so that the part of t, which
+/// depends on the step alone, is computed once per step rather than once per row. It starts
+/// exactly as the unsplit layer would.
+#[derive(Clone, Copy)]
+pub struct SplitDense {
+    x: ParamId,
+    t: ParamId,
+    b: ParamId,
+}
+
+impl SplitDense {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        params: &mut ParamSet,
+        name: &str,
+        x_width: usize,
+        t_width: usize,
+        fan_out: usize,
+        init: Init,
+        rng: &mut StdRng,
+        device: &Device,
+    ) -> Self {
+        let whole = Dense::new(params, name, x_width + t_width, fan_out, init, rng, device);
+        let (wx, wt) = {
+            let w = params.get(whole.w);
+            (w.clone().narrow(0, 0, x_width), w.narrow(0, x_width, t_width))
+        };
+        params.set(whole.w, wx);
+        SplitDense {
+            x: whole.w,
+            t: params.add(&format!("{name}.wt"), Group::Network, true, wt),
+            b: whole.b,
+        }
+    }
+
+    /// The contribution of t, bias included, `[rows, fan_out]`.
+    pub fn apply_t(&self, p: &ParamSet, t: Tensor<2>) -> Tensor<2> {
+        t.matmul(p.get(self.t)) + p.get(self.b)
+    }
+
+    /// The contribution of x, `[rows, fan_out]`.
+    pub fn apply_x(&self, p: &ParamSet, x: Tensor<2>) -> Tensor<2> {
+        x.matmul(p.get(self.x))
+    }
+}
+
 /// A standard normal draw conditioned on |z| ≤ 2, rescaled to unit variance.
 fn truncated_normal(rng: &mut StdRng) -> f32 {
     loop {

@@ -5,7 +5,8 @@ use burn::tensor::activation::sigmoid;
 use burn::tensor::{Device, Tensor};
 use rand::rngs::StdRng;
 
-use super::dense::{Dense, Init};
+use super::dense::{Dense, Init, SplitDense};
+use super::{Layout, StepTables};
 use crate::sim::host;
 use crate::sim::params::{Group, ParamId, ParamSet};
 
@@ -21,25 +22,6 @@ pub const FOURIER_FEATURES: usize = 16;
 /// The network output is clipped here before the Langevin term is added.
 const OUTPUT_CLIP: f64 = 1e4;
 
-/// What a time MLP computes once per forward for all N + 1 steps, as it depends on the step
-/// alone.
-#[derive(Clone)]
-pub struct MlpTables {
-    /// Time embedding's contribution to the first hidden layer, `[N+1, 1, H]`.
-    pub first_layer: Tensor<3>,
-    /// Langevin scale λ(τ), `[N+1, 1, d]`.
-    pub lambda: Tensor<3>,
-}
-
-impl MlpTables {
-    pub fn rows(&self, start: usize, len: usize) -> MlpTables {
-        MlpTables {
-            first_layer: self.first_layer.clone().narrow(0, start, len),
-            lambda: self.lambda.clone().narrow(0, start, len),
-        }
-    }
-}
-
 #[derive(Clone)]
 pub struct TimeMlp {
     dim: usize,
@@ -47,9 +29,8 @@ pub struct TimeMlp {
     phase: ParamId,
     time1: Dense,
     time2: Dense,
-    state_x: ParamId,
-    state_t: ParamId,
-    state_b: ParamId,
+    /// The first state layer, on concat(x, embedding).
+    state1: SplitDense,
     hidden2: Dense,
     out: Dense,
     lambda1: Dense,
@@ -60,15 +41,8 @@ pub struct TimeMlp {
 }
 
 impl TimeMlp {
-    pub fn new(
-        params: &mut ParamSet,
-        name: &str,
-        dim: usize,
-        hidden: usize,
-        steps: usize,
-        rng: &mut StdRng,
-        device: &Device,
-    ) -> Self {
+    pub fn new(params: &mut ParamSet, name: &str, layout: Layout, rng: &mut StdRng, device: &Device) -> Self {
+        let Layout { dim, hidden, steps } = layout;
         let f2 = 2 * FOURIER_FEATURES;
         let phase = params.add(
             &format!("{name}.phase"),
@@ -94,23 +68,16 @@ impl TimeMlp {
             rng,
             device,
         );
-        // The first state layer acts on concat(x, embedding); its weight is kept as two blocks
-        // so that the embedding part is computed once per step rather than once per row.
-        let first = Dense::new(
+        let state1 = SplitDense::new(
             params,
             &format!("{name}.state1"),
-            dim + hidden,
+            dim,
+            hidden,
             hidden,
             Init::Uniform,
             rng,
             device,
         );
-        let (wx, wt) = {
-            let w = params.get(first.w);
-            (w.clone().narrow(0, 0, dim), w.narrow(0, dim, hidden))
-        };
-        params.set(first.w, wx);
-        let state_t = params.add(&format!("{name}.state1.wt"), Group::Network, true, wt);
         let hidden2 = Dense::new(
             params,
             &format!("{name}.state2"),
@@ -153,9 +120,7 @@ impl TimeMlp {
             phase,
             time1,
             time2,
-            state_x: first.w,
-            state_t,
-            state_b: first.b,
+            state1,
             hidden2,
             out,
             lambda1,
@@ -170,36 +135,38 @@ impl TimeMlp {
         }
     }
 
-    /// Step tables for the steps 0..=N.
-    pub fn tables(&self, p: &ParamSet) -> MlpTables {
+    /// Step tables for the steps 0..=N: the time embedding's part of the first state layer,
+    /// `[N+1, 1, H]`, and the Langevin scale λ(τ), `[N+1, 1, d]`.
+    pub fn tables(&self, p: &ParamSet) -> StepTables {
         let [s, _] = self.taus.dims();
         let angle = self.taus.clone().matmul(self.freqs.clone()) + p.get(self.phase);
         let feats = Tensor::cat(vec![angle.clone().sin(), angle.cos()], 1);
         let emb = self.time2.apply(p, gelu(self.time1.apply(p, feats.clone())));
-        let first = emb.matmul(p.get(self.state_t)) + p.get(self.state_b);
+        let first = self.state1.apply_t(p, emb);
         let lambda = self.lambda2.apply(p, gelu(self.lambda1.apply(p, feats)));
-        MlpTables {
-            first_layer: first.reshape([s, 1, self.hidden]),
-            lambda: lambda.reshape([s, 1, self.dim]),
-        }
+        StepTables::new([
+            first.reshape([s, 1, self.hidden]),
+            lambda.reshape([s, 1, self.dim]),
+        ])
     }
 
     /// The network output for states `x` (`[S, B, d]`) at the steps of `tables` (S rows),
     /// with `langevin` the clipped, detached annealed score at `x`.
-    pub fn forward(&self, p: &ParamSet, x: Tensor<3>, tables: &MlpTables, langevin: Tensor<3>) -> Tensor<3> {
+    pub fn forward(&self, p: &ParamSet, x: Tensor<3>, tables: &StepTables, langevin: Tensor<3>) -> Tensor<3> {
         let [s, b, d] = x.dims();
-        let h = x
-            .reshape([s * b, d])
-            .matmul(p.get(self.state_x))
+        let [first_layer, lambda] = tables.parts();
+        let h = self
+            .state1
+            .apply_x(p, x.reshape([s * b, d]))
             .reshape([s, b, self.hidden]);
-        let h = gelu((h + tables.first_layer.clone()).reshape([s * b, self.hidden]));
+        let h = gelu((h + first_layer).reshape([s * b, self.hidden]));
         let h = gelu(self.hidden2.apply(p, h));
         let out = self
             .out
             .apply(p, h)
             .clamp(-OUTPUT_CLIP, OUTPUT_CLIP)
             .reshape([s, b, d]);
-        out + tables.lambda.clone() * langevin
+        out + lambda * langevin
     }
 
     pub fn hidden(&self) -> usize {

@@ -10,23 +10,37 @@ use rand::rngs::StdRng;
 
 use super::config::Architecture;
 use super::params::ParamSet;
-use mlp::{MlpTables, TimeMlp};
-use vanilla::{Vanilla, VanillaTables};
+use mlp::TimeMlp;
+use vanilla::Vanilla;
+
+/// The sizes a network is built for: a `dim`-dimensional state, `hidden` units, `steps` steps.
+#[derive(Clone, Copy, Debug)]
+pub struct Layout {
+    pub dim: usize,
+    pub hidden: usize,
+    pub steps: usize,
+}
 
 /// Per-step quantities of one network that depend on the step alone, computed once per
-/// forward for all N + 1 steps.
+/// forward for all N + 1 steps: two `[N+1, 1, ·]` tensors, whose meaning the network that made
+/// them states.
 #[derive(Clone)]
-pub enum StepTables {
-    TimeMlp(MlpTables),
-    Vanilla(VanillaTables),
+pub struct StepTables {
+    parts: [Tensor<3>; 2],
 }
 
 impl StepTables {
+    fn new(parts: [Tensor<3>; 2]) -> Self {
+        StepTables { parts }
+    }
+
+    fn parts(&self) -> [Tensor<3>; 2] {
+        self.parts.clone()
+    }
+
+    /// The tables of the steps `start..start + len`.
     pub fn rows(&self, start: usize, len: usize) -> StepTables {
-        match self {
-            StepTables::TimeMlp(t) => StepTables::TimeMlp(t.rows(start, len)),
-            StepTables::Vanilla(t) => StepTables::Vanilla(t.rows(start, len)),
-        }
+        StepTables::new(self.parts().map(|t| t.narrow(0, start, len)))
     }
 }
 
@@ -37,43 +51,39 @@ pub enum Network {
 }
 
 impl Network {
-    /// A freshly initialised network for `steps` steps of a `dim`-dimensional state.
-    #[allow(clippy::too_many_arguments)]
+    /// A freshly initialised network of the given architecture and layout.
     pub fn new(
         architecture: Architecture,
         params: &mut ParamSet,
         name: &str,
-        dim: usize,
-        hidden: usize,
-        steps: usize,
+        layout: Layout,
         rng: &mut StdRng,
         device: &Device,
     ) -> Self {
         match architecture {
-            Architecture::TimeMlp => Network::TimeMlp(Box::new(TimeMlp::new(
-                params, name, dim, hidden, steps, rng, device,
-            ))),
-            Architecture::Vanilla => Network::Vanilla(Box::new(Vanilla::new(
-                params, name, dim, hidden, steps, rng, device,
-            ))),
+            Architecture::TimeMlp => {
+                Network::TimeMlp(Box::new(TimeMlp::new(params, name, layout, rng, device)))
+            }
+            Architecture::Vanilla => {
+                Network::Vanilla(Box::new(Vanilla::new(params, name, layout, rng, device)))
+            }
         }
     }
 
     /// Step tables for the steps 0..=N.
     pub fn tables(&self, p: &ParamSet) -> StepTables {
         match self {
-            Network::TimeMlp(net) => StepTables::TimeMlp(net.tables(p)),
-            Network::Vanilla(net) => StepTables::Vanilla(net.tables(p)),
+            Network::TimeMlp(net) => net.tables(p),
+            Network::Vanilla(net) => net.tables(p),
         }
     }
 
     /// The network output for states `x` (`[S, B, d]`) at the steps of `tables` (S rows, made
     /// by this network), with `langevin` the clipped annealed score at `x`.
     pub fn forward(&self, p: &ParamSet, x: Tensor<3>, tables: &StepTables, langevin: Tensor<3>) -> Tensor<3> {
-        match (self, tables) {
-            (Network::TimeMlp(net), StepTables::TimeMlp(t)) => net.forward(p, x, t, langevin),
-            (Network::Vanilla(net), StepTables::Vanilla(t)) => net.forward(p, x, t, langevin),
-            _ => unreachable!("a network is only given the tables it made"),
+        match self {
+            Network::TimeMlp(net) => net.forward(p, x, tables, langevin),
+            Network::Vanilla(net) => net.forward(p, x, tables, langevin),
         }
     }
 

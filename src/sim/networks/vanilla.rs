@@ -7,7 +7,8 @@ use burn::tensor::activation::relu;
 use burn::tensor::{Device, Tensor};
 use rand::rngs::StdRng;
 
-use super::dense::{Dense, Init};
+use super::dense::{Dense, Init, SplitDense};
+use super::{Layout, StepTables};
 use crate::sim::host;
 use crate::sim::params::{Group, ParamId, ParamSet};
 
@@ -51,9 +52,7 @@ impl LayerNorm {
 /// One residual network of two layers whose first layer's time part is tabulated per step.
 #[derive(Clone, Copy)]
 struct Branch {
-    first_x: ParamId,
-    first_t: ParamId,
-    first_b: ParamId,
+    first: SplitDense,
     norm1: LayerNorm,
     second: Dense,
     norm2: LayerNorm,
@@ -70,24 +69,16 @@ impl Branch {
         device: &Device,
     ) -> Self {
         let time_width = 1 + 2 * FEATURES;
-        let first = Dense::new(
+        let first = SplitDense::new(
             params,
             &format!("{name}.layer1"),
-            FEATURES + time_width,
+            FEATURES,
+            time_width,
             hidden,
             Init::HeNormal,
             rng,
             device,
         );
-        let (wx, wt) = {
-            let w = params.get(first.w);
-            (
-                w.clone().narrow(0, 0, FEATURES),
-                w.narrow(0, FEATURES, time_width),
-            )
-        };
-        params.set(first.w, wx);
-        let first_t = params.add(&format!("{name}.layer1.wt"), Group::Network, true, wt);
         let norm1 = LayerNorm::new(params, &format!("{name}.norm1"), hidden, device);
         let second = Dense::new(
             params,
@@ -109,9 +100,7 @@ impl Branch {
             device,
         );
         Branch {
-            first_x: first.w,
-            first_t,
-            first_b: first.b,
+            first,
             norm1,
             second,
             norm2,
@@ -121,7 +110,7 @@ impl Branch {
 
     fn time_table(&self, p: &ParamSet, code: Tensor<2>) -> Tensor<3> {
         let [s, _] = code.dims();
-        let t = code.matmul(p.get(self.first_t)) + p.get(self.first_b);
+        let t = self.first.apply_t(p, code);
         let [_, h] = t.dims();
         t.reshape([s, 1, h])
     }
@@ -130,27 +119,10 @@ impl Branch {
     fn forward(&self, p: &ParamSet, encoded: Tensor<2>, time: Tensor<3>, s: usize) -> Tensor<2> {
         let [rows, _] = encoded.dims();
         let [_, _, h] = time.dims();
-        let first = encoded.matmul(p.get(self.first_x)).reshape([s, rows / s, h]) + time;
+        let first = self.first.apply_x(p, encoded).reshape([s, rows / s, h]) + time;
         let h1 = self.norm1.apply(p, relu(first.reshape([rows, h])));
         let h2 = self.norm2.apply(p, relu(self.second.apply(p, h1.clone())) + h1);
         self.out.apply(p, h2)
-    }
-}
-
-/// What a Vanilla network computes once per forward for all N + 1 steps: the time part of each
-/// branch's first layer, `[N+1, 1, H]`.
-#[derive(Clone)]
-pub struct VanillaTables {
-    correction: Tensor<3>,
-    scale: Tensor<3>,
-}
-
-impl VanillaTables {
-    pub fn rows(&self, start: usize, len: usize) -> VanillaTables {
-        VanillaTables {
-            correction: self.correction.clone().narrow(0, start, len),
-            scale: self.scale.clone().narrow(0, start, len),
-        }
     }
 }
 
@@ -167,15 +139,8 @@ pub struct Vanilla {
 }
 
 impl Vanilla {
-    pub fn new(
-        params: &mut ParamSet,
-        name: &str,
-        dim: usize,
-        hidden: usize,
-        steps: usize,
-        rng: &mut StdRng,
-        device: &Device,
-    ) -> Self {
+    pub fn new(params: &mut ParamSet, name: &str, layout: Layout, rng: &mut StdRng, device: &Device) -> Self {
+        let Layout { dim, hidden, steps } = layout;
         let encode = Dense::new(
             params,
             &format!("{name}.encode"),
@@ -199,31 +164,26 @@ impl Vanilla {
         }
     }
 
-    pub fn tables(&self, p: &ParamSet) -> VanillaTables {
-        VanillaTables {
-            correction: self.correction.time_table(p, self.time_code.clone()),
-            scale: self.scale.time_table(p, self.time_code.clone()),
-        }
+    /// Step tables for the steps 0..=N: the time part of each branch's first layer (correction,
+    /// then scale), `[N+1, 1, H]`.
+    pub fn tables(&self, p: &ParamSet) -> StepTables {
+        StepTables::new([
+            self.correction.time_table(p, self.time_code.clone()),
+            self.scale.time_table(p, self.time_code.clone()),
+        ])
     }
 
     /// clip(c(x, t) + s(x, t) ⊙ langevin, ±1e4) for states `x` (`[S, B, d]`) at the steps of
     /// `tables`.
-    pub fn forward(
-        &self,
-        p: &ParamSet,
-        x: Tensor<3>,
-        tables: &VanillaTables,
-        langevin: Tensor<3>,
-    ) -> Tensor<3> {
+    pub fn forward(&self, p: &ParamSet, x: Tensor<3>, tables: &StepTables, langevin: Tensor<3>) -> Tensor<3> {
         let [s, b, d] = x.dims();
+        let [correction_time, scale_time] = tables.parts();
         let encoded = relu(
             self.encode_norm
                 .apply(p, self.encode.apply(p, x.reshape([s * b, d]))),
         );
-        let correction = self
-            .correction
-            .forward(p, encoded.clone(), tables.correction.clone(), s);
-        let scale = self.scale.forward(p, encoded, tables.scale.clone(), s);
+        let correction = self.correction.forward(p, encoded.clone(), correction_time, s);
+        let scale = self.scale.forward(p, encoded, scale_time, s);
         let langevin = langevin.reshape([s * b, d]);
         (correction + scale * langevin)
             .clamp(-OUTPUT_CLIP, OUTPUT_CLIP)
