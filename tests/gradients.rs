@@ -217,14 +217,15 @@ fn kl_gaussian(mean_q: &[f64], cov_q: &[Vec<f64>], mean_p: &[f64], cov_p: &[Vec<
     0.5 * (trace + maha - n as f64 + logdet(&lp) - logdet(&lq))
 }
 
-#[test]
-fn elbo_matches_log_z_minus_the_closed_form_kl() {
-    // A fresh DBS has zero output layers: both kernels are random walks with step D = β, so
-    // the path laws are Gaussian and KL(Q‖P) has a closed form.
-    let (m, s, log_z) = ([1.0f32, -2.0], [0.8f32, 1.7], 1.3);
+/// The diagonal Gaussian target (means, standard deviations, log Z) of the closed-form checks.
+const CLOSED_FORM_TARGET: ([f32; 2], [f32; 2], f64) = ([1.0, -2.0], [0.8, 1.7], 1.3);
+
+/// A fresh sampler of `bridge` on [`CLOSED_FORM_TARGET`], 8 steps, β = 0.4, prior std 1.2.
+fn fresh_on_the_closed_form_target(bridge: BridgeKind) -> (Preset, Trainer) {
+    let (m, s, log_z) = CLOSED_FORM_TARGET;
     let mut p = small_preset(
         TargetKind::Gaussian,
-        BridgeKind::Dbs,
+        bridge,
         LossKind::RklLd,
         DiffusionMode::Frozen,
     );
@@ -232,7 +233,31 @@ fn elbo_matches_log_z_minus_the_closed_form_kl() {
     p.beta = 0.4;
     p.prior_std = 1.2;
     let target = Arc::new(DiagGaussian::new(m.to_vec(), s.to_vec(), log_z, &cpu()));
-    let t = Trainer::with_target(p.clone(), target, cpu());
+    (p.clone(), Trainer::with_target(p, target, cpu()))
+}
+
+/// The ELBO of `trainer` on 40 000 fresh paths is `expected` up to its Monte Carlo error, and
+/// the sampler is far enough from the target (KL = log Z − expected) for that to mean something.
+fn assert_elbo_is(trainer: &Trainer, expected: f64, what: &str) {
+    let kl = CLOSED_FORM_TARGET.2 - expected;
+    let elbo = trainer.evaluate(Some(40_000)).weights.elbo;
+    // The standard error of a mean of log w is at most a few hundredths here.
+    assert!(
+        (elbo - expected).abs() < 0.05 + 0.005 * kl,
+        "ELBO {elbo} but {what} gives {expected} (KL {kl})"
+    );
+    assert!(
+        kl > 1.0,
+        "the check needs a sampler that is far from the target (KL {kl})"
+    );
+}
+
+#[test]
+fn elbo_matches_log_z_minus_the_closed_form_kl() {
+    // A fresh DBS has zero output layers: both kernels are random walks with step D = β, so
+    // the path laws are Gaussian and KL(Q‖P) has a closed form.
+    let (m, s, log_z) = CLOSED_FORM_TARGET;
+    let (p, t) = fresh_on_the_closed_form_target(BridgeKind::Dbs);
     let n = p.steps;
     let (s0, dd) = (p.prior_std, p.beta * p.beta);
     let mut kl = 0.0;
@@ -246,18 +271,7 @@ fn elbo_matches_log_z_minus_the_closed_form_kl() {
             .collect();
         kl += kl_gaussian(&vec![0.0; n + 1], &cov_q, &vec![m[j] as f64; n + 1], &cov_p);
     }
-    let e = t.evaluate(Some(40_000));
-    let expected = log_z - kl;
-    // The standard error of a mean of log w is at most a few hundredths here.
-    assert!(
-        (e.weights.elbo - expected).abs() < 0.05 + 0.005 * kl,
-        "ELBO {} but log Z − KL = {expected} (KL {kl})",
-        e.weights.elbo
-    );
-    assert!(
-        kl > 1.0,
-        "the check needs a sampler that is far from the target (KL {kl})"
-    );
+    assert_elbo_is(&t, log_z - kl, "log Z − KL");
 }
 
 /// E_Q[log w] of a fresh CMCD (u = 0: both kernels are unadjusted Langevin steps on the
@@ -295,31 +309,11 @@ fn cmcd_langevin_elbo(m: &[f32], s: &[f32], log_z: f64, s0: f64, beta: f64, n: u
 
 #[test]
 fn a_fresh_cmcd_elbo_matches_the_closed_form_of_its_langevin_chain() {
-    let (m, s, log_z) = ([1.0f32, -2.0], [0.8f32, 1.7], 1.3);
-    let mut p = small_preset(
-        TargetKind::Gaussian,
-        BridgeKind::Cmcd,
-        LossKind::RklLd,
-        DiffusionMode::Frozen,
-    );
-    p.steps = 8;
-    p.beta = 0.4;
-    p.prior_std = 1.2;
-    let target = Arc::new(DiagGaussian::new(m.to_vec(), s.to_vec(), log_z, &cpu()));
-    let t = Trainer::with_target(p.clone(), target, cpu());
+    let (m, s, log_z) = CLOSED_FORM_TARGET;
+    let (p, t) = fresh_on_the_closed_form_target(BridgeKind::Cmcd);
     let expected = cmcd_langevin_elbo(&m, &s, log_z, p.prior_std, p.beta, p.steps);
-    let kl = log_z - expected;
-    let e = t.evaluate(Some(40_000));
     // Measured: −0.2141 against −0.2263.
-    assert!(
-        (e.weights.elbo - expected).abs() < 0.05 + 0.005 * kl,
-        "ELBO {} but the closed form gives {expected} (KL {kl})",
-        e.weights.elbo
-    );
-    assert!(
-        kl > 1.0,
-        "the check needs a sampler far from the target (KL {kl})"
-    );
+    assert_elbo_is(&t, expected, "the closed form");
 }
 
 #[test]

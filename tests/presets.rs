@@ -137,10 +137,6 @@ fn the_paper_evaluation_uses_its_sample_counts_and_the_instance_of_the_seed() {
     assert_eq!(credit.eval.samples, 2000);
 }
 
-/// The paper's best runs, read from `Configs/Sweeps/BestRunsSweeps/GMM.md` (CMCD) and
-/// `GMM_DBS.md` (DBS) of sebaleh87/dds_optim: (preset, learned σ, β = β_max + 0.001,
-/// network lr, SDE lr, interpolation lr). All use batch 2000, N = 128, 4000 epochs of 10 steps,
-/// hidden width 64, σ_init (our prior std) 80 and 16 000 evaluation samples.
 /// The paper's best runs (`Configs/Sweeps/BestRunsSweeps/*.md` of sebaleh87/dds_optim): name,
 /// learned σ, β (their β_max + 0.001), learning rates (network, SDE, interpolation), prior std
 /// (their sigma_init), batch, evaluation samples, and whether the network is their Vanilla
