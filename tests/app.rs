@@ -521,3 +521,70 @@ fn a_run_that_fails_at_once_names_the_setting_likely_to_blame() {
         "{message}"
     );
 }
+
+#[test]
+fn item_2_the_loss_panel_says_what_it_plots_for_each_loss() {
+    let mut h = harness_for(app(), 1600.0);
+    h.get_by_label_contains("Loss (rKL-LD): mean R = −mean log w over the batch");
+    assert!(h.query_by_label_contains("Loss (LV)").is_none());
+    h.get_by_label("Second run beside this one").click();
+    h.step();
+    wait(&mut h, "the LV run", |a| {
+        a.is_comparing() && a.views().iter().all(|v| v.snapshot.is_some())
+    });
+    h.step();
+    h.get_by_label_contains("Loss (rKL-LD): mean R");
+    h.get_by_label("Loss (LV): variance of log w over the batch");
+    let figure = h.state_mut().current_figure().clone();
+    let axes: Vec<&str> = figure
+        .columns
+        .iter()
+        .flat_map(|c| &c.panels)
+        .filter(|p| p.kind == bridgelab::app::figure::PanelKind::Loss)
+        .map(|p| p.y_label.as_str())
+        .collect();
+    assert_eq!(axes, ["mean R (nats)", "Var log w (nats²)"]);
+}
+
+#[test]
+fn item_10_a_run_that_falls_apart_is_flagged_while_it_goes_on() {
+    // LV with learned diffusion at an SDE learning rate of 2: the ELBO climbs to about −14 and
+    // then falls to millions of nats below zero, well before any value is non-finite.
+    let mut p = bridgelab::protocol::load_preset(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("presets/diverging_lv_learned_large_lr.ron"),
+    )
+    .unwrap();
+    p.lr.sde = 2.0;
+    p.log_every = 1;
+    let mut h = harness_for(LabApp::new(p, Arc::new(|| {})).unwrap(), 900.0);
+    assert!(h.state().view().decline.warning().is_none());
+    h.state_mut().apply(Action::Play);
+    wait(&mut h, "the warning", |a| a.view().decline.warning().is_some());
+    h.step();
+    h.get_by_label_contains("Warning: the ELBO fell far below its best");
+    assert_ne!(
+        h.state().view().status,
+        Status::Finished,
+        "flagged while it trains, not only at the end"
+    );
+}
+
+#[test]
+fn item_14_turning_compare_on_keeps_run_1_and_starts_only_run_2() {
+    let mut h = harness_for(app(), 1600.0);
+    h.state_mut().apply(Action::Step(5));
+    wait(&mut h, "five steps", |a| {
+        a.view().step() == 5 && a.view().status == Status::Paused
+    });
+    let run = h.state().view().run;
+    h.get_by_label("Second run beside this one").click();
+    h.step();
+    wait(&mut h, "the second run", |a| {
+        a.is_comparing() && a.views().iter().all(|v| v.snapshot.is_some())
+    });
+    let views = h.state().views();
+    assert_eq!(views[0].run, run, "run 1 was restarted");
+    assert_eq!(views[0].step(), 5);
+    assert_eq!(views[0].history.len(), 5);
+    assert_eq!(views[1].step(), 0);
+}

@@ -2,6 +2,7 @@
 //! everything arrives as protocol messages.
 
 mod action;
+pub mod decline;
 pub mod figure;
 pub mod frame_stats;
 pub mod gallery;
@@ -179,13 +180,9 @@ impl LabApp {
             }
             Action::ResetToPreset => self.apply(Action::Restart(Box::new(self.origin.clone()))),
             Action::SetCompare(variation) => {
-                // Both runs start over together, so that step k of one faces step k of the
-                // other; going back to one run leaves the first as it is.
-                let comparing = variation.is_some();
+                // Only the second run starts (or starts over, or goes): the first keeps what
+                // it has trained, so a teacher can add a comparison to a run in progress.
                 self.edit.compare = variation;
-                if comparing {
-                    self.panes[0].restart(self.edit.clone());
-                }
                 self.sync_second_run();
             }
             Action::SetLearningRates(lr) => {

@@ -1,6 +1,7 @@
 //! What the lab knows about its run, assembled from worker events. Plain data: tests read it
 //! directly.
 
+use crate::app::decline::Decline;
 use crate::protocol::{Evaluation, Event, Preset, RunId, RunSnapshot, Snapshot, StepRecord, TargetInfo};
 
 /// Curves keep at most this many points; older halves are thinned so memory stays bounded.
@@ -37,6 +38,8 @@ pub struct RunView {
     pub last_skip: Option<(usize, String)>,
     /// The latest checkpoint written: its step and file.
     pub saved: Option<(usize, std::path::PathBuf)>,
+    /// How far the run has fallen below its best.
+    pub decline: Decline,
 }
 
 impl Default for RunView {
@@ -55,6 +58,7 @@ impl Default for RunView {
             device: String::new(),
             last_skip: None,
             saved: None,
+            decline: Decline::default(),
         }
     }
 }
@@ -84,6 +88,7 @@ impl RunView {
                         Status::Paused
                     },
                     device,
+                    decline: Decline::over(&history),
                     history,
                     ..RunView::default()
                 };
@@ -103,6 +108,7 @@ impl RunView {
                     self.last_skip = Some((record.step, quantity.clone()));
                 } else {
                     self.history.push(record);
+                    self.decline.observe(&self.history);
                     thin_older_half(&mut self.history, MAX_CURVE_POINTS);
                 }
             }

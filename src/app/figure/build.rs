@@ -6,7 +6,7 @@ use super::model::{
 use crate::app::kde;
 use crate::app::plot_choice::PlotChoice;
 use crate::app::view::RunView;
-use crate::protocol::StepRecord;
+use crate::protocol::{LossKind, StepRecord};
 
 /// Grid points of a marginal density curve.
 const KDE_POINTS: usize = 200;
@@ -45,12 +45,7 @@ fn column(view: &RunView, choice: PlotChoice) -> Column {
     let mut panels = vec![
         samples(view, choice),
         marginal(view, choice.marginal),
-        curve(
-            view,
-            PanelKind::Loss,
-            "Loss (mean R for rKL-LD)",
-            &[("loss", |r| r.loss)],
-        ),
+        loss(view),
         elbo(view),
         curve(
             view,
@@ -151,6 +146,27 @@ fn curve(view: &RunView, kind: PanelKind, title: &str, fields: &[(&str, Field)])
             .series
             .push(Series::new(*name, Mark::Line, PALETTE[i % PALETTE.len()], pts));
     }
+    panel
+}
+
+/// The loss curve under a title and axis that say what the run's loss reports: −mean log w
+/// (mean R) for both reverse-KL losses, the variance of log w for LV, so that two compared
+/// curves of different losses are not read on one scale.
+fn loss(view: &RunView) -> Panel {
+    let (title, axis) = match view.preset.as_ref().map(|p| p.loss) {
+        Some(LossKind::Lv) => ("Loss (LV): variance of log w over the batch", "Var log w (nats²)"),
+        Some(LossKind::RklLd) => (
+            "Loss (rKL-LD): mean R = −mean log w over the batch (its surrogate's value means nothing)",
+            "mean R (nats)",
+        ),
+        Some(LossKind::RklR) => (
+            "Loss (rKL-R): mean R = −mean log w over the batch",
+            "mean R (nats)",
+        ),
+        None => ("Loss", ""),
+    };
+    let mut panel = curve(view, PanelKind::Loss, title, &[("loss", |r| r.loss)]);
+    panel.y_label = axis.into();
     panel
 }
 

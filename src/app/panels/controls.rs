@@ -63,6 +63,9 @@ fn run_status(ui: &mut egui::Ui, index: Option<usize>, view: &RunView) {
             format!("{count} step(s) skipped; the latest, step {step}: {quantity} not finite"),
         );
     }
+    if let Some(warning) = view.decline.warning() {
+        ui.colored_label(ui.visuals().warn_fg_color, format!("Warning: {warning}"));
+    }
     if let Some((step, path)) = &view.saved {
         ui.weak(format!("checkpoint of step {step} saved to {}", path.display()));
     }
