@@ -588,3 +588,44 @@ fn item_14_turning_compare_on_keeps_run_1_and_starts_only_run_2() {
     assert_eq!(views[0].history.len(), 5);
     assert_eq!(views[1].step(), 0);
 }
+
+#[test]
+fn item_13_a_typed_value_out_of_range_is_clamped_and_the_field_says_so() {
+    let mut h = harness_for(app(), 1600.0);
+    for (field, typed, clamped, note) in [
+        (
+            "networks",
+            "-1",
+            0.0,
+            "-1 is out of range (0 to 100): the least value, 0, is used",
+        ),
+        (
+            "batch",
+            "0",
+            1.0,
+            "0 is out of range (1 to 20000): the least value, 1, is used",
+        ),
+        (
+            "batch",
+            "100000000",
+            20000.0,
+            "100000000 is out of range (1 to 20000): the largest value, 20000, is used",
+        ),
+    ] {
+        h.get_by_label(field).click();
+        h.step();
+        h.get_by_label(field).type_text(typed);
+        h.step();
+        h.key_press(egui::Key::Enter);
+        h.step();
+        h.step();
+        let edit = &h.state().edit;
+        let value = if field == "batch" {
+            edit.batch as f64
+        } else {
+            edit.lr.network
+        };
+        assert_eq!(value, clamped, "{field} after typing {typed}");
+        h.get_by_label(note);
+    }
+}
