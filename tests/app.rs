@@ -525,7 +525,7 @@ fn a_run_that_fails_at_once_names_the_setting_likely_to_blame() {
 #[test]
 fn item_2_the_loss_panel_says_what_it_plots_for_each_loss() {
     let mut h = harness_for(app(), 1600.0);
-    h.get_by_label_contains("Loss (rKL-LD): mean R = −mean log w over the batch");
+    h.get_by_label("Loss (rKL-LD): mean R = −mean log w");
     assert!(h.query_by_label_contains("Loss (LV)").is_none());
     h.get_by_label("Second run beside this one").click();
     h.step();
@@ -534,7 +534,7 @@ fn item_2_the_loss_panel_says_what_it_plots_for_each_loss() {
     });
     h.step();
     h.get_by_label_contains("Loss (rKL-LD): mean R");
-    h.get_by_label("Loss (LV): variance of log w over the batch");
+    h.get_by_label("Loss (LV): variance of log w");
     let figure = h.state_mut().current_figure().clone();
     let axes: Vec<&str> = figure
         .columns
@@ -628,4 +628,25 @@ fn item_13_a_typed_value_out_of_range_is_clamped_and_the_field_says_so() {
         assert_eq!(value, clamped, "{field} after typing {typed}");
         h.get_by_label(note);
     }
+}
+
+#[test]
+fn item_7_a_finished_run_shows_its_final_evaluation_on_fresh_samples_as_the_cli_computes_it() {
+    let mut h = harness();
+    h.get_by_label("Play").click();
+    h.step();
+    wait(&mut h, "the final evaluation", |a| a.view().evaluation.is_some());
+    let shown = h.state().view().evaluation.clone().unwrap();
+    assert_eq!((shown.step, shown.samples), (12, 256));
+    assert!(h.state().view().evaluating.is_none());
+    h.step();
+    h.get_by_label_contains("evaluated at step 12 on 256 samples: ELBO");
+    // The same run trained and evaluated directly, as `bridgelab train` and `compare` do.
+    let mut t = bridgelab::sim::Trainer::new(common::tiny_run(), common::cpu()).unwrap();
+    while !t.is_finished() {
+        t.step().unwrap();
+    }
+    let direct = t.evaluate(None);
+    assert_eq!(shown.weights, direct.weights);
+    assert_eq!(shown.modes, direct.modes);
 }

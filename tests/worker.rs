@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use bridgelab::protocol::{Command, Event, RunId};
+use bridgelab::protocol::{Command, EvaluationStage, Event, RunId};
 use bridgelab::runtime::Worker;
 use bridgelab::sim::config::LossKind;
 
@@ -121,6 +121,19 @@ fn play_runs_to_the_end_of_the_preset() {
     let events = until(&w, |e| matches!(e, Event::Finished { .. }));
     assert!(matches!(events.last(), Some(Event::Finished { step: 12, .. })));
     assert_eq!(w.take_snapshot().unwrap().snapshot.step, 12);
+    // A finished run evaluates itself, announcing each stage.
+    let events = until(&w, |e| matches!(e, Event::Evaluated { .. }));
+    let stages: Vec<EvaluationStage> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Evaluating {
+                samples: 256, stage, ..
+            } => Some(*stage),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(stages, EvaluationStage::ALL);
+    assert!(matches!(events.last(), Some(Event::Evaluated { evaluation, .. }) if evaluation.step == 12));
     w.send(Command::Evaluate);
     let events = until(&w, |e| matches!(e, Event::Evaluated { .. }));
     assert!(matches!(events.last(), Some(Event::Evaluated { evaluation, .. }) if evaluation.step == 12));

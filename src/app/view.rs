@@ -2,7 +2,9 @@
 //! directly.
 
 use crate::app::decline::Decline;
-use crate::protocol::{Evaluation, Event, Preset, RunId, RunSnapshot, Snapshot, StepRecord, TargetInfo};
+use crate::protocol::{
+    Evaluation, EvaluationStage, Event, Preset, RunId, RunSnapshot, Snapshot, StepRecord, TargetInfo,
+};
 
 /// Curves keep at most this many points; older halves are thinned so memory stays bounded.
 pub const MAX_CURVE_POINTS: usize = 4000;
@@ -28,6 +30,8 @@ pub struct RunView {
     /// (step, σ·β per dimension) from every snapshot, for the diffusion history plot.
     pub diffusion_history: Vec<(usize, Vec<f32>)>,
     pub evaluation: Option<Evaluation>,
+    /// An evaluation under way: its sample count and the stage it has begun.
+    pub evaluating: Option<(usize, EvaluationStage)>,
     pub status: Status,
     /// The latest failure or refusal, shown until the next run starts.
     pub message: Option<String>,
@@ -53,6 +57,7 @@ impl Default for RunView {
             coverage: Vec::new(),
             diffusion_history: Vec::new(),
             evaluation: None,
+            evaluating: None,
             status: Status::Starting,
             message: None,
             device: String::new(),
@@ -114,9 +119,14 @@ impl RunView {
             }
             Event::Paused { .. } => self.status = Status::Paused,
             Event::Finished { .. } => self.status = Status::Finished,
-            Event::Evaluated { evaluation, .. } => self.evaluation = Some(*evaluation),
+            Event::Evaluating { samples, stage, .. } => self.evaluating = Some((samples, stage)),
+            Event::Evaluated { evaluation, .. } => {
+                self.evaluating = None;
+                self.evaluation = Some(*evaluation);
+            }
             Event::Failed { step, message, .. } => {
                 self.status = Status::Failed;
+                self.evaluating = None;
                 let hint = if step <= EARLY_FAILURE {
                     self.preset.as_ref().map(likely_cause).unwrap_or_default()
                 } else {

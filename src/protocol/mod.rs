@@ -18,7 +18,7 @@ pub use crate::sim::config::{
 };
 pub use crate::sim::data::{data_dir_setting, set_data_dir, use_built_in_data};
 pub use crate::sim::metrics::{ModeCoverage, WeightStats};
-pub use crate::sim::report::{DensityGrid, Evaluation, Snapshot, StepRecord};
+pub use crate::sim::report::{DensityGrid, Evaluation, EvaluationStage, Snapshot, StepRecord};
 pub use crate::sim::validate::{PresetError, load_preset, parse_preset, preset_to_ron};
 
 /// Identifies one run: every reset or restart starts a new one, so data that was in flight
@@ -45,7 +45,7 @@ pub enum Command {
     SetLearningRates(LearningRates),
     /// Publish a snapshot every this many steps.
     SetSnapshotEvery(usize),
-    /// Compute metrics on fresh samples.
+    /// Compute metrics on fresh samples (a run also does when it finishes).
     Evaluate,
     /// Write the run (parameters, optimiser, step, history) to this checkpoint file.
     SaveCheckpoint(PathBuf),
@@ -81,6 +81,12 @@ pub enum Event {
         run: RunId,
         step: usize,
     },
+    /// An evaluation on `samples` fresh paths has begun `stage`.
+    Evaluating {
+        run: RunId,
+        samples: usize,
+        stage: EvaluationStage,
+    },
     Evaluated {
         run: RunId,
         evaluation: Box<Evaluation>,
@@ -111,6 +117,7 @@ impl Event {
             | Event::Stepped { run, .. }
             | Event::Paused { run, .. }
             | Event::Finished { run, .. }
+            | Event::Evaluating { run, .. }
             | Event::Evaluated { run, .. }
             | Event::Failed { run, .. }
             | Event::Rejected { run, .. }

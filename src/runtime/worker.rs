@@ -335,23 +335,33 @@ impl Loop {
                 }
             }
             Command::SetSnapshotEvery(n) => self.snapshot_every = n.max(1),
-            Command::Evaluate => {
-                let Some(t) = &self.trainer else { return };
-                match catch_unwind(AssertUnwindSafe(|| t.evaluate(None))) {
-                    Ok(e) => self.emit(Event::Evaluated {
-                        run: self.run,
-                        evaluation: Box::new(e),
-                    }),
-                    Err(p) => {
-                        let step = t.step_count();
-                        self.fail(
-                            step,
-                            format!("the engine panicked while evaluating: {}", panic_message(&*p)),
-                        )
-                    }
-                }
-            }
+            Command::Evaluate => self.evaluate(),
             Command::Shutdown => {}
+        }
+    }
+
+    /// Metrics on the preset's number of fresh samples, announcing each stage as it begins.
+    fn evaluate(&mut self) {
+        let Some(t) = &self.trainer else { return };
+        let (run, events, wake) = (self.run, &self.events, &self.wake);
+        let samples = t.preset().eval.samples.max(1);
+        let mut progress = |stage| {
+            // Progress may be dropped when the reader lags; the result is not.
+            let _ = events.try_send(Event::Evaluating { run, samples, stage });
+            wake();
+        };
+        match catch_unwind(AssertUnwindSafe(|| t.evaluate_reporting(None, &mut progress))) {
+            Ok(e) => self.emit(Event::Evaluated {
+                run: self.run,
+                evaluation: Box::new(e),
+            }),
+            Err(p) => {
+                let step = t.step_count();
+                self.fail(
+                    step,
+                    format!("the engine panicked while evaluating: {}", panic_message(&*p)),
+                )
+            }
         }
     }
 
@@ -383,6 +393,8 @@ impl Loop {
                         run: self.run,
                         step: step + 1,
                     });
+                    // The numbers a lesson quotes are final evaluations on fresh samples.
+                    self.evaluate();
                     return;
                 }
                 self.budget = match self.budget {

@@ -71,3 +71,39 @@ pub struct DensityGrid {
     pub hi: f32,
     pub log_density: Vec<f32>,
 }
+
+/// The stages of an evaluation, in the order they run: what the lab shows while one runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EvaluationStage {
+    /// Simulating the fresh paths and their weights.
+    Paths,
+    Sinkhorn,
+    Mmd,
+    Modes,
+}
+
+impl EvaluationStage {
+    pub const ALL: [EvaluationStage; 4] = [
+        EvaluationStage::Paths,
+        EvaluationStage::Sinkhorn,
+        EvaluationStage::Mmd,
+        EvaluationStage::Modes,
+    ];
+
+    /// Stages done before this one begins.
+    pub fn index(self) -> usize {
+        EvaluationStage::ALL
+            .iter()
+            .position(|s| *s == self)
+            .expect("every stage is listed")
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            EvaluationStage::Paths => "simulating fresh paths",
+            EvaluationStage::Sinkhorn => "Sinkhorn distance to exact draws",
+            EvaluationStage::Mmd => "MMD",
+            EvaluationStage::Modes => "mode coverage",
+        }
+    }
+}

@@ -17,7 +17,7 @@ use super::noise::{Stream, normal_tensor, rng_for};
 use super::optim::RAdam;
 use super::params::ParamSet;
 use super::phase_clock::{Phase, PhaseClock};
-use super::report::{Evaluation, Snapshot, StepRecord};
+use super::report::{Evaluation, EvaluationStage, Snapshot, StepRecord};
 use super::rollout::rollout;
 use super::subnormals;
 use super::targets::{Target, build_target, log_density_slice};
@@ -250,9 +250,19 @@ impl Trainer {
 
     /// Metrics on `samples` fresh paths (the preset's evaluation size when `None`).
     pub fn evaluate(&self, samples: Option<usize>) -> Evaluation {
+        self.evaluate_reporting(samples, &mut |_| {})
+    }
+
+    /// [`Trainer::evaluate`], telling `progress` each stage as it begins.
+    pub fn evaluate_reporting(
+        &self,
+        samples: Option<usize>,
+        progress: &mut dyn FnMut(EvaluationStage),
+    ) -> Evaluation {
         subnormals::flush_everywhere();
         let settings = &self.preset.eval;
         let m = samples.unwrap_or(settings.samples).max(1);
+        progress(EvaluationStage::Paths);
         let d = self.sampler.dim;
         let noise = self.training_noise(self.step, Stream::Evaluation, m);
         let t = self.sampler.tables(&self.params);
@@ -267,6 +277,7 @@ impl Trainer {
             (Some(reference), true) => {
                 let k = m.min(settings.max_points.max(1));
                 let many_well = self.preset.target.kind == TargetKind::ManyWell;
+                progress(EvaluationStage::Sinkhorn);
                 let report = sinkhorn(
                     &x[..k * d],
                     &reference[..k * d],
@@ -276,6 +287,7 @@ impl Trainer {
                     many_well,
                 );
                 let j = m.min(MMD_POINTS);
+                progress(EvaluationStage::Mmd);
                 (
                     report.ok(),
                     Some(mmd(&x[..j * d], &reference[..j * d], d, &self.device)),
@@ -286,6 +298,7 @@ impl Trainer {
             _ => (None, None, 0, None),
         };
         let modes = if finite {
+            progress(EvaluationStage::Modes);
             mode_coverage(&self.target, &x, settings.mode_threshold, &self.device)
         } else {
             None

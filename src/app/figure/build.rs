@@ -154,15 +154,10 @@ fn curve(view: &RunView, kind: PanelKind, title: &str, fields: &[(&str, Field)])
 /// curves of different losses are not read on one scale.
 fn loss(view: &RunView) -> Panel {
     let (title, axis) = match view.preset.as_ref().map(|p| p.loss) {
-        Some(LossKind::Lv) => ("Loss (LV): variance of log w over the batch", "Var log w (nats²)"),
-        Some(LossKind::RklLd) => (
-            "Loss (rKL-LD): mean R = −mean log w over the batch (its surrogate's value means nothing)",
-            "mean R (nats)",
-        ),
-        Some(LossKind::RklR) => (
-            "Loss (rKL-R): mean R = −mean log w over the batch",
-            "mean R (nats)",
-        ),
+        Some(LossKind::Lv) => ("Loss (LV): variance of log w", "Var log w (nats²)"),
+        // rKL-LD's surrogate has no meaningful value; its gradient is that of mean R.
+        Some(LossKind::RklLd) => ("Loss (rKL-LD): mean R = −mean log w", "mean R (nats)"),
+        Some(LossKind::RklR) => ("Loss (rKL-R): mean R = −mean log w", "mean R (nats)"),
         None => ("Loss", ""),
     };
     let mut panel = curve(view, PanelKind::Loss, title, &[("loss", |r| r.loss)]);

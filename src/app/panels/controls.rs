@@ -2,7 +2,7 @@
 
 use crate::app::view::{RunView, Status};
 use crate::app::{Action, LabApp};
-use crate::protocol::Evaluation;
+use crate::protocol::{Evaluation, EvaluationStage};
 
 fn status_word(status: Status) -> &'static str {
     match status {
@@ -53,6 +53,22 @@ fn run_status(ui: &mut egui::Ui, index: Option<usize>, view: &RunView) {
             ui.weak(&view.device);
         }
     });
+    if let Some((samples, stage)) = view.evaluating {
+        let of = EvaluationStage::ALL.len();
+        ui.add(
+            egui::ProgressBar::new(stage.index() as f32 / of as f32)
+                .desired_width(420.0)
+                .text(format!(
+                    "evaluating on {samples} fresh samples: {} ({} of {of})",
+                    stage.label(),
+                    stage.index() + 1
+                )),
+        );
+        // The bar moves between stages only; keep frames coming while it is shown.
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_millis(200));
+    }
+    // The previous evaluation stays until the new one replaces it.
     if let Some(e) = &view.evaluation {
         ui.label(evaluation_line(e));
     }
