@@ -5,6 +5,7 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use bridgelab::app::figure::{Panel, PanelKind};
 use bridgelab::app::view::Status;
 use bridgelab::app::{Action, LabApp};
 use bridgelab::protocol::{LossKind, TargetKind, Variation};
@@ -540,7 +541,7 @@ fn item_2_the_loss_panel_says_what_it_plots_for_each_loss() {
         .columns
         .iter()
         .flat_map(|c| &c.panels)
-        .filter(|p| p.kind == bridgelab::app::figure::PanelKind::Loss)
+        .filter(|p| p.kind == PanelKind::Loss)
         .map(|p| p.y_label.as_str())
         .collect();
     assert_eq!(axes, ["mean R (nats)", "Var log w (nats²)"]);
@@ -649,4 +650,247 @@ fn item_7_a_finished_run_shows_its_final_evaluation_on_fresh_samples_as_the_cli_
     let direct = t.evaluate(None);
     assert_eq!(shown.weights, direct.weights);
     assert_eq!(shown.modes, direct.modes);
+}
+
+fn panel(figure: &bridgelab::app::figure::Figure, column: usize, kind: PanelKind) -> Panel {
+    figure.columns[column]
+        .panels
+        .iter()
+        .find(|p| p.kind == kind)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {kind:?} panel"))
+}
+
+#[test]
+fn item_6_axes_count_from_zero_in_whole_steps_and_dimensions_keep_their_order_and_colours() {
+    // A frozen σ·β of 1 on a fresh run of a 10-D target.
+    let mut p = common::tiny_run();
+    p.suit_target(TargetKind::Funnel, 10);
+    p.diffusion = bridgelab::protocol::DiffusionMode::Frozen;
+    p.beta = 1.0;
+    let mut h = harness_for(LabApp::new(p, Arc::new(|| {})).unwrap(), 900.0);
+    let figure = h.state_mut().current_figure().clone();
+    let bars = panel(&figure, 0, PanelKind::Diffusion);
+    assert_eq!(
+        bars.y_range,
+        Some((0.0, 1.0)),
+        "σ·β = 1 stands on the axis from 0"
+    );
+    assert!(bars.whole_x);
+    for kind in [
+        PanelKind::Loss,
+        PanelKind::Elbo,
+        PanelKind::Ess,
+        PanelKind::DiffusionHistory,
+    ] {
+        let p = panel(&figure, 0, kind);
+        assert_eq!(
+            p.x_range,
+            Some((0.0, 10.0)),
+            "{kind:?} of a fresh run spans steps 0 to 10"
+        );
+        assert!(p.whole_x);
+    }
+    let history = panel(&figure, 0, PanelKind::DiffusionHistory);
+    let names: Vec<&str> = history.series.iter().map(|s| s.name.as_str()).collect();
+    let expected: Vec<String> = (1..=10).map(|j| format!("dim {j}")).collect();
+    assert_eq!(names, expected.iter().map(String::as_str).collect::<Vec<_>>());
+    let colours: std::collections::HashSet<_> = history.series.iter().map(|s| s.color).collect();
+    assert_eq!(colours.len(), 10, "ten dimensions, ten colours");
+    assert_eq!(history.y_range.map(|r| r.0), Some(0.0));
+    // Tick labels of counting axes: whole numbers, none negative.
+    let ticks: Vec<String> = [-2.0, 0.0, 2.5, 4.0, 1500.0]
+        .into_iter()
+        .map(bridgelab::app::whole_tick)
+        .collect();
+    assert_eq!(ticks, ["", "0", "", "4", "1500"]);
+}
+
+#[test]
+fn item_3_compared_runs_share_their_axes_overlay_in_one_plot_and_smooth_on_request() {
+    let mut h = harness_for(app(), 1600.0);
+    h.get_by_label("Second run beside this one").click();
+    h.step();
+    h.state_mut().apply(Action::Play);
+    wait(&mut h, "both runs to finish", |a| {
+        a.is_comparing() && a.views().iter().all(|v| v.status == Status::Finished)
+    });
+    let figure = h.state_mut().current_figure().clone();
+    for kind in [
+        PanelKind::Samples,
+        PanelKind::Elbo,
+        PanelKind::Ess,
+        PanelKind::Coverage,
+    ] {
+        let (a, b) = (panel(&figure, 0, kind), panel(&figure, 1, kind));
+        assert_eq!((a.x_range, a.y_range), (b.x_range, b.y_range), "{kind:?}");
+        let ya = a.y_range.unwrap();
+        let (ea, eb) = (a.extent().unwrap().1, b.extent().unwrap().1);
+        assert!(
+            ya.0 <= ea.0.min(eb.0) && ya.1 >= ea.1.max(eb.1),
+            "{kind:?} spans both runs"
+        );
+    }
+    // rKL-LD's mean R and LV's variance are not one quantity: not forced onto one scale.
+    assert_eq!(panel(&figure, 0, PanelKind::Loss).y_range, None);
+    assert_eq!(panel(&figure, 1, PanelKind::Loss).y_range, None);
+
+    let raw: Vec<[f64; 2]> = panel(&figure, 0, PanelKind::Elbo).series[0].points.clone();
+    let mut curves = h.state().curves;
+    curves.overlay = true;
+    curves.smoothing = 4;
+    h.state_mut().apply(Action::SetCurveView(curves));
+    h.step();
+    h.get_by_label("both runs in one plot");
+    let figure = h.state_mut().current_figure().clone();
+    assert_eq!(figure.columns.len(), 1, "one column holds both runs");
+    let elbo = panel(&figure, 0, PanelKind::Elbo);
+    let names: Vec<&str> = elbo.series.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "run 1: ELBO",
+            "run 1: log Z-hat",
+            "run 1: true log Z",
+            "run 2: ELBO",
+            "run 2: log Z-hat",
+            "run 2: true log Z"
+        ]
+    );
+    let smoothed = &elbo.series[0].points;
+    let mean_of_last_four = (raw[8][1] + raw[9][1] + raw[10][1] + raw[11][1]) / 4.0;
+    assert!((smoothed[11][1] - mean_of_last_four).abs() < 1e-12);
+    assert_eq!(
+        figure.columns[0]
+            .panels
+            .iter()
+            .filter(|p| p.kind == PanelKind::Samples)
+            .count(),
+        2,
+        "the sample clouds stay side by side"
+    );
+
+    curves.overlay = false;
+    curves.smoothing = 1;
+    curves.recent_only = true;
+    h.state_mut().apply(Action::SetCurveView(curves));
+    let figure = h.state_mut().current_figure().clone();
+    let elbo = panel(&figure, 0, PanelKind::Elbo);
+    assert!(elbo.series[0].points.iter().all(|p| p[0] >= 0.2 * 12.0));
+    assert_eq!(elbo.x_range.map(|r| r.0), Some(0.2 * 12.0));
+}
+
+/// Turns the mouse wheel over the plot below the title at `title`, with `modifiers` held.
+fn wheel_below(
+    h: &mut Harness<'_, LabApp>,
+    title: impl Fn(&Harness<'_, LabApp>) -> egui::Rect,
+    modifiers: egui::Modifiers,
+) {
+    let at = title(h).center_bottom() + egui::vec2(0.0, 60.0);
+    h.event(egui::Event::PointerMoved(at));
+    h.event(egui::Event::ModifiersChanged(modifiers));
+    h.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: egui::vec2(0.0, -120.0),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Unknown,
+        modifiers,
+    });
+    h.step();
+    h.step();
+    h.event(egui::Event::ModifiersChanged(egui::Modifiers::NONE));
+    h.step();
+}
+
+/// The title of run 1's marginal plot (run 2's has the same text).
+fn first_marginal_title<'h>(h: &'h Harness<'_, LabApp>) -> egui_kittest::Node<'h> {
+    h.get_all_by_label("Marginal density of x1")
+        .min_by(|a, b| a.rect().left().total_cmp(&b.rect().left()))
+        .expect("a marginal plot")
+}
+
+#[test]
+fn item_4_the_wheel_scrolls_the_page_alt_wheel_pans_and_a_new_run_refits() {
+    let mut h = harness_for(app(), 1000.0);
+    h.get_by_label("Second run beside this one").click();
+    h.step();
+    wait(&mut h, "the second run", |a| {
+        a.is_comparing() && a.views().iter().all(|v| v.snapshot.is_some())
+    });
+    let mut curves = h.state().curves;
+    curves.follow_data = false;
+    h.state_mut().apply(Action::SetCurveView(curves));
+    h.step();
+    h.step();
+    let run = h.state().view().run;
+    // The marginal plot of run 1: column 0, panel 1.
+    let id = bridgelab::app::plot_id(0, 1, run);
+    let bounds = |h: &Harness<'_, LabApp>| {
+        egui_plot::PlotMemory::load(&h.ctx, id)
+            .map(|m| (m.bounds().min(), m.bounds().max()))
+            .expect("the plot has drawn")
+    };
+    let before = bounds(&h);
+    let title = first_marginal_title(&h).rect().top();
+    let first_marginal = |h: &Harness<'_, LabApp>| first_marginal_title(h).rect();
+    wheel_below(&mut h, first_marginal, egui::Modifiers::NONE);
+    assert_eq!(bounds(&h), before, "the plot did not move");
+    let moved = first_marginal_title(&h).rect().top();
+    assert!(moved < title, "the page scrolled ({title} → {moved})");
+    wheel_below(&mut h, first_marginal, egui::Modifiers::ALT);
+    assert_ne!(bounds(&h), before, "Alt + wheel pans the plot");
+    // A new run is a new plot, fitted to its own data.
+    h.state_mut().apply(Action::Reset);
+    wait(&mut h, "the new run", |a| {
+        a.view().run != run && a.view().snapshot.is_some()
+    });
+    h.step();
+    h.step();
+    let fresh = egui_plot::PlotMemory::load(&h.ctx, bridgelab::app::plot_id(0, 1, h.state().view().run))
+        .map(|m| (m.bounds().min(), m.bounds().max()));
+    assert_eq!(
+        fresh,
+        Some(before),
+        "the new run's plot starts fitted, not panned"
+    );
+}
+
+#[test]
+fn item_11_the_sample_plot_follows_the_samples_unless_locked() {
+    // A posterior's samples move far from where they start.
+    let mut p = common::tiny_run();
+    p.suit_target(TargetKind::Seeds, 26);
+    p.batch = 64;
+    p.train_steps = 30;
+    let mut h = harness_for(LabApp::new(p, Arc::new(|| {})).unwrap(), 900.0);
+    let bounds = |h: &Harness<'_, LabApp>| {
+        let id = bridgelab::app::plot_id(0, 0, h.state().view().run);
+        egui_plot::PlotMemory::load(&h.ctx, id)
+            .map(|m| (m.bounds().min(), m.bounds().max()))
+            .expect("the sample plot has drawn")
+    };
+    let holds_the_samples = |h: &Harness<'_, LabApp>| {
+        let (lo, hi) = bounds(h);
+        let s = h.state().view().snapshot.clone().unwrap();
+        s.samples.chunks(s.dim).all(|r| {
+            let (x, y) = (r[0] as f64, r[1] as f64);
+            lo[0] <= x && x <= hi[0] && lo[1] <= y && y <= hi[1]
+        })
+    };
+    h.state_mut().apply(Action::Play);
+    wait(&mut h, "the end", |a| a.view().status == Status::Finished);
+    h.step();
+    // A pan, as a student's stray Alt + wheel, does not leave the samples out of view.
+    let title = |h: &Harness<'_, LabApp>| h.get_by_label_contains("Samples, coordinates").rect();
+    wheel_below(&mut h, title, egui::Modifiers::ALT);
+    h.step();
+    assert!(holds_the_samples(&h), "every sample is in view");
+    // Locked, the axes stay where they are while the run starts over.
+    let mut curves = h.state().curves;
+    curves.follow_data = false;
+    h.state_mut().apply(Action::SetCurveView(curves));
+    h.step();
+    let held = bounds(&h);
+    wheel_below(&mut h, title, egui::Modifiers::ALT);
+    assert_ne!(bounds(&h), held, "locked, a pan stays");
 }

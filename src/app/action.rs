@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::app::curve_view::CurveView;
 use crate::app::plot_choice::PlotChoice;
 use crate::protocol::{LearningRates, Preset, Variation};
 
@@ -37,6 +38,9 @@ pub enum Action {
     SetSnapshotEvery(usize),
     /// Which coordinates the sample and marginal plots show.
     SetPlotChoice(PlotChoice),
+    /// How the curves are drawn: smoothing, recent steps only, both runs in one plot, axes
+    /// that follow the data.
+    SetCurveView(CurveView),
     /// Read a preset file and restart on it; a bad file leaves the runs as they are.
     OpenPreset(PathBuf),
     /// Write the current settings as a preset file.

@@ -2,6 +2,7 @@
 //! everything arrives as protocol messages.
 
 mod action;
+pub mod curve_view;
 pub mod decline;
 pub mod figure;
 pub mod frame_stats;
@@ -19,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 pub use action::Action;
+pub use panels::{plot_id, whole_tick};
 pub use window::{WindowOptions, run_native};
 
 use crate::export::{write_atomically, write_samples_npy};
@@ -27,6 +29,7 @@ use crate::protocol::{
     use_built_in_data,
 };
 use crate::runtime::Wake;
+use curve_view::CurveView;
 use figure::Figure;
 use frame_stats::FrameStats;
 use pane::RunPane;
@@ -39,6 +42,7 @@ use view::{RunView, Status};
 struct FigureKey {
     runs: Vec<(Option<RunId>, usize, usize, usize)>,
     choice: PlotChoice,
+    curves: CurveView,
 }
 
 pub struct LabApp {
@@ -53,6 +57,8 @@ pub struct LabApp {
     /// How many steps "Step N" trains.
     pub step_count: usize,
     pub plot: PlotChoice,
+    /// How the curves are drawn.
+    pub curves: CurveView,
     /// Presets offered in the side panel: the built-in ones and any from a presets directory.
     pub gallery: Vec<gallery::GalleryEntry>,
     /// Where exports go.
@@ -90,6 +96,7 @@ impl LabApp {
             snapshot_every: 10,
             step_count: 50,
             plot: PlotChoice::default(),
+            curves: CurveView::default(),
             gallery: gallery::built_in(),
             export_dir: PathBuf::from("exports"),
             preset_path: "presets/my_preset.ron".into(),
@@ -163,6 +170,7 @@ impl LabApp {
             Action::Step(n) => self.broadcast(Command::Step(n)),
             Action::SetStepCount(n) => self.step_count = n.max(1),
             Action::SetPlotChoice(choice) => self.plot = choice,
+            Action::SetCurveView(curves) => self.curves = curves,
             Action::Reset => self.broadcast(Command::Reset),
             Action::Reseed => {
                 self.edit.seed = self.edit.seed.wrapping_add(1);
@@ -379,9 +387,10 @@ impl LabApp {
                 })
                 .collect(),
             choice: self.plot,
+            curves: self.curves,
         };
         if self.figure.as_ref().is_none_or(|(k, _)| *k != key) {
-            let built = figure::figure(&self.views(), self.plot);
+            let built = figure::figure(&self.views(), self.plot, self.curves);
             self.figure = Some((key, built));
         }
         &self.figure.as_ref().expect("built above").1
@@ -408,7 +417,9 @@ impl LabApp {
         egui::CentralPanel::default().show(ui, |ui| {
             let dim = self.view().target.as_ref().map_or(1, |t| t.dim);
             panels::plot_choice(ui, self.plot, dim, &mut actions);
-            panels::plots(ui, self.current_figure());
+            panels::curve_view(ui, self.curves, self.is_comparing(), &mut actions);
+            let curves = self.curves;
+            panels::plots(ui, self.current_figure(), curves);
         });
         let dropped: Vec<PathBuf> = ui.input(|i| {
             i.raw

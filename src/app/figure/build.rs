@@ -1,8 +1,10 @@
 //! From what the lab knows about a run to the panels that show it.
 
 use super::model::{
-    Column, Figure, Mark, PALETTE, Panel, PanelKind, REFERENCE_COLOR, SAMPLE_COLOR, Series, TARGET_COLOR,
+    Column, DIMENSION_PALETTE, Figure, Mark, PALETTE, Panel, PanelKind, REFERENCE_COLOR, SAMPLE_COLOR,
+    Series, TARGET_COLOR,
 };
+use crate::app::curve_view::CurveView;
 use crate::app::kde;
 use crate::app::plot_choice::PlotChoice;
 use crate::app::view::RunView;
@@ -13,10 +15,90 @@ const KDE_POINTS: usize = 200;
 /// Lines for at most this many dimensions in the diffusion history.
 const MAX_HISTORY_DIMS: usize = 10;
 
-/// One column per run, every column with the same panels in the same order.
-pub fn figure(views: &[&RunView], choice: PlotChoice) -> Figure {
-    Figure {
-        columns: views.iter().map(|v| column(v, choice)).collect(),
+/// Training-step axes span at least this many steps, so that a fresh run's axis is not a
+/// single tick.
+const MIN_STEP_SPAN: f64 = 10.0;
+
+/// One column per run, every column with the same panels in the same order, on shared axes;
+/// or, with `curves.overlay` and two runs, one column whose curves hold both runs.
+pub fn figure(views: &[&RunView], choice: PlotChoice, curves: CurveView) -> Figure {
+    let mut columns: Vec<Column> = views.iter().map(|v| column(v, choice, curves)).collect();
+    share_axes(&mut columns, views);
+    if curves.overlay && columns.len() == 2 {
+        let second = columns.pop().expect("two columns");
+        let first = columns.pop().expect("two columns");
+        columns.push(overlay(first, second, views));
+    }
+    Figure { columns }
+}
+
+/// Two panels of one kind show the same quantity, except the loss under two losses.
+fn same_quantity(views: &[&RunView], kind: PanelKind) -> bool {
+    kind != PanelKind::Loss || {
+        let losses: Vec<_> = views.iter().map(|v| v.preset.as_ref().map(|p| p.loss)).collect();
+        losses.windows(2).all(|w| w[0] == w[1])
+    }
+}
+
+/// Every panel of a row spans the union of what the row's panels hold, so that compared runs
+/// are read on one scale.
+fn share_axes(columns: &mut [Column], views: &[&RunView]) {
+    if columns.len() < 2 {
+        return;
+    }
+    let rows = columns.iter().map(|c| c.panels.len()).min().unwrap_or(0);
+    for i in 0..rows {
+        let kind = columns[0].panels[i].kind;
+        if !same_quantity(views, kind) || columns.iter().any(|c| c.panels[i].kind != kind) {
+            continue;
+        }
+        let union = columns
+            .iter()
+            .filter_map(|c| c.panels[i].extent())
+            .reduce(|a, b| {
+                (
+                    (a.0.0.min(b.0.0), a.0.1.max(b.0.1)),
+                    (a.1.0.min(b.1.0), a.1.1.max(b.1.1)),
+                )
+            });
+        if let Some((x, y)) = union {
+            for c in columns.iter_mut() {
+                c.panels[i].x_range = Some(x);
+                c.panels[i].y_range = Some(y);
+            }
+        }
+    }
+}
+
+/// One column with both runs: curves of the same quantity merged into one plot (run 2's in
+/// other colours), the rest side by side.
+fn overlay(first: Column, second: Column, views: &[&RunView]) -> Column {
+    let mut panels = Vec::new();
+    for (a, b) in first.panels.into_iter().zip(second.panels) {
+        let mergeable = !matches!(a.kind, PanelKind::Samples | PanelKind::Diffusion)
+            && a.kind == b.kind
+            && same_quantity(views, a.kind);
+        if mergeable {
+            let mut merged = a.clone();
+            merged.series.clear();
+            let named = |run: usize, p: Panel| p.series.into_iter().map(move |s| (run, s));
+            for (k, (run, mut s)) in named(1, a).chain(named(2, b)).enumerate() {
+                s.name = format!("run {run}: {}", s.name);
+                s.color = DIMENSION_PALETTE[k % DIMENSION_PALETTE.len()];
+                merged.series.push(s);
+            }
+            panels.push(merged);
+        } else {
+            for (run, mut p) in [(1, a), (2, b)] {
+                p.title = format!("Run {run}: {}", p.title);
+                panels.push(p);
+            }
+        }
+    }
+    Column {
+        run: first.run,
+        title: format!("run 1: {} / run 2: {}", first.title, second.title),
+        panels,
     }
 }
 
@@ -39,31 +121,59 @@ pub fn run_title(view: &RunView) -> String {
     )
 }
 
-fn column(view: &RunView, choice: PlotChoice) -> Column {
+fn column(view: &RunView, choice: PlotChoice, curves: CurveView) -> Column {
     let dim = view.target.as_ref().map_or(1, |t| t.dim);
     let choice = choice.within(dim);
     let mut panels = vec![
         samples(view, choice),
         marginal(view, choice.marginal),
-        loss(view),
-        elbo(view),
+        loss(view, curves),
+        elbo(view, curves),
         curve(
             view,
+            curves,
             PanelKind::Ess,
             "Normalised ESS",
             &[("ESS", |r| r.weights.ess)],
         ),
         diffusion(view),
-        diffusion_history(view),
+        diffusion_history(view, curves),
         step_weights(view),
     ];
     if view.target.as_ref().is_some_and(|t| t.modes.is_some()) {
-        panels.push(coverage(view));
+        panels.push(coverage(view, curves));
     }
     Column {
+        run: view.run,
         title: run_title(view),
         panels,
     }
+}
+
+/// The training steps a curve panel spans: from the first step shown to the latest, at least
+/// [`MIN_STEP_SPAN`] steps.
+fn step_range(view: &RunView, curves: CurveView) -> (f64, f64) {
+    let last = view.step() as f64;
+    let first = if curves.recent_only {
+        crate::app::curve_view::DROPPED_EARLY_FRACTION * last
+    } else {
+        0.0
+    };
+    (first, last.max(first + MIN_STEP_SPAN))
+}
+
+/// A panel over training steps.
+fn over_steps(
+    view: &RunView,
+    curves: CurveView,
+    kind: PanelKind,
+    title: impl Into<String>,
+    y: &str,
+) -> Panel {
+    let mut panel = Panel::new(kind, title, "training step", y);
+    panel.x_range = Some(step_range(view, curves));
+    panel.whole_x = true;
+    panel
 }
 
 fn pair(row: &[f32], x: usize, y: usize) -> [f64; 2] {
@@ -138,13 +248,16 @@ fn marginal(view: &RunView, coord: usize) -> Panel {
 
 type Field = fn(&StepRecord) -> f64;
 
-fn curve(view: &RunView, kind: PanelKind, title: &str, fields: &[(&str, Field)]) -> Panel {
-    let mut panel = Panel::new(kind, title, "training step", "");
+fn curve(view: &RunView, curves: CurveView, kind: PanelKind, title: &str, fields: &[(&str, Field)]) -> Panel {
+    let mut panel = over_steps(view, curves, kind, title, "");
     for (i, (name, f)) in fields.iter().enumerate() {
-        let pts = view.history.iter().map(|r| [r.step as f64, f(r)]).collect();
-        panel
-            .series
-            .push(Series::new(*name, Mark::Line, PALETTE[i % PALETTE.len()], pts));
+        let raw: Vec<[f64; 2]> = view.history.iter().map(|r| [r.step as f64, f(r)]).collect();
+        panel.series.push(Series::new(
+            *name,
+            Mark::Line,
+            PALETTE[i % PALETTE.len()],
+            curves.apply(&raw),
+        ));
     }
     panel
 }
@@ -152,7 +265,7 @@ fn curve(view: &RunView, kind: PanelKind, title: &str, fields: &[(&str, Field)])
 /// The loss curve under a title and axis that say what the run's loss reports: −mean log w
 /// (mean R) for both reverse-KL losses, the variance of log w for LV, so that two compared
 /// curves of different losses are not read on one scale.
-fn loss(view: &RunView) -> Panel {
+fn loss(view: &RunView, curves: CurveView) -> Panel {
     let (title, axis) = match view.preset.as_ref().map(|p| p.loss) {
         Some(LossKind::Lv) => ("Loss (LV): variance of log w", "Var log w (nats²)"),
         // rKL-LD's surrogate has no meaningful value; its gradient is that of mean R.
@@ -160,14 +273,15 @@ fn loss(view: &RunView) -> Panel {
         Some(LossKind::RklR) => ("Loss (rKL-R): mean R = −mean log w", "mean R (nats)"),
         None => ("Loss", ""),
     };
-    let mut panel = curve(view, PanelKind::Loss, title, &[("loss", |r| r.loss)]);
+    let mut panel = curve(view, curves, PanelKind::Loss, title, &[("loss", |r| r.loss)]);
     panel.y_label = axis.into();
     panel
 }
 
-fn elbo(view: &RunView) -> Panel {
+fn elbo(view: &RunView, curves: CurveView) -> Panel {
     let mut panel = curve(
         view,
+        curves,
         PanelKind::Elbo,
         "ELBO and log Z-hat",
         &[
@@ -176,13 +290,12 @@ fn elbo(view: &RunView) -> Panel {
         ],
     );
     let log_z = view.target.as_ref().and_then(|t| t.log_z);
-    let last = view.history.last().map(|r| r.step as f64);
-    if let (Some(z), Some(last)) = (log_z, last) {
+    if let (Some(z), Some((first, last))) = (log_z, panel.x_range) {
         panel.series.push(Series::new(
             "true log Z",
             Mark::Line,
             PALETTE[5],
-            vec![[0.0, z], [last, z]],
+            vec![[first, z], [last, z]],
         ));
     }
     panel
@@ -204,8 +317,12 @@ fn diffusion(view: &RunView) -> Panel {
         "dimension",
         "σ·β",
     );
+    panel.whole_x = true;
     if let Some(s) = &view.snapshot {
         let pts = indexed(&s.diffusion, 1.0);
+        // From zero, so that a frozen σ·β of 1 stands on a tick labelled 1.
+        let top = pts.iter().map(|p| p[1]).fold(0.0, f64::max);
+        panel.y_range = Some((0.0, top));
         panel
             .series
             .push(Series::new("σ·β", Mark::Bars, SAMPLE_COLOR, pts));
@@ -213,27 +330,40 @@ fn diffusion(view: &RunView) -> Panel {
     panel
 }
 
-fn diffusion_history(view: &RunView) -> Panel {
-    let mut panel = Panel::new(
+fn diffusion_history(view: &RunView, curves: CurveView) -> Panel {
+    let mut panel = over_steps(
+        view,
+        curves,
         PanelKind::DiffusionHistory,
         "Diffusion σ·β over training",
-        "training step",
         "σ·β",
     );
     let dims = view.diffusion_history.last().map_or(0, |(_, v)| v.len());
     for j in 0..dims.min(MAX_HISTORY_DIMS) {
-        let pts = view
+        let pts: Vec<[f64; 2]> = view
             .diffusion_history
             .iter()
             .map(|(s, v)| [*s as f64, v.get(j).copied().unwrap_or(f32::NAN) as f64])
             .collect();
+        let pts = CurveView {
+            smoothing: 1,
+            ..curves
+        }
+        .apply(&pts);
         panel.series.push(Series::new(
             format!("dim {}", j + 1),
             Mark::Line,
-            PALETTE[j % PALETTE.len()],
+            DIMENSION_PALETTE[j % DIMENSION_PALETTE.len()],
             pts,
         ));
     }
+    let top = panel
+        .series
+        .iter()
+        .flat_map(|s| &s.points)
+        .map(|p| p[1])
+        .fold(0.0, f64::max);
+    panel.y_range = Some((0.0, top));
     panel
 }
 
@@ -244,6 +374,7 @@ fn step_weights(view: &RunView) -> Panel {
         "step n",
         "nats",
     );
+    panel.whole_x = true;
     if let Some(s) = &view.snapshot {
         let pts = indexed(&s.step_log_weights, 0.0);
         panel
@@ -253,22 +384,28 @@ fn step_weights(view: &RunView) -> Panel {
     panel
 }
 
-fn coverage(view: &RunView) -> Panel {
+fn coverage(view: &RunView, curves: CurveView) -> Panel {
     let total = view.target.as_ref().and_then(|t| t.modes.as_ref()).map(|m| {
         let d = view.target.as_ref().map_or(1, |t| t.dim.max(1));
         m.len() / d
     });
     let now = view.coverage.last().map_or(0, |&(_, c)| c);
-    let mut panel = Panel::new(
+    let mut panel = over_steps(
+        view,
+        curves,
         PanelKind::Coverage,
         format!("Covered modes: {now} of {}", total.unwrap_or(0)),
-        "training step",
         "modes",
     );
     if let Some(total) = total {
         panel.y_range = Some((0.0, total as f64));
     }
-    let pts = view.coverage.iter().map(|&(s, c)| [s as f64, c as f64]).collect();
+    let pts: Vec<[f64; 2]> = view.coverage.iter().map(|&(s, c)| [s as f64, c as f64]).collect();
+    let pts = CurveView {
+        smoothing: 1,
+        ..curves
+    }
+    .apply(&pts);
     panel
         .series
         .push(Series::new("covered modes", Mark::Line, SAMPLE_COLOR, pts));

@@ -2,7 +2,7 @@
 //! draws the same values with plotters, so a saved figure and its CSV hold exactly what was on
 //! screen.
 
-use crate::protocol::DensityGrid;
+use crate::protocol::{DensityGrid, RunId};
 
 pub type Rgb = [u8; 3];
 
@@ -17,6 +17,19 @@ pub const PALETTE: [Rgb; 6] = [
     [200, 70, 90],
     [140, 100, 200],
     [120, 120, 120],
+];
+/// Colours of the per-dimension curves: ten that differ, one per dimension shown.
+pub const DIMENSION_PALETTE: [Rgb; 10] = [
+    [31, 119, 180],
+    [255, 127, 14],
+    [44, 160, 44],
+    [214, 39, 40],
+    [148, 103, 189],
+    [140, 86, 75],
+    [227, 119, 194],
+    [127, 127, 127],
+    [188, 189, 34],
+    [23, 190, 207],
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -95,6 +108,9 @@ pub struct Panel {
     pub y_range: Option<(f64, f64)>,
     /// One unit on x is as long as one unit on y.
     pub equal_aspect: bool,
+    /// x counts something whole (training steps, path steps, dimensions): ticks only at whole
+    /// numbers, none below zero.
+    pub whole_x: bool,
 }
 
 impl Panel {
@@ -109,11 +125,18 @@ impl Panel {
             x_range: None,
             y_range: None,
             equal_aspect: false,
+            whole_x: false,
         }
     }
 
-    /// The box the data and the requested ranges span, padded by 5%; (0, 1) where empty.
-    pub fn bounds(&self) -> ((f64, f64), (f64, f64)) {
+    /// The smallest box holding the data and the requested ranges, without padding; `None`
+    /// for an empty panel.
+    pub fn extent(&self) -> Option<((f64, f64), (f64, f64))> {
+        let ((x0, x1), (y0, y1)) = self.raw_bounds();
+        (x0 <= x1 && y0 <= y1).then_some(((x0, x1), (y0, y1)))
+    }
+
+    fn raw_bounds(&self) -> ((f64, f64), (f64, f64)) {
         let mut x = self.x_range.unwrap_or((f64::INFINITY, f64::NEG_INFINITY));
         let mut y = self.y_range.unwrap_or((f64::INFINITY, f64::NEG_INFINITY));
         for s in &self.series {
@@ -121,11 +144,17 @@ impl Panel {
                 x = (x.0.min(p[0]), x.1.max(p[0]));
                 y = (y.0.min(p[1]), y.1.max(p[1]));
             }
-            if s.mark == Mark::Bars {
+            if s.mark == Mark::Bars && !s.points.is_empty() {
                 y = (y.0.min(0.0), y.1.max(0.0));
                 x = (x.0 - 0.5, x.1 + 0.5);
             }
         }
+        (x, y)
+    }
+
+    /// The box the data and the requested ranges span, padded by 5%; (0, 1) where empty.
+    pub fn bounds(&self) -> ((f64, f64), (f64, f64)) {
+        let (x, y) = self.raw_bounds();
         (pad(x), pad(y))
     }
 }
@@ -146,6 +175,9 @@ fn pad((lo, hi): (f64, f64)) -> (f64, f64) {
 /// The panels of one run, under a title that names its settings.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Column {
+    /// The run shown (the first of two when they are overlaid): a new run is a new plot, whose
+    /// axes fit its data afresh.
+    pub run: Option<RunId>,
     pub title: String,
     pub panels: Vec<Panel>,
 }

@@ -53,6 +53,7 @@ mod tests {
         ));
         let figure = Figure {
             columns: vec![Column {
+                run: None,
                 title: "run".into(),
                 panels: vec![panel],
             }],

@@ -32,7 +32,9 @@ pub fn compare(ui: &mut egui::Ui, edit: &mut Preset, actions: &mut Vec<Action>) 
     let mut on = edit.compare.is_some();
     if ui
         .checkbox(&mut on, "Second run beside this one")
-        .on_hover_text("Same target, seed and sizes; the changes below. Axes are linked.")
+        .on_hover_text(
+            "Same target, seed and sizes; the changes below. Panels of one kind share their ranges.",
+        )
         .changed()
     {
         actions.push(Action::SetCompare(on.then(|| default_variation(edit))));

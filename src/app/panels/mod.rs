@@ -2,6 +2,7 @@
 
 mod compare;
 mod controls;
+mod curve_view;
 mod files;
 mod plot_choice;
 mod plots;
@@ -10,6 +11,7 @@ mod targets;
 mod widgets;
 
 pub use controls::controls;
+pub use curve_view::curve_view;
 pub use plot_choice::plot_choice;
-pub use plots::plots;
+pub use plots::{plot_id, plots, whole_tick};
 pub use settings::settings;

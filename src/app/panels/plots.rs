@@ -1,10 +1,12 @@
 //! Draws the figure's panels with egui_plot: a grid for one run, a row per panel with one
 //! column per run when comparing, the same panel of both runs on linked axes.
 
-use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotImage, PlotPoint, PlotPoints, Points};
+use egui_plot::{AxisHints, Bar, BarChart, Legend, Line, Plot, PlotImage, PlotPoint, PlotPoints, Points};
 
+use crate::app::curve_view::CurveView;
 use crate::app::figure::{Figure, Mark, Panel};
 use crate::app::heat_texture;
+use crate::protocol::RunId;
 
 /// Panels per row when a single run is shown.
 const SINGLE_RUN_COLUMNS: usize = 3;
@@ -18,8 +20,15 @@ const TITLE_HEIGHT: f32 = 26.0;
 /// Plots are never drawn lower than this.
 const MIN_PLOT_HEIGHT: f32 = 150.0;
 
-pub fn plots(ui: &mut egui::Ui, figure: &Figure) {
+/// The id of a plot: its place and its run, so that a new run starts with axes fitted to its
+/// own data instead of the pan and zoom of the last one.
+pub fn plot_id(column: usize, index: usize, run: Option<RunId>) -> egui::Id {
+    egui::Id::unique(("plot", column, index, run))
+}
+
+pub fn plots(ui: &mut egui::Ui, figure: &Figure, curves: CurveView) {
     let comparing = figure.columns.len() > 1;
+    let runs: Vec<Option<RunId>> = figure.columns.iter().map(|c| c.run).collect();
     egui::ScrollArea::vertical().show(ui, |ui| {
         if comparing {
             let width = ui.available_width() / figure.columns.len() as f32;
@@ -39,7 +48,9 @@ pub fn plots(ui: &mut egui::Ui, figure: &Figure) {
                             } else {
                                 220.0
                             };
-                            draw_panel(ui, panel, c, true, height.max(MIN_PLOT_HEIGHT));
+                            let id = plot_id(c, i, column.run);
+                            let h = height.max(MIN_PLOT_HEIGHT);
+                            draw_panel(ui, panel, id, curves, Some(&runs), h);
                         }
                     }
                 });
@@ -47,10 +58,11 @@ pub fn plots(ui: &mut egui::Ui, figure: &Figure) {
         } else if let Some(column) = figure.columns.first() {
             let rows = column.panels.len().div_ceil(SINGLE_RUN_COLUMNS).max(1);
             let height = (ui.available_height() / rows as f32 - TITLE_HEIGHT).max(MIN_PLOT_HEIGHT);
-            for row in column.panels.chunks(SINGLE_RUN_COLUMNS) {
+            for (r, row) in column.panels.chunks(SINGLE_RUN_COLUMNS).enumerate() {
                 ui.columns(SINGLE_RUN_COLUMNS, |cols| {
-                    for (ui, panel) in cols.iter_mut().zip(row) {
-                        draw_panel(ui, panel, 0, false, height);
+                    for (k, (ui, panel)) in cols.iter_mut().zip(row).enumerate() {
+                        let id = plot_id(0, r * SINGLE_RUN_COLUMNS + k, column.run);
+                        draw_panel(ui, panel, id, curves, None, height);
                     }
                 });
             }
@@ -58,13 +70,45 @@ pub fn plots(ui: &mut egui::Ui, figure: &Figure) {
     });
 }
 
-fn draw_panel(ui: &mut egui::Ui, panel: &Panel, run: usize, linked: bool, height: f32) {
+/// Tick labels of an axis that counts: whole numbers only, none below zero.
+pub fn whole_tick(value: f64) -> String {
+    if value < 0.0 || value.fract().abs() > 1e-9 {
+        String::new()
+    } else {
+        format!("{value:.0}")
+    }
+}
+
+/// Draws one panel; `linked` holds the runs of a comparison, whose panels of one kind share a
+/// cursor and, held still, their axes (a new run starts a new link).
+fn draw_panel(
+    ui: &mut egui::Ui,
+    panel: &Panel,
+    id: egui::Id,
+    curves: CurveView,
+    linked: Option<&[Option<RunId>]>,
+    height: f32,
+) {
     ui.label(&panel.title);
-    let mut plot = Plot::new((panel.kind, run))
+    // The wheel scrolls the page; with Alt held it pans the plot, with Ctrl it zooms.
+    let pan = ui.input(|i| i.modifiers.alt);
+    let mut plot = Plot::new(id)
+        .id(id)
         .height(height)
-        .legend(Legend::default())
+        .legend(Legend::default().follow_insertion_order(true))
+        .allow_scroll(pan)
         .x_axis_label(panel.x_label.as_str())
         .y_axis_label(panel.y_label.as_str());
+    if panel.whole_x {
+        // Short whole numbers fit closer together than egui's default spacing, which left a
+        // fresh run's step axis with the single label 0.
+        plot = plot.custom_x_axes(vec![
+            AxisHints::new_x()
+                .label(panel.x_label.as_str())
+                .formatter(|mark, _| whole_tick(mark.value))
+                .label_spacing(28.0..=40.0),
+        ]);
+    }
     if panel.equal_aspect {
         plot = plot.data_aspect(1.0);
     }
@@ -74,10 +118,17 @@ fn draw_panel(ui: &mut egui::Ui, panel: &Panel, run: usize, linked: bool, height
     if let Some((lo, hi)) = panel.y_range {
         plot = plot.include_y(lo).include_y(hi);
     }
-    if linked {
-        plot = plot
-            .link_axis(egui::Id::unique(("linked-axes", panel.kind)), [true, true])
-            .link_cursor(egui::Id::unique(("linked-cursor", panel.kind)), [true, true]);
+    plot = if curves.follow_data {
+        plot.reset()
+    } else {
+        plot.auto_bounds(false)
+    };
+    if let Some(runs) = linked {
+        plot = plot.link_cursor(egui::Id::unique(("linked-cursor", panel.kind)), [true, true]);
+        // Following the data, both already span the same union; held still, they pan together.
+        if !curves.follow_data {
+            plot = plot.link_axis(egui::Id::unique(("linked-axes", panel.kind, runs)), [true, true]);
+        }
     }
     let background = panel
         .background
