@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bridgelab::app::figure::{Panel, PanelKind};
+use bridgelab::app::side_tab::SideTab;
 use bridgelab::app::view::Status;
 use bridgelab::app::{Action, LabApp};
 use bridgelab::protocol::{LossKind, TargetKind, Variation};
@@ -26,7 +27,9 @@ fn wait(h: &mut Harness<'_, LabApp>, what: &str, done: impl Fn(&LabApp) -> bool)
     }
 }
 
-fn harness_for(app: LabApp, height: f32) -> Harness<'static, LabApp> {
+/// The lab on its settings tab (it opens on the lessons).
+fn harness_for(mut app: LabApp, height: f32) -> Harness<'static, LabApp> {
+    app.apply(Action::ShowSide(SideTab::Settings));
     let mut h = Harness::builder()
         .with_size(egui::vec2(1400.0, height))
         .build_ui_state(|ui, app: &mut LabApp| app.ui(ui), app);
@@ -217,6 +220,9 @@ fn a_gallery_preset_restarts_the_lab_on_it_and_broken_files_are_reported() {
     assert_eq!(app.gallery.len(), built_in + 1);
     assert!(app.notice.as_deref().is_some_and(|m| m.contains("broken.ron")));
     let mut h = harness_for(app, 1600.0);
+    h.get_by_label("Lessons and presets").click();
+    h.step();
+    h.step();
     // The gallery lists every built-in preset too: this one may be scrolled out of view.
     h.get_by_label("tiny_mos").click_accesskit();
     h.step();
@@ -812,7 +818,10 @@ fn first_marginal_title<'h>(h: &'h Harness<'_, LabApp>) -> egui_kittest::Node<'h
 #[test]
 fn item_4_the_wheel_scrolls_the_page_alt_wheel_pans_and_a_new_run_refits() {
     let mut h = harness_for(app(), 1000.0);
-    h.get_by_label("Second run beside this one").click();
+    h.state_mut().apply(Action::SetCompare(Some(Variation {
+        loss: Some(LossKind::Lv),
+        ..Variation::default()
+    })));
     h.step();
     wait(&mut h, "the second run", |a| {
         a.is_comparing() && a.views().iter().all(|v| v.snapshot.is_some())
@@ -893,4 +902,54 @@ fn item_11_the_sample_plot_follows_the_samples_unless_locked() {
     let held = bounds(&h);
     wheel_below(&mut h, title, egui::Modifiers::ALT);
     assert_ne!(bounds(&h), held, "locked, a pan stays");
+}
+
+#[test]
+fn item_8_the_lab_opens_on_its_lessons_by_title_and_one_click_runs_one() {
+    let app = LabApp::new(common::tiny_run(), Arc::new(|| {})).unwrap();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_ui_state(|ui, app: &mut LabApp| app.ui(ui), app);
+    h.step();
+    let window = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1400.0, 900.0));
+    let titles = [
+        "A. Mode collapse: rKL-R against LV",
+        "B1. The same gradient: rKL-LD and LV with a fixed inference process",
+        "B2. Learned diffusion: where rKL-LD and LV part",
+        "C1. Learned diffusion helps rKL-LD",
+        "C2. Learned diffusion can destabilise LV",
+        "D1. An initial diffusion that is too large",
+        "D2. An initial diffusion that is too small",
+    ];
+    for title in titles {
+        let rect = h.get_by_label(title).rect();
+        assert!(
+            window.contains_rect(rect),
+            "{title} is in view at start ({rect:?})"
+        );
+    }
+    assert!(
+        h.query_by_label("batch").is_none(),
+        "no settings before the lessons"
+    );
+    assert!(
+        h.query_by_label("lesson_a_mode_collapse").is_none(),
+        "titles, not file names"
+    );
+    h.get_by_label(titles[0]).click();
+    h.step();
+    wait(&mut h, "the lesson's two runs", |a| {
+        a.is_comparing() && a.views().iter().all(|v| v.snapshot.is_some())
+    });
+    let lesson = bridgelab::protocol::load_preset(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("presets/lesson_a_mode_collapse.ron"),
+    )
+    .unwrap();
+    assert_eq!(h.state().edit, lesson);
+    h.step();
+    h.get_by_label(&lesson.description);
+    h.get_by_label("Settings").click();
+    h.step();
+    h.step();
+    h.get_by_label("batch");
 }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crate::app::curve_view::CurveView;
 use crate::app::plot_choice::PlotChoice;
+use crate::app::side_tab::SideTab;
 use crate::protocol::{LearningRates, Preset, Variation};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -41,6 +42,8 @@ pub enum Action {
     /// How the curves are drawn: smoothing, recent steps only, both runs in one plot, axes
     /// that follow the data.
     SetCurveView(CurveView),
+    /// Show the lessons and presets, or the settings, in the left panel.
+    ShowSide(SideTab),
     /// Read a preset file and restart on it; a bad file leaves the runs as they are.
     OpenPreset(PathBuf),
     /// Write the current settings as a preset file.

@@ -12,6 +12,7 @@ pub mod kde;
 mod pane;
 mod panels;
 pub mod plot_choice;
+pub mod side_tab;
 mod thumbnails;
 pub mod view;
 mod window;
@@ -34,6 +35,7 @@ use figure::Figure;
 use frame_stats::FrameStats;
 use pane::RunPane;
 use plot_choice::PlotChoice;
+use side_tab::SideTab;
 use thumbnails::Thumbnails;
 use view::{RunView, Status};
 
@@ -59,6 +61,8 @@ pub struct LabApp {
     pub plot: PlotChoice,
     /// How the curves are drawn.
     pub curves: CurveView,
+    /// What the left panel shows.
+    pub side: SideTab,
     /// Presets offered in the side panel: the built-in ones and any from a presets directory.
     pub gallery: Vec<gallery::GalleryEntry>,
     /// Where exports go.
@@ -97,6 +101,7 @@ impl LabApp {
             step_count: 50,
             plot: PlotChoice::default(),
             curves: CurveView::default(),
+            side: SideTab::default(),
             gallery: gallery::built_in(),
             export_dir: PathBuf::from("exports"),
             preset_path: "presets/my_preset.ron".into(),
@@ -171,6 +176,7 @@ impl LabApp {
             Action::SetStepCount(n) => self.step_count = n.max(1),
             Action::SetPlotChoice(choice) => self.plot = choice,
             Action::SetCurveView(curves) => self.curves = curves,
+            Action::ShowSide(tab) => self.side = tab,
             Action::Reset => self.broadcast(Command::Reset),
             Action::Reseed => {
                 self.edit.seed = self.edit.seed.wrapping_add(1);
@@ -413,7 +419,7 @@ impl LabApp {
         egui::Panel::left("settings")
             .resizable(true)
             .default_size(330.0)
-            .show(ui, |ui| panels::settings(ui, self, &mut actions));
+            .show(ui, |ui| panels::side(ui, self, &mut actions));
         egui::CentralPanel::default().show(ui, |ui| {
             let dim = self.view().target.as_ref().map_or(1, |t| t.dim);
             panels::plot_choice(ui, self.plot, dim, &mut actions);

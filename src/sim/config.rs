@@ -384,6 +384,10 @@ impl Default for EvalSettings {
 #[serde(deny_unknown_fields)]
 pub struct Preset {
     pub version: u32,
+    /// A human title for the lab's gallery ("Mode collapse: rKL-R against LV"); empty, the
+    /// file name is shown.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title: String,
     /// One line on what the run shows.
     pub description: String,
     pub target: TargetSpec,
@@ -583,6 +587,7 @@ impl Preset {
     pub fn default_interactive() -> Self {
         Preset {
             version: PRESET_VERSION,
+            title: String::new(),
             description: "GMM-40 in 2-D with DBS and rKL-LD: watch the samples spread over the modes.".into(),
             target: TargetSpec {
                 kind: TargetKind::Gmm40,

@@ -20,6 +20,7 @@ pub fn small_preset(
 ) -> Preset {
     Preset {
         version: PRESET_VERSION,
+        title: String::new(),
         description: "test".into(),
         target: TargetSpec {
             kind,

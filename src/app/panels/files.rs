@@ -16,14 +16,9 @@ fn path_field(ui: &mut egui::Ui, label: &str, path: &mut String) -> (PathBuf, bo
     (PathBuf::from(path.trim()), !path.trim().is_empty())
 }
 
-pub fn files(
-    ui: &mut egui::Ui,
-    gallery: &[GalleryEntry],
-    current: &Preset,
-    path: &mut String,
-    actions: &mut Vec<Action>,
-) {
-    ui.heading("Presets");
+/// A preset file to open or save, and the settings as RON text.
+pub fn files(ui: &mut egui::Ui, current: &Preset, path: &mut String, actions: &mut Vec<Action>) {
+    ui.heading("Preset files");
     let (target, named) = path_field(ui, "file", path);
     ui.horizontal(|ui| {
         if ui
@@ -44,26 +39,49 @@ pub fn files(
             ui.ctx().copy_text(as_ron(current));
         }
     });
-    ui.label("Or drop a .ron file on the window. Shipped presets: hover for what to look for, click to run.");
+    ui.label("Or drop a .ron file on the window.");
+}
+
+/// The shipped presets by section, lessons first under their titles; the current one is
+/// selected and shows its description. A click runs one.
+pub fn gallery(ui: &mut egui::Ui, gallery: &[GalleryEntry], current: &Preset, actions: &mut Vec<Action>) {
+    ui.label("Click one to run it, then press Play; hover for what to look for.");
     for (title, prefix, open) in GROUPS {
-        let members: Vec<&GalleryEntry> = gallery.iter().filter(|e| group_of(&e.name) == prefix).collect();
+        let mut members: Vec<&GalleryEntry> =
+            gallery.iter().filter(|e| group_of(&e.name) == prefix).collect();
         if members.is_empty() {
             continue;
         }
+        members.sort_by_key(|e| shown_name(e));
         egui::CollapsingHeader::new(format!("{title} ({})", members.len()))
             .default_open(open)
             .show(ui, |ui| {
                 for entry in members {
                     let selected = entry.preset == *current;
+                    let name = shown_name(entry);
                     if ui
-                        .selectable_label(selected, &entry.name)
+                        .selectable_label(selected, name)
                         .on_hover_text(&entry.preset.description)
                         .clicked()
                     {
                         actions.push(Action::LoadPreset(Box::new(entry.preset.clone())));
                     }
+                    if selected {
+                        ui.indent(&entry.name, |ui| {
+                            ui.label(egui::RichText::new(&entry.preset.description).italics());
+                        });
+                    }
                 }
             });
+    }
+}
+
+/// A preset's title, else its file name.
+fn shown_name(entry: &GalleryEntry) -> &str {
+    if entry.preset.title.is_empty() {
+        &entry.name
+    } else {
+        &entry.preset.title
     }
 }
 

@@ -14,4 +14,4 @@ pub use controls::controls;
 pub use curve_view::curve_view;
 pub use plot_choice::plot_choice;
 pub use plots::{plot_id, plots, whole_tick};
-pub use settings::settings;
+pub use settings::side;

@@ -3,6 +3,7 @@
 
 use crate::app::panels::widgets::{choice, number};
 use crate::app::panels::{compare, files, targets};
+use crate::app::side_tab::SideTab;
 use crate::app::{Action, LabApp};
 use crate::protocol::{
     BridgeKind, ComputeDevice, DiffusionMode, DivergencePolicy, LossKind, Preset, data_dir_setting,
@@ -85,7 +86,25 @@ fn data_dir_row(ui: &mut egui::Ui, text: &mut String, actions: &mut Vec<Action>)
     });
 }
 
-pub fn settings(ui: &mut egui::Ui, app: &mut LabApp, actions: &mut Vec<Action>) {
+/// The left panel: a tab row, then the lessons and presets or the settings.
+pub fn side(ui: &mut egui::Ui, app: &mut LabApp, actions: &mut Vec<Action>) {
+    ui.horizontal(|ui| {
+        for tab in SideTab::ALL {
+            if ui.selectable_label(app.side == tab, tab.label()).clicked() && app.side != tab {
+                actions.push(Action::ShowSide(tab));
+            }
+        }
+    });
+    ui.separator();
+    match app.side {
+        SideTab::Lessons => {
+            egui::ScrollArea::vertical().show(ui, |ui| files::gallery(ui, &app.gallery, &app.edit, actions));
+        }
+        SideTab::Settings => settings(ui, app, actions),
+    }
+}
+
+fn settings(ui: &mut egui::Ui, app: &mut LabApp, actions: &mut Vec<Action>) {
     egui::ScrollArea::vertical().show(ui, |ui| {
         let edit = &mut app.edit;
         ui.heading("Run");
@@ -167,7 +186,7 @@ pub fn settings(ui: &mut egui::Ui, app: &mut LabApp, actions: &mut Vec<Action>) 
         ui.separator();
         compare::compare(ui, edit, actions);
         ui.separator();
-        files::files(ui, &app.gallery, edit, &mut app.preset_path, actions);
+        files::files(ui, edit, &mut app.preset_path, actions);
         ui.separator();
         files::checkpoints(ui, &mut app.checkpoint_path, actions);
     });
