@@ -953,3 +953,61 @@ fn item_8_the_lab_opens_on_its_lessons_by_title_and_one_click_runs_one() {
     h.step();
     h.get_by_label("batch");
 }
+
+#[test]
+fn item_15_a_live_change_is_marked_on_the_curves_and_kept_in_the_export() {
+    let mut h = harness();
+    h.state_mut().apply(Action::Step(3));
+    wait(&mut h, "three steps", |a| {
+        a.view().step() == 3 && a.view().status == Status::Paused
+    });
+    let mut lr = h.state().edit.lr;
+    lr.network = 0.001;
+    h.state_mut().apply(Action::SetLearningRates(lr));
+    h.state_mut().apply(Action::Step(2));
+    wait(&mut h, "two more steps", |a| {
+        a.view().step() == 5 && a.view().status == Status::Paused
+    });
+    let figure = h.state_mut().current_figure().clone();
+    let what = "step 3: learning rates: networks from 0.01 to 0.001";
+    for kind in [
+        PanelKind::Loss,
+        PanelKind::Elbo,
+        PanelKind::Ess,
+        PanelKind::Coverage,
+    ] {
+        assert_eq!(
+            panel(&figure, 0, kind).markers,
+            [(3.0, what.to_string())],
+            "{kind:?}"
+        );
+    }
+    h.step();
+    assert!(
+        h.query_all_by_label(what).count() >= 4,
+        "each curve's legend names the change"
+    );
+    let dir = scratch("live-change");
+    h.state_mut().export_dir = dir.clone();
+    h.state_mut().apply(Action::ExportFigure);
+    let csv = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "csv"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .expect("a CSV");
+    assert!(
+        csv.contains(&format!("1,elbo,marker: {what},3,,")),
+        "the marker is in the CSV"
+    );
+    let preset = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".preset.ron"))
+        .map(|p| bridgelab::protocol::load_preset(&p).unwrap())
+        .expect("the preset");
+    assert_eq!(
+        preset.lr.network, 0.001,
+        "the settings as they are at export time"
+    );
+}

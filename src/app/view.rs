@@ -44,6 +44,8 @@ pub struct RunView {
     pub saved: Option<(usize, std::path::PathBuf)>,
     /// How far the run has fallen below its best.
     pub decline: Decline,
+    /// Settings changed live: the step after which each applies and what changed.
+    pub live_changes: Vec<(usize, String)>,
 }
 
 impl Default for RunView {
@@ -64,6 +66,7 @@ impl Default for RunView {
             last_skip: None,
             saved: None,
             decline: Decline::default(),
+            live_changes: Vec::new(),
         }
     }
 }
@@ -119,6 +122,7 @@ impl RunView {
             }
             Event::Paused { .. } => self.status = Status::Paused,
             Event::Finished { .. } => self.status = Status::Finished,
+            Event::Changed { step, what, .. } => self.live_changes.push((step, what)),
             Event::Evaluating { samples, stage, .. } => self.evaluating = Some((samples, stage)),
             Event::Evaluated { evaluation, .. } => {
                 self.evaluating = None;

@@ -81,6 +81,13 @@ pub enum Event {
         run: RunId,
         step: usize,
     },
+    /// A setting was changed live, without a restart: the steps after `step` train with it.
+    Changed {
+        run: RunId,
+        step: usize,
+        /// What changed, from what to what ("learning rates: networks from 0.01 to 0.001").
+        what: String,
+    },
     /// An evaluation on `samples` fresh paths has begun `stage`.
     Evaluating {
         run: RunId,
@@ -117,6 +124,7 @@ impl Event {
             | Event::Stepped { run, .. }
             | Event::Paused { run, .. }
             | Event::Finished { run, .. }
+            | Event::Changed { run, .. }
             | Event::Evaluating { run, .. }
             | Event::Evaluated { run, .. }
             | Event::Failed { run, .. }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crossbeam_channel::{Receiver, Sender, TryRecvError, bounded};
 
-use crate::protocol::{Command, Event, LatestSlot, RunId, RunSnapshot, TargetInfo};
+use crate::protocol::{Command, Event, LatestSlot, LearningRates, RunId, RunSnapshot, TargetInfo};
 use crate::sim::checkpoint;
 use crate::sim::device::{describe, make_device};
 use crate::sim::validate::validate;
@@ -328,9 +328,18 @@ impl Loop {
                 if bad {
                     self.reject("learning rates must be finite and at least 0".into());
                 } else {
+                    let what = learning_rate_change(&self.preset.lr, &lr);
                     self.preset.lr = lr;
                     if let Some(t) = &mut self.trainer {
                         t.set_learning_rates(lr);
+                        if let Some(what) = what {
+                            let step = t.step_count();
+                            self.emit(Event::Changed {
+                                run: self.run,
+                                step,
+                                what,
+                            });
+                        }
                     }
                 }
             }
@@ -435,4 +444,18 @@ impl Loop {
             (self.wake)();
         }
     }
+}
+
+/// The learning rates that differ between `old` and `new`, in words; `None` when none does.
+fn learning_rate_change(old: &LearningRates, new: &LearningRates) -> Option<String> {
+    let parts: Vec<String> = [
+        ("networks", old.network, new.network),
+        ("interpolation", old.interpolation, new.interpolation),
+        ("SDE parameters", old.sde, new.sde),
+    ]
+    .into_iter()
+    .filter(|(_, a, b)| a != b)
+    .map(|(name, a, b)| format!("{name} from {a} to {b}"))
+    .collect();
+    (!parts.is_empty()).then(|| format!("learning rates: {}", parts.join(", ")))
 }

@@ -81,6 +81,14 @@ fn overlay(first: Column, second: Column, views: &[&RunView]) -> Column {
         if mergeable {
             let mut merged = a.clone();
             merged.series.clear();
+            merged.markers = [(1, &a), (2, &b)]
+                .into_iter()
+                .flat_map(|(run, p)| {
+                    p.markers
+                        .iter()
+                        .map(move |(x, m)| (*x, format!("run {run}, {m}")))
+                })
+                .collect();
             let named = |run: usize, p: Panel| p.series.into_iter().map(move |s| (run, s));
             for (k, (run, mut s)) in named(1, a).chain(named(2, b)).enumerate() {
                 s.name = format!("run {run}: {}", s.name);
@@ -173,6 +181,11 @@ fn over_steps(
     let mut panel = Panel::new(kind, title, "training step", y);
     panel.x_range = Some(step_range(view, curves));
     panel.whole_x = true;
+    panel.markers = view
+        .live_changes
+        .iter()
+        .map(|(step, what)| (*step as f64, format!("step {step}: {what}")))
+        .collect();
     panel
 }
 

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 pub use build::figure;
-pub use model::{Column, Figure, Mark, Panel, PanelKind, Series};
+pub use model::{Column, Figure, MARKER_COLOR, Mark, Panel, PanelKind, Series};
 use render::{png_bytes, svg_text};
 use table::csv;
 

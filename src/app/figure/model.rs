@@ -9,6 +9,8 @@ pub type Rgb = [u8; 3];
 pub const SAMPLE_COLOR: Rgb = [60, 130, 220];
 pub const TARGET_COLOR: Rgb = [230, 120, 40];
 pub const REFERENCE_COLOR: Rgb = [150, 150, 150];
+/// Vertical lines where a setting was changed live.
+pub const MARKER_COLOR: Rgb = [200, 170, 40];
 /// Colours of successive curves in one panel.
 pub const PALETTE: [Rgb; 6] = [
     [60, 130, 220],
@@ -108,6 +110,8 @@ pub struct Panel {
     pub y_range: Option<(f64, f64)>,
     /// One unit on x is as long as one unit on y.
     pub equal_aspect: bool,
+    /// Vertical lines at these x values, each named: where a setting was changed live.
+    pub markers: Vec<(f64, String)>,
     /// x counts something whole (training steps, path steps, dimensions): ticks only at whole
     /// numbers, none below zero.
     pub whole_x: bool,
@@ -125,6 +129,7 @@ impl Panel {
             x_range: None,
             y_range: None,
             equal_aspect: false,
+            markers: Vec::new(),
             whole_x: false,
         }
     }

@@ -146,7 +146,14 @@ fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel) 
             .label(s.name.as_str())
             .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 12, y + 4)], color.filled()));
     }
-    if panel.series.iter().any(|s| !s.points.is_empty()) {
+    let marker = rgb(super::model::MARKER_COLOR);
+    for (x, what) in &panel.markers {
+        chart
+            .draw_series(LineSeries::new([(*x, y0), (*x, y1)], marker.stroke_width(1)))?
+            .label(what.as_str())
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 12, y)], marker));
+    }
+    if panel.series.iter().any(|s| !s.points.is_empty()) || !panel.markers.is_empty() {
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperRight)

@@ -6,7 +6,7 @@ use super::heat;
 use super::model::Figure;
 
 /// Columns `run,panel,series,x,y,value`: `value` holds the log density of background cells
-/// and is empty for plotted points.
+/// and is empty for plotted points; a live change is a row `marker: …` with x alone.
 pub fn csv(figure: &Figure) -> String {
     let mut out = String::from("run,panel,series,x,y,value\n");
     for (run, column) in figure.columns.iter().enumerate() {
@@ -17,6 +17,14 @@ pub fn csv(figure: &Figure) -> String {
                     let [x, y] = heat::cell_centre(grid, k / grid.n, k % grid.n);
                     let _ = writeln!(out, "{},{slug},log density,{x},{y},{v}", run + 1);
                 }
+            }
+            for (x, what) in &panel.markers {
+                let _ = writeln!(
+                    out,
+                    "{},{slug},{},{x},,",
+                    run + 1,
+                    quoted(&format!("marker: {what}"))
+                );
             }
             for s in &panel.series {
                 let name = quoted(&s.name);

@@ -1,10 +1,12 @@
 //! Draws the figure's panels with egui_plot: a grid for one run, a row per panel with one
 //! column per run when comparing, the same panel of both runs on linked axes.
 
-use egui_plot::{AxisHints, Bar, BarChart, Legend, Line, Plot, PlotImage, PlotPoint, PlotPoints, Points};
+use egui_plot::{
+    AxisHints, Bar, BarChart, Legend, Line, Plot, PlotImage, PlotPoint, PlotPoints, Points, VLine,
+};
 
 use crate::app::curve_view::CurveView;
-use crate::app::figure::{Figure, Mark, Panel};
+use crate::app::figure::{Figure, MARKER_COLOR, Mark, Panel};
 use crate::app::heat_texture;
 use crate::protocol::RunId;
 
@@ -140,6 +142,13 @@ fn draw_panel(
             let side = (hi - lo) as f32;
             let centre = PlotPoint::new((lo + hi) / 2.0, (lo + hi) / 2.0);
             p.image(PlotImage::new("log density", texture.id(), centre, [side, side]));
+        }
+        for (x, what) in &panel.markers {
+            p.vline(
+                VLine::new(what.as_str(), *x)
+                    .color(color(MARKER_COLOR))
+                    .style(egui_plot::LineStyle::dashed_loose()),
+            );
         }
         for s in &panel.series {
             let points: Vec<[f64; 2]> = s.points.clone();
