@@ -1011,3 +1011,22 @@ fn item_15_a_live_change_is_marked_on_the_curves_and_kept_in_the_export() {
         "the settings as they are at export time"
     );
 }
+
+#[test]
+fn item_9_an_untrained_wide_cloud_covers_almost_no_mode_and_the_rule_is_shown() {
+    // GMM-40 in 2-D from a prior of std 30: the old rule (1 % of samples nearest a mode)
+    // counted 28 to 32 of 40 modes before any training.
+    let p = bridgelab::protocol::load_preset(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("presets/gmm40_2d_dbs_rklld.ron"),
+    )
+    .unwrap();
+    assert_eq!(p.prior_std, 30.0);
+    let mut h = harness_for(LabApp::new(p, Arc::new(|| {})).unwrap(), 900.0);
+    let modes = h.state().view().snapshot.as_ref().and_then(|s| s.modes.clone()).unwrap();
+    assert!(modes.covered <= 2, "{} of 40 covered at step 0", modes.covered);
+    h.step();
+    h.get_by_label(&format!(
+        "Covered modes: {} of 40 (≥ 1 % of samples in the mode's 99 % region)",
+        modes.covered
+    ));
+}

@@ -211,6 +211,9 @@ fn print(c: &Comparison) {
     if let Some(g) = c.largest_elbo_gap {
         println!("largest ELBO gap between the runs at logged steps: {g:.4}");
     }
+    if let Some(m) = c.runs[0].evaluation.as_ref().and_then(|e| e.modes.as_ref()) {
+        println!("a mode is covered with {}", m.rule());
+    }
 }
 
 pub fn run(args: CompareArgs) -> Result<()> {

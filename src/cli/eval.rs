@@ -59,8 +59,11 @@ pub fn print_evaluation(e: &Evaluation) {
     }
     if let Some(m) = &e.modes {
         println!(
-            "  modes     {} of {} covered, EMC {:.3}",
-            m.covered, m.total, m.emc
+            "  modes     {} of {} covered ({}), EMC {:.3}",
+            m.covered,
+            m.total,
+            m.rule(),
+            m.emc
         );
     }
 }

@@ -403,11 +403,16 @@ fn coverage(view: &RunView, curves: CurveView) -> Panel {
         m.len() / d
     });
     let now = view.coverage.last().map_or(0, |&(_, c)| c);
+    let rule = view
+        .snapshot
+        .as_ref()
+        .and_then(|s| s.modes.as_ref())
+        .map_or(String::new(), |m| format!(" ({})", m.rule()));
     let mut panel = over_steps(
         view,
         curves,
         PanelKind::Coverage,
-        format!("Covered modes: {now} of {}", total.unwrap_or(0)),
+        format!("Covered modes: {now} of {}{rule}", total.unwrap_or(0)),
         "modes",
     );
     if let Some(total) = total {

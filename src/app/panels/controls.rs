@@ -27,7 +27,7 @@ fn evaluation_line(e: &Evaluation) -> String {
         line.push_str(&format!(", Sinkhorn {:.3} ({})", s.value, s.describe()));
     }
     if let Some(m) = &e.modes {
-        line.push_str(&format!(", modes {}/{}", m.covered, m.total));
+        line.push_str(&format!(", modes {}/{} ({})", m.covered, m.total, m.rule()));
     }
     line
 }
@@ -47,7 +47,8 @@ fn run_status(ui: &mut egui::Ui, index: Option<usize>, view: &RunView) {
             ));
         }
         if let Some(m) = view.snapshot.as_ref().and_then(|s| s.modes.as_ref()) {
-            ui.label(format!("modes {}/{}", m.covered, m.total));
+            ui.label(format!("modes {}/{}", m.covered, m.total))
+                .on_hover_text(format!("A mode is covered with {}", m.rule()));
         }
         if !view.device.is_empty() {
             ui.weak(&view.device);
