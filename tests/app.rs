@@ -1022,11 +1022,96 @@ fn item_9_an_untrained_wide_cloud_covers_almost_no_mode_and_the_rule_is_shown() 
     .unwrap();
     assert_eq!(p.prior_std, 30.0);
     let mut h = harness_for(LabApp::new(p, Arc::new(|| {})).unwrap(), 900.0);
-    let modes = h.state().view().snapshot.as_ref().and_then(|s| s.modes.clone()).unwrap();
+    let modes = h
+        .state()
+        .view()
+        .snapshot
+        .as_ref()
+        .and_then(|s| s.modes.clone())
+        .unwrap();
     assert!(modes.covered <= 2, "{} of 40 covered at step 0", modes.covered);
     h.step();
     h.get_by_label(&format!(
         "Covered modes: {} of 40 (≥ 1 % of samples in the mode's 99 % region)",
         modes.covered
     ));
+}
+
+#[test]
+fn item_12_exports_at_a_chosen_scale_each_panel_alone_with_clean_ticks_and_a_thinned_svg() {
+    use bridgelab::app::figure::{ExportOptions, Figure, Mark, SVG_MAX_POINTS, Series, tick_label};
+    let mut h = harness();
+    h.state_mut().apply(Action::Step(3));
+    wait(&mut h, "three steps", |a| {
+        a.view().step() == 3 && a.view().status == Status::Paused
+    });
+    let dir = scratch("export-options");
+    h.state_mut().export_dir = dir.clone();
+    h.state_mut().apply(Action::SetExportOptions(ExportOptions {
+        scale: 3,
+        panels_alone: true,
+    }));
+    h.state_mut().apply(Action::ExportFigure);
+    let notice = h.state().notice.clone().unwrap_or_default();
+    assert!(notice.starts_with("figure written to"), "{notice}");
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let stem = "figure-gmm40-d2-dbs-rkl-ld-step3";
+    for slug in [
+        "samples",
+        "marginal",
+        "loss",
+        "elbo",
+        "ess",
+        "diffusion",
+        "coverage",
+    ] {
+        for ext in ["png", "svg"] {
+            let name = format!("{stem}-{slug}.{ext}");
+            assert!(names.contains(&name), "{name} in {names:?}");
+        }
+    }
+    // A PNG's size and resolution: three times the 1× cell of 460 × 330 px, at 288 dpi.
+    let png = std::fs::read(dir.join(format!("{stem}-elbo.png"))).unwrap();
+    let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
+    let height = u32::from_be_bytes(png[20..24].try_into().unwrap());
+    assert_eq!((width, height), (3 * 460, 3 * 30 + 3 * 330));
+    let phys = png.windows(4).position(|w| w == b"pHYs").expect("a pHYs chunk");
+    let per_metre = u32::from_be_bytes(png[phys + 4..phys + 8].try_into().unwrap());
+    assert_eq!(per_metre, (288.0f64 / 0.0254).round() as u32);
+    // Ticks read as numbers, not "200.0".
+    assert_eq!(
+        [200.0, 0.25, -1.5, 0.0, 12_000.0].map(tick_label),
+        ["200", "0.25", "-1.5", "0", "12000"]
+    );
+    // 16 000 points are thinned to a few thousand in the SVG.
+    let cloud: Vec<[f64; 2]> = (0..16_000).map(|i| [i as f64, (i % 7) as f64]).collect();
+    let mut panel = Panel::new(PanelKind::Samples, "cloud", "x", "y");
+    panel
+        .series
+        .push(Series::new("samples", Mark::Points(1.5), [0, 0, 0], cloud));
+    let figure = Figure {
+        columns: vec![bridgelab::app::figure::Column {
+            run: None,
+            title: "cloud".into(),
+            panels: vec![panel],
+        }],
+    };
+    let out = scratch("thinned");
+    bridgelab::app::figure::export(
+        &figure,
+        &common::tiny_run(),
+        &out,
+        "cloud",
+        ExportOptions::default(),
+    )
+    .unwrap();
+    let svg = std::fs::read_to_string(out.join("cloud.svg")).unwrap();
+    let circles = svg.matches("<circle").count();
+    assert!(
+        (SVG_MAX_POINTS / 2..=SVG_MAX_POINTS).contains(&circles),
+        "{circles} circles"
+    );
 }

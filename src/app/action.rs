@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use crate::app::curve_view::CurveView;
+use crate::app::figure::ExportOptions;
 use crate::app::plot_choice::PlotChoice;
 use crate::app::side_tab::SideTab;
 use crate::protocol::{LearningRates, Preset, Variation};
@@ -61,4 +62,6 @@ pub enum Action {
     ExportSamples,
     /// Write the current figure as PNG and SVG, with its data as CSV and the preset beside it.
     ExportFigure,
+    /// The scale of exported figures and whether each panel is also written alone.
+    SetExportOptions(ExportOptions),
 }

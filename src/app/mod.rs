@@ -31,9 +31,10 @@ use crate::protocol::{
 };
 use crate::runtime::Wake;
 use curve_view::CurveView;
-use figure::Figure;
+use figure::{ExportOptions, Figure};
 use frame_stats::FrameStats;
 use pane::RunPane;
+use panels::ShownBounds;
 use plot_choice::PlotChoice;
 use side_tab::SideTab;
 use thumbnails::Thumbnails;
@@ -63,6 +64,10 @@ pub struct LabApp {
     pub curves: CurveView,
     /// What the left panel shows.
     pub side: SideTab,
+    /// How figures are exported.
+    pub export_options: ExportOptions,
+    /// The box each plot showed in the last frame.
+    shown_bounds: ShownBounds,
     /// Presets offered in the side panel: the built-in ones and any from a presets directory.
     pub gallery: Vec<gallery::GalleryEntry>,
     /// Where exports go.
@@ -102,6 +107,8 @@ impl LabApp {
             plot: PlotChoice::default(),
             curves: CurveView::default(),
             side: SideTab::default(),
+            export_options: ExportOptions::default(),
+            shown_bounds: ShownBounds::new(),
             gallery: gallery::built_in(),
             export_dir: PathBuf::from("exports"),
             preset_path: "presets/my_preset.ron".into(),
@@ -177,6 +184,7 @@ impl LabApp {
             Action::SetPlotChoice(choice) => self.plot = choice,
             Action::SetCurveView(curves) => self.curves = curves,
             Action::ShowSide(tab) => self.side = tab,
+            Action::SetExportOptions(options) => self.export_options = options,
             Action::Reset => self.broadcast(Command::Reset),
             Action::Reseed => {
                 self.edit.seed = self.edit.seed.wrapping_add(1);
@@ -360,9 +368,17 @@ impl LabApp {
 
     fn export_figure(&mut self) {
         let stem = self.export_stem("figure");
-        let figure = self.current_figure().clone();
+        let mut figure = self.current_figure().clone();
+        // With the axes held, the export shows what the screen shows, pan and zoom included.
+        if !self.curves.follow_data {
+            for ((c, i), b) in &self.shown_bounds {
+                if let Some(panel) = figure.columns.get_mut(*c).and_then(|col| col.panels.get_mut(*i)) {
+                    panel.view = Some(*b);
+                }
+            }
+        }
         self.notice = Some(
-            match figure::export(&figure, &self.edit, &self.export_dir, &stem) {
+            match figure::export(&figure, &self.edit, &self.export_dir, &stem, self.export_options) {
                 Ok(paths) => format!(
                     "figure written to {}",
                     paths
@@ -425,7 +441,7 @@ impl LabApp {
             panels::plot_choice(ui, self.plot, dim, &mut actions);
             panels::curve_view(ui, self.curves, self.is_comparing(), &mut actions);
             let curves = self.curves;
-            panels::plots(ui, self.current_figure(), curves);
+            self.shown_bounds = panels::plots(ui, self.current_figure(), curves);
         });
         let dropped: Vec<PathBuf> = ui.input(|i| {
             i.raw

@@ -110,6 +110,9 @@ pub struct Panel {
     pub y_range: Option<(f64, f64)>,
     /// One unit on x is as long as one unit on y.
     pub equal_aspect: bool,
+    /// The box shown on screen when the user has moved or zoomed the plot with its axes held;
+    /// the export draws that box instead of fitting the data.
+    pub view: Option<((f64, f64), (f64, f64))>,
     /// Vertical lines at these x values, each named: where a setting was changed live.
     pub markers: Vec<(f64, String)>,
     /// x counts something whole (training steps, path steps, dimensions): ticks only at whole
@@ -129,6 +132,7 @@ impl Panel {
             x_range: None,
             y_range: None,
             equal_aspect: false,
+            view: None,
             markers: Vec::new(),
             whole_x: false,
         }

@@ -20,6 +20,46 @@ const Y_LABEL_AREA: u32 = 52;
 const CAPTION: u32 = 24;
 const MARGIN: u32 = 6;
 
+/// The export's scale: every length and font size of the 1× figure times `factor`, written at
+/// 96 · `factor` dots per inch, so that a 2× or 3× figure is sharp on slides and in papers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Scale(pub u32);
+
+impl Scale {
+    fn px(self, v: u32) -> u32 {
+        v * self.0.max(1)
+    }
+    fn font(self, size: u32) -> u32 {
+        self.px(size)
+    }
+    pub fn dpi(self) -> u32 {
+        self.px(96)
+    }
+}
+
+/// Clouds of more points than this are thinned to it in the SVG (every k-th point), which
+/// keeps a file of 16 000-sample plots small; the PNG draws every point.
+pub const SVG_MAX_POINTS: usize = 3000;
+
+/// A tick label: at most four significant digits, no trailing zeros ("50", "0.25", "-1.5").
+pub fn tick_label(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return if v.is_finite() { "0".into() } else { String::new() };
+    }
+    let magnitude = v.abs().log10().floor() as i32;
+    if !(-4..6).contains(&magnitude) {
+        return format!("{v:.1e}");
+    }
+    let decimals = (3 - magnitude).max(0) as usize;
+    let text = format!("{v:.decimals$}");
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    };
+    if text == "-0" { "0".into() } else { text }
+}
+
 /// Where each panel goes: (figure column, panel index) → (grid row, grid column).
 struct Layout {
     rows: usize,
@@ -53,9 +93,12 @@ fn layout(figure: &Figure) -> Layout {
 }
 
 /// Width and height in pixels (SVG units) of the drawn figure.
-pub fn size(figure: &Figure) -> (u32, u32) {
+pub fn size(figure: &Figure, scale: Scale) -> (u32, u32) {
     let l = layout(figure);
-    (CELL.0 * l.columns as u32, HEADER + CELL.1 * l.rows as u32)
+    (
+        scale.px(CELL.0) * l.columns as u32,
+        scale.px(HEADER) + scale.px(CELL.1) * l.rows as u32,
+    )
 }
 
 fn rgb(c: [u8; 3]) -> RGBColor {
@@ -64,21 +107,31 @@ fn rgb(c: [u8; 3]) -> RGBColor {
 
 type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
-fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure) -> DrawResult<DB> {
+fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    figure: &Figure,
+    scale: Scale,
+    svg: bool,
+) -> DrawResult<DB> {
     root.fill(&WHITE)?;
     let l = layout(figure);
-    let (header, body) = root.split_vertically(HEADER);
+    let (header, body) = root.split_vertically(scale.px(HEADER));
     let titles = header.split_evenly((1, figure.columns.len().max(1)));
     for (area, column) in titles.iter().zip(&figure.columns) {
         area.draw_text(
             &column.title,
-            &("sans-serif", 15).into_font().color(&BLACK),
-            (8, 8),
+            &("sans-serif", scale.font(15)).into_font().color(&BLACK),
+            (scale.px(8) as i32, scale.px(8) as i32),
         )?;
     }
     let cells = body.split_evenly((l.rows, l.columns));
     for ((c, i), (r, g)) in l.places {
-        draw_panel(&cells[r * l.columns + g], &figure.columns[c].panels[i])?;
+        draw_panel(
+            &cells[r * l.columns + g],
+            &figure.columns[c].panels[i],
+            scale,
+            svg,
+        )?;
     }
     Ok(())
 }
@@ -87,9 +140,12 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure) -> D
 fn equal_aspect(
     ((x0, x1), (y0, y1)): ((f64, f64), (f64, f64)),
     (w, h): (u32, u32),
+    scale: Scale,
 ) -> ((f64, f64), (f64, f64)) {
-    let pw = w.saturating_sub(Y_LABEL_AREA + 2 * MARGIN).max(1) as f64;
-    let ph = h.saturating_sub(X_LABEL_AREA + CAPTION + 2 * MARGIN).max(1) as f64;
+    let pw = w.saturating_sub(scale.px(Y_LABEL_AREA + 2 * MARGIN)).max(1) as f64;
+    let ph = h
+        .saturating_sub(scale.px(X_LABEL_AREA + CAPTION + 2 * MARGIN))
+        .max(1) as f64;
     let (sx, sy) = ((x1 - x0) / pw, (y1 - y0) / ph);
     if sx > sy {
         let grow = (sx * ph - (y1 - y0)) / 2.0;
@@ -100,23 +156,39 @@ fn equal_aspect(
     }
 }
 
-fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel) -> DrawResult<DB> {
-    let mut bounds = panel.bounds();
-    if panel.equal_aspect {
-        bounds = equal_aspect(bounds, area.dim_in_pixel());
+fn draw_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    panel: &Panel,
+    scale: Scale,
+    svg: bool,
+) -> DrawResult<DB> {
+    let mut bounds = panel.view.unwrap_or_else(|| panel.bounds());
+    if panel.equal_aspect && panel.view.is_none() {
+        bounds = equal_aspect(bounds, area.dim_in_pixel(), scale);
     }
     let ((x0, x1), (y0, y1)) = bounds;
     let mut chart = ChartBuilder::on(area)
-        .caption(&panel.title, ("sans-serif", 15))
-        .margin(MARGIN)
-        .x_label_area_size(X_LABEL_AREA)
-        .y_label_area_size(Y_LABEL_AREA)
+        .caption(&panel.title, ("sans-serif", scale.font(15)))
+        .margin(scale.px(MARGIN))
+        .x_label_area_size(scale.px(X_LABEL_AREA))
+        .y_label_area_size(scale.px(Y_LABEL_AREA))
         .build_cartesian_2d(x0..x1, y0..y1)?;
+    let whole = panel.whole_x;
+    let x_tick = move |v: &f64| {
+        if whole {
+            crate::app::panels::whole_tick(*v)
+        } else {
+            tick_label(*v)
+        }
+    };
     chart
         .configure_mesh()
         .x_desc(panel.x_label.as_str())
         .y_desc(panel.y_label.as_str())
-        .label_style(("sans-serif", 11))
+        .x_label_formatter(&x_tick)
+        .y_label_formatter(&|v: &f64| tick_label(*v))
+        .label_style(("sans-serif", scale.font(12)))
+        .axis_desc_style(("sans-serif", scale.font(13)))
         .light_line_style(RGBColor(238, 238, 238))
         .draw()?;
     if let Some(grid) = &panel.background {
@@ -133,44 +205,54 @@ fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel) 
         let color = rgb(s.color);
         let pts = s.points.iter().map(|p| (p[0], p[1]));
         let drawn = match s.mark {
-            Mark::Line => chart.draw_series(LineSeries::new(pts, color.stroke_width(2)))?,
+            Mark::Line => chart.draw_series(LineSeries::new(pts, color.stroke_width(scale.px(2))))?,
             Mark::Points(r) => {
-                let radius = (r.round() as i32).max(1);
-                chart.draw_series(pts.map(|p| Circle::new(p, radius, color.filled())))?
+                let radius = ((r * scale.0 as f32).round() as i32).max(1);
+                let every = if svg {
+                    s.points.len().div_ceil(SVG_MAX_POINTS).max(1)
+                } else {
+                    1
+                };
+                chart.draw_series(pts.step_by(every).map(|p| Circle::new(p, radius, color.filled())))?
             }
             Mark::Bars => chart.draw_series(
                 pts.map(|(x, y)| Rectangle::new([(x - 0.4, 0.0), (x + 0.4, y)], color.filled())),
             )?,
         };
-        drawn
-            .label(s.name.as_str())
-            .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 12, y + 4)], color.filled()));
+        drawn.label(s.name.as_str()).legend(move |(x, y)| {
+            let (h, w) = (scale.px(4) as i32, scale.px(12) as i32);
+            Rectangle::new([(x, y - h), (x + w, y + h)], color.filled())
+        });
     }
     let marker = rgb(super::model::MARKER_COLOR);
     for (x, what) in &panel.markers {
         chart
-            .draw_series(LineSeries::new([(*x, y0), (*x, y1)], marker.stroke_width(1)))?
+            .draw_series(LineSeries::new(
+                [(*x, y0), (*x, y1)],
+                marker.stroke_width(scale.px(1)),
+            ))?
             .label(what.as_str())
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 12, y)], marker));
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + scale.px(12) as i32, y)], marker));
     }
     if panel.series.iter().any(|s| !s.points.is_empty()) || !panel.markers.is_empty() {
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperRight)
+            .legend_area_size(scale.px(20))
             .background_style(WHITE.mix(0.85))
             .border_style(RGBColor(190, 190, 190))
-            .label_font(("sans-serif", 11))
+            .label_font(("sans-serif", scale.font(12)))
             .draw()?;
     }
     Ok(())
 }
 
 /// The figure as an SVG document.
-pub fn svg_text(figure: &Figure) -> Result<String> {
+pub fn svg_text(figure: &Figure, scale: Scale) -> Result<String> {
     let mut text = String::new();
     {
-        let root = SVGBackend::with_string(&mut text, size(figure)).into_drawing_area();
-        draw(&root, figure).map_err(|e| anyhow!("drawing the SVG figure: {e}"))?;
+        let root = SVGBackend::with_string(&mut text, size(figure, scale)).into_drawing_area();
+        draw(&root, figure, scale, true).map_err(|e| anyhow!("drawing the SVG figure: {e}"))?;
         root.present()
             .map_err(|e| anyhow!("finishing the SVG figure: {e}"))?;
     }
@@ -198,13 +280,13 @@ fn ensure_font() -> Result<()> {
 }
 
 /// The figure as PNG bytes.
-pub fn png_bytes(figure: &Figure) -> Result<Vec<u8>> {
+pub fn png_bytes(figure: &Figure, scale: Scale) -> Result<Vec<u8>> {
     ensure_font()?;
-    let (w, h) = size(figure);
+    let (w, h) = size(figure, scale);
     let mut pixels = vec![0u8; (w * h * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
-        draw(&root, figure).map_err(|e| anyhow!("drawing the PNG figure: {e}"))?;
+        draw(&root, figure, scale, false).map_err(|e| anyhow!("drawing the PNG figure: {e}"))?;
         root.present()
             .map_err(|e| anyhow!("finishing the PNG figure: {e}"))?;
     }
@@ -213,6 +295,12 @@ pub fn png_bytes(figure: &Figure) -> Result<Vec<u8>> {
         let mut encoder = png::Encoder::new(&mut bytes, w, h);
         encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
+        let per_metre = (scale.dpi() as f64 / 0.0254).round() as u32;
+        encoder.set_pixel_dims(Some(png::PixelDimensions {
+            xppu: per_metre,
+            yppu: per_metre,
+            unit: png::Unit::Meter,
+        }));
         let mut writer = encoder.write_header()?;
         writer.write_image_data(&pixels)?;
     }

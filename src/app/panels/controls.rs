@@ -168,6 +168,15 @@ pub fn controls(ui: &mut egui::Ui, app: &LabApp, actions: &mut Vec<Action>) {
         {
             actions.push(Action::ExportFigure);
         }
+        let mut options = app.export_options;
+        let l = ui.label("at ×");
+        ui.add(egui::DragValue::new(&mut options.scale).range(1..=4).speed(0.05))
+            .labelled_by(l.id)
+            .on_hover_text("Lengths and fonts of the exported figure times this; the PNG says 96 × it dpi");
+        ui.checkbox(&mut options.panels_alone, "each panel alone too");
+        if options != app.export_options {
+            actions.push(Action::SetExportOptions(options));
+        }
         if app.show_frame_time
             && let Some(ms) = app.frames.latest_ms()
         {

@@ -28,7 +28,11 @@ pub fn plot_id(column: usize, index: usize, run: Option<RunId>) -> egui::Id {
     egui::Id::unique(("plot", column, index, run))
 }
 
-pub fn plots(ui: &mut egui::Ui, figure: &Figure, curves: CurveView) {
+/// The box each plot shows, by (column, panel): what an export draws when the axes are held.
+pub type ShownBounds = Vec<((usize, usize), ((f64, f64), (f64, f64)))>;
+
+pub fn plots(ui: &mut egui::Ui, figure: &Figure, curves: CurveView) -> ShownBounds {
+    let mut shown = ShownBounds::new();
     let comparing = figure.columns.len() > 1;
     let runs: Vec<Option<RunId>> = figure.columns.iter().map(|c| c.run).collect();
     egui::ScrollArea::vertical().show(ui, |ui| {
@@ -52,7 +56,8 @@ pub fn plots(ui: &mut egui::Ui, figure: &Figure, curves: CurveView) {
                             };
                             let id = plot_id(c, i, column.run);
                             let h = height.max(MIN_PLOT_HEIGHT);
-                            draw_panel(ui, panel, id, curves, Some(&runs), h);
+                            let b = draw_panel(ui, panel, id, curves, Some(&runs), h);
+                            shown.push(((c, i), b));
                         }
                     }
                 });
@@ -63,13 +68,15 @@ pub fn plots(ui: &mut egui::Ui, figure: &Figure, curves: CurveView) {
             for (r, row) in column.panels.chunks(SINGLE_RUN_COLUMNS).enumerate() {
                 ui.columns(SINGLE_RUN_COLUMNS, |cols| {
                     for (k, (ui, panel)) in cols.iter_mut().zip(row).enumerate() {
-                        let id = plot_id(0, r * SINGLE_RUN_COLUMNS + k, column.run);
-                        draw_panel(ui, panel, id, curves, None, height);
+                        let index = r * SINGLE_RUN_COLUMNS + k;
+                        let id = plot_id(0, index, column.run);
+                        shown.push(((0, index), draw_panel(ui, panel, id, curves, None, height)));
                     }
                 });
             }
         }
     });
+    shown
 }
 
 /// Tick labels of an axis that counts: whole numbers only, none below zero.
@@ -90,7 +97,7 @@ fn draw_panel(
     curves: CurveView,
     linked: Option<&[Option<RunId>]>,
     height: f32,
-) {
+) -> ((f64, f64), (f64, f64)) {
     ui.label(&panel.title);
     // The wheel scrolls the page; with Alt held it pans the plot, with Ctrl it zooms.
     let pan = ui.input(|i| i.modifiers.alt);
@@ -136,7 +143,7 @@ fn draw_panel(
         .background
         .as_ref()
         .map(|g| (g, heat_texture::texture(ui.ctx(), g)));
-    plot.show(ui, |p| {
+    let response = plot.show(ui, |p| {
         if let Some((grid, texture)) = &background {
             let (lo, hi) = (grid.lo as f64, grid.hi as f64);
             let side = (hi - lo) as f32;
@@ -168,4 +175,6 @@ fn draw_panel(
             }
         }
     });
+    let b = response.transform.bounds();
+    ((b.min()[0], b.max()[0]), (b.min()[1], b.max()[1]))
 }
