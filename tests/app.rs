@@ -1032,7 +1032,7 @@ fn item_9_an_untrained_wide_cloud_covers_almost_no_mode_and_the_rule_is_shown() 
     assert!(modes.covered <= 2, "{} of 40 covered at step 0", modes.covered);
     h.step();
     h.get_by_label(&format!(
-        "Covered modes: {} of 40 (≥ 1 % of samples in the mode's 99 % region)",
+        "Covered modes: {} of 40 (≥ 1 % in 99 % region)",
         modes.covered
     ));
 }

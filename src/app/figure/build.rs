@@ -407,7 +407,7 @@ fn coverage(view: &RunView, curves: CurveView) -> Panel {
         .snapshot
         .as_ref()
         .and_then(|s| s.modes.as_ref())
-        .map_or(String::new(), |m| format!(" ({})", m.rule()));
+        .map_or(String::new(), |m| format!(" ({})", m.rule_short()));
     let mut panel = over_steps(
         view,
         curves,

@@ -37,6 +37,11 @@ const CALIBRATION_DRAWS: usize = 4000;
 const CALIBRATION_SEED: u64 = 0x6d6f_6465;
 
 impl ModeCoverage {
+    /// The rule in a few words, for a plot title.
+    pub fn rule_short(&self) -> String {
+        format!("≥ {} % in {} % region", self.threshold * 100.0, self.bulk * 100.0)
+    }
+
     /// The rule behind `covered`, in words.
     pub fn rule(&self) -> String {
         format!(
