@@ -11,7 +11,7 @@ use super::divergence;
 use super::error::SimError;
 use super::host;
 use super::loss::{LossEval, loss_and_gradients, loss_and_gradients_timed};
-use super::metrics::{MMD_POINTS, WeightStats, delta_std, mmd, mode_coverage, sinkhorn};
+use super::metrics::{MMD_POINTS, ModeRegions, WeightStats, delta_std, mmd, mode_coverage, sinkhorn};
 use super::model::Sampler;
 use super::noise::{Stream, normal_tensor, rng_for};
 use super::optim::RAdam;
@@ -27,6 +27,8 @@ pub struct Trainer {
     preset: Preset,
     device: Device,
     target: Arc<dyn Target>,
+    /// Where the mixture's components count samples (none for other targets).
+    mode_regions: Option<ModeRegions>,
     sampler: Sampler,
     params: ParamSet,
     optim: RAdam,
@@ -54,6 +56,7 @@ impl Trainer {
         let (sampler, params) = Sampler::new(&preset, target.clone(), &device);
         let optim = RAdam::new(&preset, &params);
         Self {
+            mode_regions: ModeRegions::calibrate(&target, &device),
             preset,
             device,
             target,
@@ -207,16 +210,15 @@ impl Trainer {
             .collect();
         let time_dependent = self.preset.diffusion == DiffusionMode::TimeDependent;
         let finite = samples.iter().all(|v| v.is_finite());
-        let modes = finite
-            .then(|| {
-                mode_coverage(
-                    &self.target,
-                    &samples,
-                    self.preset.eval.mode_threshold,
-                    &self.device,
-                )
-            })
-            .flatten();
+        let modes = self.mode_regions.as_ref().filter(|_| finite).and_then(|regions| {
+            mode_coverage(
+                &self.target,
+                regions,
+                &samples,
+                self.preset.eval.mode_threshold,
+                &self.device,
+            )
+        });
         Snapshot {
             step: self.step,
             dim: d,
@@ -297,9 +299,9 @@ impl Trainer {
             }
             _ => (None, None, 0, None),
         };
-        let modes = if finite {
+        let modes = if let Some(regions) = self.mode_regions.as_ref().filter(|_| finite) {
             progress(EvaluationStage::Modes);
-            mode_coverage(&self.target, &x, settings.mode_threshold, &self.device)
+            mode_coverage(&self.target, regions, &x, settings.mode_threshold, &self.device)
         } else {
             None
         };

@@ -9,7 +9,7 @@ mod weights;
 
 pub use cost::Cost;
 pub use cost::Points;
-pub use modes::{ModeCoverage, mode_coverage};
+pub use modes::{ModeCoverage, ModeRegions, mode_coverage};
 pub use sample_distance::{MMD_POINTS, SinkhornProtocol, SinkhornReport, mmd, sinkhorn};
 pub use sinkhorn::{OtSolution, Stopping, entropic_ot, entropic_ot_self};
 pub use weights::WeightStats;

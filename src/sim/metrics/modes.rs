@@ -69,46 +69,58 @@ fn nearest_with_drop(terms: &[f32], peaks: &[f32]) -> Vec<(usize, f32)> {
         .collect()
 }
 
+/// Where a mixture's components count samples: each component's term at its centre and the
+/// [`BULK`] quantile of the drop below it over exact draws of the target (the components of
+/// GMM-40 and MoS-10 share one shape). Computed once per target, not per snapshot.
+#[derive(Clone, Debug)]
+pub struct ModeRegions {
+    peaks: Vec<f32>,
+    edge: f32,
+}
+
+impl ModeRegions {
+    /// `None` for targets that are not mixtures with exact samples.
+    pub fn calibrate(target: &Arc<dyn Target>, device: &Device) -> Option<Self> {
+        let locs = target.component_locations()?;
+        let d = target.dim();
+        let k = locs.len() / d;
+        let at_peaks = component_terms(target, locs, device)?;
+        let peaks: Vec<f32> = (0..k).map(|c| at_peaks[c * k + c]).collect();
+        let mut rng = StdRng::seed_from_u64(CALIBRATION_SEED);
+        let exact = target.exact_samples(CALIBRATION_DRAWS, &mut rng)?;
+        let mut drops: Vec<f32> = nearest_with_drop(&component_terms(target, &exact, device)?, &peaks)
+            .into_iter()
+            .map(|(_, drop)| drop)
+            .collect();
+        drops.sort_by(f32::total_cmp);
+        let edge = drops[((BULK * drops.len() as f64) as usize).min(drops.len() - 1)];
+        Some(ModeRegions { peaks, edge })
+    }
+}
+
+/// Every component's term at each row of `rows` (row-major `n × d`), `[n, K]` flattened.
+fn component_terms(target: &Arc<dyn Target>, rows: &[f32], device: &Device) -> Option<Vec<f32>> {
+    let d = target.dim();
+    let x = host::matrix(rows.to_vec(), rows.len() / d, d, device);
+    Some(host::to_vec(target.component_log_densities(x)?))
+}
+
 /// Assigns every sample (row-major `n × d`) to its most likely component and counts the
-/// components that hold at least `threshold` of the samples inside their [`BULK`] region, whose
-/// edge is the [`BULK`] quantile of the same drop below the peak over exact draws of the target
-/// (the components of GMM-40 and MoS-10 share one shape); `None` for targets that are not
-/// mixtures.
+/// components that hold at least `threshold` of the samples inside their region.
 pub fn mode_coverage(
     target: &Arc<dyn Target>,
+    regions: &ModeRegions,
     samples: &[f32],
     threshold: f64,
     device: &Device,
 ) -> Option<ModeCoverage> {
-    let d = target.dim();
-    let n = samples.len() / d;
-    let terms_of = |rows: &[f32]| -> Option<Vec<f32>> {
-        let m = rows.len() / d;
-        Some(host::to_vec(target.component_log_densities(host::matrix(
-            rows.to_vec(),
-            m,
-            d,
-            device,
-        ))?))
-    };
-    let locs = target.component_locations()?;
-    let k = locs.len() / d;
-    let at_peaks = terms_of(locs)?;
-    let peaks: Vec<f32> = (0..k).map(|c| at_peaks[c * k + c]).collect();
-    let mut rng = StdRng::seed_from_u64(CALIBRATION_SEED);
-    let exact = target.exact_samples(CALIBRATION_DRAWS, &mut rng)?;
-    let mut drops: Vec<f32> = nearest_with_drop(&terms_of(&exact)?, &peaks)
-        .into_iter()
-        .map(|(_, drop)| drop)
-        .collect();
-    drops.sort_by(f32::total_cmp);
-    let edge = drops[((BULK * drops.len() as f64) as usize).min(drops.len() - 1)];
-
+    let n = samples.len() / target.dim();
+    let k = regions.peaks.len();
     let mut nearest = vec![0usize; k];
     let mut inside = vec![0usize; k];
-    for (c, drop) in nearest_with_drop(&terms_of(samples)?, &peaks) {
+    for (c, drop) in nearest_with_drop(&component_terms(target, samples, device)?, &regions.peaks) {
         nearest[c] += 1;
-        if drop <= edge {
+        if drop <= regions.edge {
             inside[c] += 1;
         }
     }
@@ -152,7 +164,8 @@ mod tests {
             let target = build_target(&spec, &device).unwrap();
             let mut rng = StdRng::seed_from_u64(1);
             let exact = target.exact_samples(4000, &mut rng).unwrap();
-            let c = mode_coverage(&target, &exact, 0.01, &device).unwrap();
+            let regions = ModeRegions::calibrate(&target, &device).unwrap();
+            let c = mode_coverage(&target, &regions, &exact, 0.01, &device).unwrap();
             assert_eq!(
                 c.covered, c.total,
                 "{kind:?} d={dim}: exact draws cover every mode"
@@ -160,7 +173,7 @@ mod tests {
             let Some(spread) = spread else { continue };
             let wide = Normal::new(0.0, spread).unwrap();
             let cloud: Vec<f32> = (0..4000 * dim).map(|_| wide.sample(&mut rng) as f32).collect();
-            let c = mode_coverage(&target, &cloud, 0.01, &device).unwrap();
+            let c = mode_coverage(&target, &regions, &cloud, 0.01, &device).unwrap();
             assert!(
                 c.covered <= 2,
                 "{kind:?} d={dim}: a cloud of std {spread} covers {} modes",
