@@ -514,3 +514,63 @@ fn a_closed_stdout_ends_the_command_quietly() {
     assert!(stderr.is_empty(), "stderr: {stderr}");
     assert_ne!(out.status.code(), Some(101), "a panic exits with 101");
 }
+
+/// Issue 14, item 1: a run under `on_divergence: Skip` whose skipped steps have a NaN loss
+/// writes files that read back: `eval` and `--resume` take its checkpoint, `table` its
+/// eval.json.
+#[test]
+fn the_files_of_a_run_with_skipped_steps_read_back() {
+    let dir = scratch("skipped");
+    let preset = dir.join("skipping.ron");
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("presets/diverging_lv_learned_large_lr.ron"),
+    )
+    .unwrap()
+    .replace("sde: 20.0", "sde: 1000000.0")
+    .replace("train_steps: 200", "train_steps: 20")
+    .replace("log_every: 10", "log_every: 1")
+    .replace("    device: Cpu,", "    device: Cpu,\n    on_divergence: Skip,");
+    std::fs::write(&preset, text).unwrap();
+    let out = dir.join("run");
+    run_ok(
+        bin()
+            .arg("train")
+            .arg(&preset)
+            .arg("--quiet")
+            .arg("--out")
+            .arg(&out),
+    );
+    let metrics = std::fs::read_to_string(out.join("metrics.csv")).unwrap();
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l.contains(",NaN,") && l.ends_with("the loss")),
+        "the check needs a skipped step with a NaN loss: {metrics}"
+    );
+    let checkpoint = std::fs::read_to_string(out.join("checkpoint.json")).unwrap();
+    assert!(
+        checkpoint.contains(r#""loss":"NaN""#),
+        "non-finite values are written explicitly"
+    );
+    run_ok(bin().arg("eval").arg(out.join("checkpoint.json")));
+    run_ok(
+        bin()
+            .arg("train")
+            .arg(&preset)
+            .args(["--quiet", "--steps", "25", "--resume"])
+            .arg(out.join("checkpoint.json"))
+            .arg("--out")
+            .arg(dir.join("resumed")),
+    );
+    let table = dir.join("table");
+    run_ok(
+        bin()
+            .arg("table")
+            .arg(&preset)
+            .args(["--seeds", "1", "--jobs", "1", "--out"])
+            .arg(&table),
+    );
+    let md = std::fs::read_to_string(table.join("table.md")).unwrap();
+    assert!(!md.contains("failed"), "{md}");
+    assert!(md.contains("| 1/1 |"), "{md}");
+}

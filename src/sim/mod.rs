@@ -8,6 +8,7 @@ pub mod device;
 pub mod divergence;
 pub mod error;
 pub mod host;
+pub mod json_float;
 pub mod loss;
 pub mod metrics;
 pub mod model;

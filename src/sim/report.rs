@@ -8,11 +8,14 @@ use super::metrics::{ModeCoverage, SinkhornReport, WeightStats};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StepRecord {
     pub step: usize,
+    #[serde(with = "crate::sim::json_float")]
     pub loss: f64,
     pub weights: WeightStats,
     /// Network-group learning rate after the cosine schedule.
+    #[serde(with = "crate::sim::json_float")]
     pub lr: f64,
     /// Seconds of training since the run (or its resumed part) began.
+    #[serde(with = "crate::sim::json_float")]
     pub wall_seconds: f64,
     /// Set when the step produced non-finite values and its update was dropped: what was not
     /// finite.
@@ -50,14 +53,17 @@ pub struct Evaluation {
     pub samples: usize,
     pub weights: WeightStats,
     /// The target's true log Z, where known.
+    #[serde(default, with = "crate::sim::json_float::option")]
     pub log_z: Option<f64>,
     /// The Sinkhorn figure with its protocol, ε, cost and sample count.
     pub sinkhorn: Option<SinkhornReport>,
     /// Squared MMD (V-statistic).
+    #[serde(default, with = "crate::sim::json_float::option")]
     pub mmd2: Option<f64>,
     /// Points of each set that entered MMD².
     #[serde(default)]
     pub mmd_points: usize,
+    #[serde(default, with = "crate::sim::json_float::option")]
     pub delta_std: Option<f64>,
     pub modes: Option<ModeCoverage>,
 }

@@ -33,6 +33,7 @@ impl SinkhornProtocol {
 /// A Sinkhorn figure with everything needed to reproduce it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SinkhornReport {
+    #[serde(with = "crate::sim::json_float")]
     pub value: f64,
     pub protocol: SinkhornProtocol,
     /// The ε actually used (absolute, in units of the cost).
