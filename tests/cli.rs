@@ -574,3 +574,57 @@ fn the_files_of_a_run_with_skipped_steps_read_back() {
     assert!(!md.contains("failed"), "{md}");
     assert!(md.contains("| 1/1 |"), "{md}");
 }
+
+/// Issue 14, items 14 and 15: `presets` fails when a preset does not load (the reason on
+/// stderr) and shows a description's control characters escaped; `compare` fails when a run
+/// stopped.
+#[test]
+fn presets_and_compare_exit_with_failure_when_something_failed() {
+    let dir = scratch("exit-codes");
+    let good = tiny_preset(&dir);
+    let text = std::fs::read_to_string(&good).unwrap();
+    let description = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("description:"))
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        &good,
+        text.replace(&description, "    description: \"red \\u{1b}[31mtext\","),
+    )
+    .unwrap();
+    std::fs::write(dir.join("broken.ron"), "(version: 1, batch: )").unwrap();
+    let out = bin().arg("presets").arg(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(
+        stderr.contains("broken.ron") && stderr.contains("1 of 2 presets could not be loaded"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains("broken.ron"), "{stdout}");
+    assert!(
+        stdout.contains("red \\u{1b}[31mtext") && !stdout.contains('\u{1b}'),
+        "{stdout}"
+    );
+
+    let diverging = dir.join("diverging_compare.ron");
+    std::fs::write(
+        &diverging,
+        std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("presets/diverging_lv_learned_large_lr.ron"),
+        )
+        .unwrap()
+        .replace(
+            "    device: Cpu,",
+            "    device: Cpu,\n    compare: Some((loss: Some(RklLd))),",
+        ),
+    )
+    .unwrap();
+    let out = bin().arg("compare").arg(&diverging).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("run 1 stopped"), "{stderr}");
+}

@@ -224,5 +224,16 @@ pub fn run(args: CompareArgs) -> Result<()> {
     } else {
         print(&result);
     }
-    Ok(())
+    // A comparison with a run that stopped is not a comparison: the exit status says so.
+    let stopped: Vec<String> = result
+        .runs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| r.failure.as_ref().map(|f| format!("run {} stopped: {f}", i + 1)))
+        .collect();
+    if stopped.is_empty() {
+        Ok(())
+    } else {
+        anyhow::bail!("{}", stopped.join("; "))
+    }
 }
