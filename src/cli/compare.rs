@@ -218,6 +218,9 @@ fn print(c: &Comparison) {
 
 pub fn run(args: CompareArgs) -> Result<()> {
     let preset = args.overrides.load(&args.preset)?;
+    if let Some(w) = crate::sim::device::software_gpu_warning(preset.device) {
+        eprintln!("{w}");
+    }
     let result = compare(&preset, args.every)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&result)?);

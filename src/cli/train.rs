@@ -44,6 +44,9 @@ pub fn run(args: TrainArgs) -> Result<()> {
     let out = args
         .out
         .unwrap_or_else(|| PathBuf::from("runs").join(format!("{stem}-seed{}", preset.seed)));
+    if let Some(w) = crate::sim::device::software_gpu_warning(preset.device) {
+        eprintln!("{w}");
+    }
     let trainer = match &args.resume {
         Some(path) => {
             let mut t = checkpoint::load(path, make_device(preset.device))?;

@@ -64,6 +64,20 @@ pub fn make_device(kind: ComputeDevice) -> Device {
     }
 }
 
+/// A warning for a GPU run that will get only a software adapter, which trains slower than the
+/// CPU: the command line says so instead of running slowly without a word.
+pub fn software_gpu_warning(kind: ComputeDevice) -> Option<String> {
+    software_warning(resolve(kind), hardware_gpu().is_some())
+}
+
+fn software_warning(resolved: ComputeDevice, hardware: bool) -> Option<String> {
+    (resolved == ComputeDevice::Gpu && !hardware).then(|| {
+        "warning: device Gpu, but this machine has no hardware GPU adapter: wgpu runs on a \
+         software one, slower than the CPU (device: Cpu or Auto avoids it)"
+            .to_string()
+    })
+}
+
 /// A line for the user on what `kind` runs on here.
 pub fn describe(kind: ComputeDevice) -> String {
     // Only a GPU run asks the drivers: on the CPU there is nothing to look up.
@@ -79,6 +93,13 @@ pub fn describe(kind: ComputeDevice) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_gpu_run_without_a_hardware_adapter_is_warned_about() {
+        assert!(software_warning(ComputeDevice::Gpu, false).is_some_and(|w| w.contains("software")));
+        assert_eq!(software_warning(ComputeDevice::Gpu, true), None);
+        assert_eq!(software_warning(ComputeDevice::Cpu, false), None);
+    }
 
     #[test]
     fn software_adapters_do_not_count_as_a_gpu() {
