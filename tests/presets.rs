@@ -255,3 +255,27 @@ fn paper_presets_carry_the_papers_best_run_settings_or_say_they_do_not() {
         );
     }
 }
+
+/// Issue 14, item 6: a FIFO, a device and an oversized file are refused at once with a
+/// message, instead of blocking or reading until memory runs out.
+#[test]
+fn only_regular_files_of_a_presets_size_are_read() {
+    let dir = std::env::temp_dir().join(format!("bridgelab-presets-{}-odd", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("fifo.ron");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo is part of coreutils");
+    let e = load_preset(&fifo).unwrap_err().to_string();
+    assert!(e.contains("fifo.ron") && e.contains("not a regular file"), "{e}");
+    let e = load_preset(Path::new("/dev/zero")).unwrap_err().to_string();
+    assert!(e.contains("not a regular file"), "{e}");
+    let link = dir.join("zero.ron");
+    std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+    let e = load_preset(&link).unwrap_err().to_string();
+    assert!(e.contains("not a regular file"), "{e}");
+    let big = dir.join("big.ron");
+    std::fs::write(&big, vec![b' '; 2 << 20]).unwrap();
+    let e = load_preset(&big).unwrap_err().to_string();
+    assert!(e.contains("a preset is at most 1048576 bytes"), "{e}");
+}

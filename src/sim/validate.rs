@@ -2,6 +2,7 @@
 //! line and the field.
 
 use std::fmt;
+use std::io::Read;
 use std::path::Path;
 
 use super::config::{BridgeKind, PRESET_VERSION, Preset, TargetKind, Variation};
@@ -294,15 +295,37 @@ pub fn parse_preset(text: &str, file: &str) -> Result<Preset, PresetError> {
 /// Reads a preset file.
 pub fn load_preset(path: &Path) -> Result<Preset, PresetError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| PresetError {
+    let refuse = |message: String| PresetError {
         file: file.clone(),
         line: None,
         column: None,
         field: None,
-        message: format!("cannot read: {e}"),
-    })?;
+        message,
+    };
+    // A FIFO would block the read and /dev/zero never end it: only regular files of a
+    // preset's size are read.
+    let meta = std::fs::metadata(path).map_err(|e| refuse(format!("cannot read: {e}")))?;
+    if !meta.is_file() {
+        return Err(refuse("not a regular file".into()));
+    }
+    if meta.len() > MAX_PRESET_BYTES {
+        return Err(refuse(format!(
+            "{} bytes; a preset is at most {MAX_PRESET_BYTES} bytes",
+            meta.len()
+        )));
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_PRESET_BYTES + 1).read_to_string(&mut text))
+        .map_err(|e| refuse(format!("cannot read: {e}")))?;
+    if text.len() as u64 > MAX_PRESET_BYTES {
+        return Err(refuse(format!("more than {MAX_PRESET_BYTES} bytes")));
+    }
     parse_preset(&text, &file)
 }
+
+/// The largest preset file read (the shipped ones are about 2 KB).
+pub const MAX_PRESET_BYTES: u64 = 1 << 20;
 
 /// The preset as RON text, in the layout of the shipped presets.
 pub fn preset_to_ron(p: &Preset) -> String {
