@@ -628,3 +628,25 @@ fn presets_and_compare_exit_with_failure_when_something_failed() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("run 1 stopped"), "{stderr}");
 }
+
+/// Issue 14, item 4: presets of the same file name (here one file given twice) get rows and
+/// run directories of their own.
+#[test]
+fn table_gives_presets_of_the_same_name_their_own_rows_and_runs() {
+    let dir = scratch("same-name");
+    let a = tiny_preset(&dir);
+    let out = dir.join("table");
+    run_ok(
+        bin()
+            .arg("table")
+            .arg(&a)
+            .arg(&a)
+            .args(["--seeds", "1", "--steps", "2", "--jobs", "2", "--out"])
+            .arg(&out),
+    );
+    let md = std::fs::read_to_string(out.join("table.md")).unwrap();
+    assert!(md.contains("| tiny |") && md.contains("| tiny-2 |"), "{md}");
+    for name in ["tiny-seed0", "tiny-2-seed0"] {
+        assert!(out.join("runs").join(name).join("eval.json").exists(), "{name}");
+    }
+}

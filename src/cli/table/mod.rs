@@ -53,6 +53,21 @@ fn stem(path: &Path) -> String {
         .map_or("preset".into(), |s| s.to_string_lossy().into_owned())
 }
 
+/// A name per preset: its file stem, with "-2", "-3", … on later presets of the same stem
+/// (another directory, or the same file twice), so that no two share a row or a run directory.
+fn unique_names(paths: &[PathBuf]) -> Vec<String> {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    paths
+        .iter()
+        .map(|p| {
+            let s = stem(p);
+            let n = seen.entry(s.clone()).or_insert(0);
+            *n += 1;
+            if *n == 1 { s } else { format!("{s}-{n}") }
+        })
+        .collect()
+}
+
 pub fn run(args: TableArgs) -> Result<()> {
     if args.seeds == 0 {
         bail!("--seeds must be at least 1");
@@ -61,6 +76,7 @@ pub fn run(args: TableArgs) -> Result<()> {
         bail!("--steps must be at least 1");
     }
     // Every preset is read before anything trains, so a typo fails at once.
+    let names = unique_names(&args.presets);
     let mut presets = Vec::new();
     let paper = args.protocol == Some(super::ProtocolArg::Paper);
     for path in &args.presets {
@@ -79,7 +95,7 @@ pub fn run(args: TableArgs) -> Result<()> {
             format!("instance {} for every seed", p.target.constants_seed)
         };
         presets.push(PresetRuns {
-            name: stem(path),
+            name: names[presets.len()].clone(),
             group: format!("{} d={}", p.target.kind.label(), p.target.dim),
             instances,
             runs: Vec::new(),
@@ -97,7 +113,7 @@ pub fn run(args: TableArgs) -> Result<()> {
             preset: i,
             path: path.clone(),
             seed,
-            out: args.out.join("runs").join(format!("{}-seed{seed}", stem(path))),
+            out: args.out.join("runs").join(format!("{}-seed{seed}", names[i])),
         })
         .collect();
     let total = queue.len();
@@ -119,7 +135,7 @@ pub fn run(args: TableArgs) -> Result<()> {
                     };
                     let result = run_child(&job, args.steps, args.protocol, threads_per_run);
                     if let Outcome::Diverged(m) | Outcome::Failed(m) = &result.outcome {
-                        bar.println(format!("{} seed {}: {m}", stem(&job.path), job.seed));
+                        bar.println(format!("{} seed {}: {m}", names[job.preset], job.seed));
                     }
                     results.lock().expect("results").push((job.preset, result));
                     bar.inc(1);
