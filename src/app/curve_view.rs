@@ -31,6 +31,12 @@ impl Default for CurveView {
 }
 
 impl CurveView {
+    /// The same view without smoothing: for counts and per-dimension scales, which a moving
+    /// average would misstate.
+    pub fn unsmoothed(self) -> Self {
+        Self { smoothing: 1, ..self }
+    }
+
     /// The curve as drawn: points of the last 80 % of steps when asked, each the mean of the
     /// `smoothing` values up to it.
     pub fn apply(&self, points: &[[f64; 2]]) -> Vec<[f64; 2]> {

@@ -21,7 +21,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 pub use action::Action;
-pub use panels::{plot_id, whole_tick};
+pub use figure::whole_tick;
+pub use panels::plot_id;
 pub use window::{WindowOptions, run_native};
 
 use crate::export::{write_atomically, write_samples_npy};

@@ -358,11 +358,7 @@ fn diffusion_history(view: &RunView, curves: CurveView) -> Panel {
             .iter()
             .map(|(s, v)| [*s as f64, v.get(j).copied().unwrap_or(f32::NAN) as f64])
             .collect();
-        let pts = CurveView {
-            smoothing: 1,
-            ..curves
-        }
-        .apply(&pts);
+        let pts = curves.unsmoothed().apply(&pts);
         panel.series.push(Series::new(
             format!("dim {}", j + 1),
             Mark::Line,
@@ -419,11 +415,7 @@ fn coverage(view: &RunView, curves: CurveView) -> Panel {
         panel.y_range = Some((0.0, total as f64));
     }
     let pts: Vec<[f64; 2]> = view.coverage.iter().map(|&(s, c)| [s as f64, c as f64]).collect();
-    let pts = CurveView {
-        smoothing: 1,
-        ..curves
-    }
-    .apply(&pts);
+    let pts = curves.unsmoothed().apply(&pts);
     panel
         .series
         .push(Series::new("covered modes", Mark::Line, SAMPLE_COLOR, pts));

@@ -13,7 +13,7 @@ use anyhow::Result;
 
 pub use build::figure;
 pub use model::{Column, Figure, MARKER_COLOR, Mark, Panel, PanelKind, Series};
-pub use render::{SVG_MAX_POINTS, Scale, tick_label};
+pub use render::{SVG_MAX_POINTS, Scale, tick_label, whole_tick};
 use render::{png_bytes, svg_text};
 use table::csv;
 

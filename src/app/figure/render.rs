@@ -29,9 +29,6 @@ impl Scale {
     fn px(self, v: u32) -> u32 {
         v * self.0.max(1)
     }
-    fn font(self, size: u32) -> u32 {
-        self.px(size)
-    }
     pub fn dpi(self) -> u32 {
         self.px(96)
     }
@@ -40,6 +37,15 @@ impl Scale {
 /// Clouds of more points than this are thinned to it in the SVG (every k-th point), which
 /// keeps a file of 16 000-sample plots small; the PNG draws every point.
 pub const SVG_MAX_POINTS: usize = 3000;
+
+/// Tick labels of an axis that counts: whole numbers only, none below zero.
+pub fn whole_tick(value: f64) -> String {
+    if value < 0.0 || value.fract().abs() > 1e-9 {
+        String::new()
+    } else {
+        format!("{value:.0}")
+    }
+}
 
 /// A tick label: at most four significant digits, no trailing zeros ("50", "0.25", "-1.5").
 pub fn tick_label(v: f64) -> String {
@@ -120,7 +126,7 @@ fn draw<DB: DrawingBackend>(
     for (area, column) in titles.iter().zip(&figure.columns) {
         area.draw_text(
             &column.title,
-            &("sans-serif", scale.font(15)).into_font().color(&BLACK),
+            &("sans-serif", scale.px(15)).into_font().color(&BLACK),
             (scale.px(8) as i32, scale.px(8) as i32),
         )?;
     }
@@ -168,18 +174,14 @@ fn draw_panel<DB: DrawingBackend>(
     }
     let ((x0, x1), (y0, y1)) = bounds;
     let mut chart = ChartBuilder::on(area)
-        .caption(&panel.title, ("sans-serif", scale.font(15)))
+        .caption(&panel.title, ("sans-serif", scale.px(15)))
         .margin(scale.px(MARGIN))
         .x_label_area_size(scale.px(X_LABEL_AREA))
         .y_label_area_size(scale.px(Y_LABEL_AREA))
         .build_cartesian_2d(x0..x1, y0..y1)?;
     let whole = panel.whole_x;
     let x_tick = move |v: &f64| {
-        if whole {
-            crate::app::panels::whole_tick(*v)
-        } else {
-            tick_label(*v)
-        }
+        if whole { whole_tick(*v) } else { tick_label(*v) }
     };
     chart
         .configure_mesh()
@@ -187,8 +189,8 @@ fn draw_panel<DB: DrawingBackend>(
         .y_desc(panel.y_label.as_str())
         .x_label_formatter(&x_tick)
         .y_label_formatter(&|v: &f64| tick_label(*v))
-        .label_style(("sans-serif", scale.font(12)))
-        .axis_desc_style(("sans-serif", scale.font(13)))
+        .label_style(("sans-serif", scale.px(12)))
+        .axis_desc_style(("sans-serif", scale.px(13)))
         .light_line_style(RGBColor(238, 238, 238))
         .draw()?;
     if let Some(grid) = &panel.background {
@@ -241,7 +243,7 @@ fn draw_panel<DB: DrawingBackend>(
             .legend_area_size(scale.px(20))
             .background_style(WHITE.mix(0.85))
             .border_style(RGBColor(190, 190, 190))
-            .label_font(("sans-serif", scale.font(12)))
+            .label_font(("sans-serif", scale.px(12)))
             .draw()?;
     }
     Ok(())

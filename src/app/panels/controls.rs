@@ -65,9 +65,6 @@ fn run_status(ui: &mut egui::Ui, index: Option<usize>, view: &RunView) {
                     stage.index() + 1
                 )),
         );
-        // The bar moves between stages only; keep frames coming while it is shown.
-        ui.ctx()
-            .request_repaint_after(std::time::Duration::from_millis(200));
     }
     // The previous evaluation stays until the new one replaces it.
     if let Some(e) = &view.evaluation {

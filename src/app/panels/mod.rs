@@ -13,5 +13,5 @@ mod widgets;
 pub use controls::controls;
 pub use curve_view::curve_view;
 pub use plot_choice::plot_choice;
-pub use plots::{ShownBounds, plot_id, plots, whole_tick};
+pub use plots::{ShownBounds, plot_id, plots};
 pub use settings::side;

@@ -6,7 +6,7 @@ use egui_plot::{
 };
 
 use crate::app::curve_view::CurveView;
-use crate::app::figure::{Figure, MARKER_COLOR, Mark, Panel};
+use crate::app::figure::{Figure, MARKER_COLOR, Mark, Panel, whole_tick};
 use crate::app::heat_texture;
 use crate::protocol::RunId;
 
@@ -77,15 +77,6 @@ pub fn plots(ui: &mut egui::Ui, figure: &Figure, curves: CurveView) -> ShownBoun
         }
     });
     shown
-}
-
-/// Tick labels of an axis that counts: whole numbers only, none below zero.
-pub fn whole_tick(value: f64) -> String {
-    if value < 0.0 || value.fract().abs() > 1e-9 {
-        String::new()
-    } else {
-        format!("{value:.0}")
-    }
 }
 
 /// Draws one panel; `linked` holds the runs of a comparison, whose panels of one kind share a
