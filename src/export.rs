@@ -27,25 +27,65 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
+const METRICS_HEADER: &str = "step,loss,elbo,log_z_hat,ess,eubo,lr,wall_seconds,skipped\n";
+
+fn metrics_row(r: &StepRecord) -> String {
+    let w = &r.weights;
+    let skipped = r.skipped.as_deref().unwrap_or("");
+    format!(
+        "{},{},{},{},{},{},{},{:.3},{}\n",
+        r.step,
+        r.loss,
+        w.elbo,
+        w.log_z_hat,
+        w.ess,
+        w.eubo,
+        r.lr,
+        r.wall_seconds,
+        skipped.replace(',', ";")
+    )
+}
+
+pub use crate::sim::checkpoint::remove_stale_temporaries;
+
 pub fn write_metrics_csv(path: &Path, history: &[StepRecord]) -> Result<()> {
-    let mut text = String::from("step,loss,elbo,log_z_hat,ess,eubo,lr,wall_seconds,skipped\n");
-    for r in history {
-        let w = &r.weights;
-        let skipped = r.skipped.as_deref().unwrap_or("");
-        text.push_str(&format!(
-            "{},{},{},{},{},{},{},{:.3},{}\n",
-            r.step,
-            r.loss,
-            w.elbo,
-            w.log_z_hat,
-            w.ess,
-            w.eubo,
-            r.lr,
-            r.wall_seconds,
-            skipped.replace(',', ";")
-        ));
-    }
+    let mut text = String::from(METRICS_HEADER);
+    history.iter().for_each(|r| text.push_str(&metrics_row(r)));
     write_atomically(path, text.as_bytes())
+}
+
+/// metrics.csv written as a run goes: each logged step is appended and flushed, so that a run
+/// killed outright still leaves its history up to the last logged step. The finished run
+/// rewrites the file whole with [`write_metrics_csv`], to the same contents.
+pub struct MetricsLog {
+    file: std::fs::File,
+    path: std::path::PathBuf,
+}
+
+impl MetricsLog {
+    /// Starts the file afresh with the rows of `history` (the part of a resumed run before
+    /// this process).
+    pub fn create(path: &Path, history: &[StepRecord]) -> Result<Self> {
+        use std::io::Write;
+        let mut file =
+            std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+        let mut text = String::from(METRICS_HEADER);
+        history.iter().for_each(|r| text.push_str(&metrics_row(r)));
+        file.write_all(text.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(Self {
+            file,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn append(&mut self, record: &StepRecord) -> Result<()> {
+        use std::io::Write;
+        self.file
+            .write_all(metrics_row(record).as_bytes())
+            .and_then(|()| self.file.flush())
+            .with_context(|| format!("cannot append to {}", self.path.display()))
+    }
 }
 
 pub fn write_eval(path: &Path, e: &Evaluation) -> Result<()> {

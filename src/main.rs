@@ -37,6 +37,9 @@ fn main() -> std::process::ExitCode {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("bridgelab: {e:#}");
+            if let Some(stopped) = e.downcast_ref::<bridgelab::cli::interrupt::Stopped>() {
+                stopped.by.end_process();
+            }
             std::process::ExitCode::FAILURE
         }
     }

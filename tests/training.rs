@@ -152,9 +152,17 @@ fn a_run_that_produces_non_finite_values_stops_and_names_the_step() {
     }
     match stopped {
         Some(SimError::Diverged { step, quantity }) => {
-            assert_eq!(step, t.step_count());
+            assert_eq!(
+                step,
+                t.step_count() + 1,
+                "the failing step counts from 1, as in metrics.csv"
+            );
             assert!(!quantity.is_empty());
-            assert_eq!(t.history().len(), step, "history up to the failing step is kept");
+            assert_eq!(
+                t.history().len(),
+                step - 1,
+                "history up to the failing step is kept"
+            );
         }
         other => panic!("expected a divergence, got {other:?}"),
     }

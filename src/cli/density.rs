@@ -34,27 +34,36 @@ pub fn run(args: DensityArgs) -> Result<()> {
     };
     let text = std::fs::read_to_string(&args.points)
         .with_context(|| format!("reading {}", args.points.display()))?;
-    let mut rows: Vec<Vec<f32>> = Vec::new();
+    // (file line, values) of each point; a first line without numbers is a header.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let mut rows: Vec<(usize, Vec<f32>)> = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let parsed: Result<Vec<f32>, _> = line.split(',').map(|s| s.trim().parse::<f32>()).collect();
-        match parsed {
-            Ok(v) => rows.push(v),
-            Err(_) if i == 0 => continue,
+        let fields = || line.split(',').map(|s| s.trim().parse::<f32>());
+        match fields().collect::<Result<Vec<f32>, _>>() {
+            Ok(v) => rows.push((i + 1, v)),
+            Err(_) if i == 0 && fields().all(|f| f.is_err()) => continue,
             Err(e) => bail!("{}:{}: {e}", args.points.display(), i + 1),
         }
     }
-    let Some(d) = rows.first().map(Vec::len) else {
+    let Some(d) = rows.first().map(|(_, r)| r.len()) else {
         bail!("{} holds no points", args.points.display())
     };
-    if let Some((i, r)) = rows.iter().enumerate().find(|(_, r)| r.len() != d) {
+    if let Some((line, r)) = rows.iter().find(|(_, r)| r.len() != d) {
         bail!(
-            "{}: row {} has {} columns, the first has {d}",
+            "{}:{line}: {} columns, the first point has {d}",
             args.points.display(),
-            i + 1,
             r.len()
+        );
+    }
+    if let Some((line, r)) = rows.iter().find(|(_, r)| r.iter().any(|v| !v.is_finite())) {
+        let j = r.iter().position(|v| !v.is_finite()).unwrap_or(0);
+        bail!(
+            "{}:{line}: column {} is not a finite single-precision number",
+            args.points.display(),
+            j + 1
         );
     }
     let device = make_device(crate::sim::config::ComputeDevice::Cpu);
@@ -67,7 +76,7 @@ pub fn run(args: DensityArgs) -> Result<()> {
         &device,
     )?;
     let n = rows.len();
-    let x = host::matrix(rows.into_iter().flatten().collect(), n, d, &device);
+    let x = host::matrix(rows.into_iter().flat_map(|(_, r)| r).collect(), n, d, &device);
     let logp = host::to_vec(target.log_density(x.clone()));
     let score = args.score.then(|| host::to_vec(target.score(x)));
     for i in 0..n {

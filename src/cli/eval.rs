@@ -28,8 +28,9 @@ pub fn run(args: EvalArgs) -> Result<()> {
     let trainer = checkpoint::load(&args.checkpoint, make_device(device))?;
     if let Some(n) = args.samples {
         anyhow::ensure!(n > 0, "--samples must be at least 1");
+        crate::sim::validate::check_eval_size(trainer.preset(), n).map_err(anyhow::Error::msg)?;
     }
-    let e = trainer.evaluate(args.samples);
+    let e = super::evaluate_showing_progress(&trainer, args.samples, false);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&e)?);
     } else {
@@ -50,6 +51,9 @@ pub fn print_evaluation(e: &Evaluation) {
     }
     if let Some(s) = &e.sinkhorn {
         println!("  Sinkhorn  {:.4} ({})", s.value, s.describe());
+    }
+    if let Some(why) = &e.sinkhorn_error {
+        println!("  Sinkhorn  not computed: {why}");
     }
     if let Some(m) = e.mmd2 {
         println!("  MMD^2     {m:.5} ({} points)", e.mmd_points);

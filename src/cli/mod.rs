@@ -5,6 +5,7 @@ mod compare;
 mod density;
 mod distance;
 mod eval;
+pub mod interrupt;
 mod presets;
 mod soak;
 mod table;
@@ -189,6 +190,32 @@ pub(crate) fn steps_bar(total: usize, hidden: bool) -> indicatif::ProgressBar {
             .expect("a valid progress template"),
     );
     bar
+}
+
+/// [`crate::sim::Trainer::evaluate`] with a spinner naming the stage under way and the time it
+/// has taken: a large evaluation (a 20 000-point Sinkhorn) can run for minutes.
+pub(crate) fn evaluate_showing_progress(
+    trainer: &crate::sim::Trainer,
+    samples: Option<usize>,
+    hidden: bool,
+) -> crate::sim::report::Evaluation {
+    use crate::sim::report::EvaluationStage;
+    let spinner = if hidden {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new_spinner()
+    };
+    spinner.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} evaluating: {msg} ({elapsed})")
+            .expect("a valid progress template"),
+    );
+    spinner.enable_steady_tick(std::time::Duration::from_millis(200));
+    let total = EvaluationStage::ALL.len();
+    let evaluation = trainer.evaluate_reporting(samples, &mut |stage| {
+        spinner.set_message(format!("{} ({} of {total})", stage.label(), stage.index() + 1));
+    });
+    spinner.finish_and_clear();
+    evaluation
 }
 
 /// This process's resident and peak resident memory in MiB.

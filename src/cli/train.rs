@@ -4,7 +4,8 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use crate::export::{write_eval, write_metrics_csv, write_samples_npy};
+use super::interrupt::{Stopped, Watch};
+use crate::export::{MetricsLog, write_eval, write_metrics_csv, write_samples_npy};
 use crate::sim::Trainer;
 use crate::sim::checkpoint;
 use crate::sim::device::make_device;
@@ -49,14 +50,15 @@ pub fn run(args: TrainArgs) -> Result<()> {
     }
     let trainer = match &args.resume {
         Some(path) => {
-            let mut t = checkpoint::load(path, make_device(preset.device))?;
-            anyhow::ensure!(
-                t.preset().target == preset.target && t.preset().bridge == preset.bridge,
-                "{} was trained on another target or bridge than {}",
-                path.display(),
-                args.preset.display()
-            );
-            t.extend_to(preset.train_steps);
+            let (t, taken) = checkpoint::resume(path, &preset, make_device(preset.device))?;
+            if !taken.is_empty() && !args.quiet {
+                eprintln!(
+                    "resuming {} with these settings of {}: {}",
+                    path.display(),
+                    args.preset.display(),
+                    taken.join("; ")
+                );
+            }
             t
         }
         None => {
@@ -67,6 +69,12 @@ pub fn run(args: TrainArgs) -> Result<()> {
     let plan = Plan {
         until: args.until,
         checkpoint_every: args.checkpoint_every,
+        resume_hint: format!(
+            "bridgelab train {} --resume {} --out {}",
+            args.preset.display(),
+            out.join("checkpoint.json").display(),
+            out.display()
+        ),
     };
     train_and_write(trainer, &out, args.quiet, plan)
 }
@@ -75,30 +83,68 @@ pub fn run(args: TrainArgs) -> Result<()> {
 struct Plan {
     until: Option<usize>,
     checkpoint_every: Option<usize>,
+    /// The command that resumes the run, for the message of an interrupted one.
+    resume_hint: String,
+}
+
+/// Creates the output directory and proves it writable by writing the preset there, before any
+/// step is spent; removes temporary files that killed writers left there.
+fn prepare_output(out: &Path, trainer: &Trainer) -> Result<()> {
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("cannot create output directory {}", out.display()))?;
+    crate::export::remove_stale_temporaries(out);
+    let preset_text = preset_to_ron(trainer.preset());
+    crate::export::write_atomically(&out.join("preset.ron"), preset_text.as_bytes())
+}
+
+/// A problem the run survives, on stderr even under `--quiet`, above the progress bar.
+fn warn(bar: &indicatif::ProgressBar, message: String) {
+    bar.suspend(|| eprintln!("bridgelab: {message}"));
 }
 
 fn train_and_write(mut trainer: Trainer, out: &Path, quiet: bool, plan: Plan) -> Result<()> {
-    std::fs::create_dir_all(out)
-        .with_context(|| format!("cannot create output directory {}", out.display()))?;
+    prepare_output(out, &trainer)?;
+    let mut log = MetricsLog::create(&out.join("metrics.csv"), trainer.history())?;
     let total = trainer.preset().train_steps;
     let bar = super::steps_bar(total, quiet);
     bar.set_position(trainer.step_count() as u64);
     let started = Instant::now();
     let first_step = trainer.step_count();
     let mut failure = None;
+    let mut interrupted = None;
+    let mut log_failed = false;
     let stop_at = plan.until.unwrap_or(usize::MAX);
+    let watch = Watch::start();
     while !trainer.is_finished() && trainer.step_count() < stop_at {
+        if let Some(signal) = watch.received() {
+            interrupted = Some(signal);
+            break;
+        }
+        let logged_before = trainer.history().len();
         match trainer.step() {
             Ok(record) => {
                 bar.set_position(record.step as u64);
+                if trainer.history().len() > logged_before
+                    && let Err(e) = log.append(&record)
+                    && !std::mem::replace(&mut log_failed, true)
+                {
+                    warn(&bar, format!("{e:#}; the whole file is written again at the end"));
+                }
                 if let Some(quantity) = record.skipped.as_ref().filter(|_| trainer.skipped_steps() <= 5) {
                     bar.println(format!("step {} skipped: {quantity} not finite", record.step));
                 }
                 if plan
                     .checkpoint_every
                     .is_some_and(|n| n > 0 && record.step.is_multiple_of(n))
+                    && let Err(e) = checkpoint::save(&trainer, &out.join("checkpoint.json"))
                 {
-                    checkpoint::save(&trainer, &out.join("checkpoint.json"))?;
+                    warn(
+                        &bar,
+                        format!(
+                            "step {}: the periodic checkpoint failed ({e}); training goes on",
+                            record.step
+                        ),
+                    );
                 }
                 if record.step % 5 == 0 || record.step == total {
                     bar.set_message(format!(
@@ -116,15 +162,44 @@ fn train_and_write(mut trainer: Trainer, out: &Path, quiet: bool, plan: Plan) ->
     bar.finish_and_clear();
     let trained = trainer.step_count() - first_step;
     let seconds = started.elapsed().as_secs_f64();
-
-    let preset_text = preset_to_ron(trainer.preset());
-    std::fs::write(out.join("preset.ron"), preset_text).context("writing preset.ron")?;
-    write_metrics_csv(&out.join("metrics.csv"), trainer.history())?;
-    checkpoint::save(&trainer, &out.join("checkpoint.json"))?;
+    drop(log);
+    // Both are tried even when one fails (a full disk may still take the other).
+    let saved = [
+        write_metrics_csv(&out.join("metrics.csv"), trainer.history()),
+        checkpoint::save(&trainer, &out.join("checkpoint.json")).map_err(anyhow::Error::from),
+    ];
+    let failed: Vec<String> = saved
+        .into_iter()
+        .filter_map(|r| r.err())
+        .map(|e| format!("{e:#}"))
+        .collect();
+    if !failed.is_empty() {
+        anyhow::bail!(
+            "the run could not be saved after step {}: {}",
+            trainer.step_count(),
+            failed.join("; ")
+        );
+    }
+    if let Some(by) = interrupted.or_else(|| watch.received()) {
+        return Err(Stopped {
+            by,
+            message: format!(
+                "stopped by {} after step {} of {total}; the checkpoint, metrics.csv and preset.ron are in {}; \
+                 go on with: {}",
+                by.name(),
+                trainer.step_count(),
+                out.display(),
+                plan.resume_hint
+            ),
+        }
+        .into());
+    }
+    // From here the run is saved: a signal during the evaluation ends the process at once.
+    drop(watch);
     if let Some(e) = failure {
         anyhow::bail!("{e}; history up to that step is in {}", out.display());
     }
-    let evaluation = trainer.evaluate(None);
+    let evaluation = super::evaluate_showing_progress(&trainer, None, quiet);
     write_eval(&out.join("eval.json"), &evaluation)?;
     let samples = trainer.sample(trainer.preset().eval.samples);
     write_samples_npy(&out.join("samples.npy"), &samples, trainer.sampler().dim)?;

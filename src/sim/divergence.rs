@@ -17,13 +17,24 @@ pub fn samples_are_finite(samples: &Tensor<2>) -> bool {
     all_finite(std::iter::once(samples))
 }
 
-/// The first parameter whose gradient (NaN entries already zeroed) is not finite.
+/// What makes the gradients unusable, naming the first parameter at fault: an entry that is
+/// infinite (NaN entries are already zeroed), or finite entries whose squared norm overflows
+/// single precision. `None` where each parameter's is finite and only their sum overflows.
 pub fn non_finite_gradient(params: &ParamSet, grads: &[Option<Tensor<2>>]) -> Option<String> {
-    params
-        .ids()
-        .zip(grads)
-        .find(|(_, g)| g.as_ref().is_some_and(|g| !all_finite(std::iter::once(g))))
-        .map(|(id, _)| params.name(id).to_string())
+    params.ids().zip(grads).find_map(|(id, g)| {
+        let g = g.as_ref()?;
+        let name = params.name(id);
+        if !all_finite(std::iter::once(g)) {
+            Some(format!("the gradient of {name}"))
+        } else if !host::scalar(g.clone().square().sum()).is_finite() {
+            let largest = host::scalar(g.clone().abs().max());
+            Some(format!(
+                "the squared norm of the gradient of {name} (entries up to {largest:.3e} overflow single precision)"
+            ))
+        } else {
+            None
+        }
+    })
 }
 
 /// The first parameter with a non-finite entry.

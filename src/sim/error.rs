@@ -11,6 +11,7 @@ pub enum SimError {
     },
     #[error("data: {0}")]
     Data(String),
+    /// `step` counts from 1, as metrics.csv does: the step that failed, not the ones before it.
     #[error("the run diverged at step {step}: {quantity} is not finite")]
     Diverged { step: usize, quantity: String },
     #[error("checkpoint: {0}")]

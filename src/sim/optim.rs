@@ -62,7 +62,8 @@ impl RAdam {
     }
 
     /// Zeroes NaN entries, clips each group to global norm `clip`, and applies one RAdam update.
-    /// A gradient with an infinite entry changes nothing: the error names its parameter.
+    /// A gradient with an infinite entry or an overflowing norm changes nothing: the error says
+    /// what is not finite, naming the parameter.
     pub fn step(&mut self, params: &mut ParamSet, grads: Vec<Option<Tensor<2>>>) -> Result<(), String> {
         let grads: Vec<Option<Tensor<2>>> = grads
             .into_iter()
@@ -78,8 +79,11 @@ impl RAdam {
         if let Some(total) = squares.iter().flatten().cloned().reduce(|a, b| a + b)
             && !host::scalar(total).is_finite()
         {
-            let name = divergence::non_finite_gradient(params, &grads);
-            return Err(name.unwrap_or_else(|| "a parameter".into()));
+            return Err(
+                divergence::non_finite_gradient(params, &grads).unwrap_or_else(|| {
+                    "the gradient norm over all parameters (each is finite; their sum overflows)".into()
+                }),
+            );
         }
         let scales = self.clip_scales(params, squares);
 
@@ -152,7 +156,25 @@ impl RAdam {
 
     pub fn load_host(&mut self, state: &RAdamState, params: &ParamSet) -> Result<(), String> {
         if state.m.len() != params.len() || state.v.len() != params.len() {
-            return Err("optimiser state does not match the parameters".into());
+            return Err(format!(
+                "the optimiser holds moments for {} and {} parameters; the run has {}",
+                state.m.len(),
+                state.v.len(),
+                params.len()
+            ));
+        }
+        for (moment, values) in [("first", &state.m), ("second", &state.v)] {
+            for (id, vals) in params.ids().zip(values) {
+                let [r, c] = params.get(id).dims();
+                if let Some(vals) = vals.as_ref().filter(|v| v.len() != r * c) {
+                    return Err(format!(
+                        "the optimiser's {moment} moment of {} needs {} values ({r} × {c}), found {}",
+                        params.name(id),
+                        r * c,
+                        vals.len()
+                    ));
+                }
+            }
         }
         let device = params.get(params.ids().next().ok_or("no parameters")?).device();
         let conv = |v: &Vec<Option<Vec<f32>>>| -> Vec<Option<Tensor<2>>> {

@@ -163,6 +163,14 @@ impl ParamSet {
                     h.name, h.shape, self.names[id.0], shape
                 ));
             }
+            let count: usize = shape.iter().product();
+            if h.values.len() != count {
+                return Err(format!(
+                    "parameter {} of shape {shape:?} needs {count} values, found {}",
+                    h.name,
+                    h.values.len()
+                ));
+            }
             self.values[id.0] = Tensor::from_data(TensorData::new(h.values.clone(), shape), device);
         }
         Ok(())

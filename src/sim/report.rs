@@ -57,6 +57,9 @@ pub struct Evaluation {
     pub log_z: Option<f64>,
     /// The Sinkhorn figure with its protocol, ε, cost and sample count.
     pub sinkhorn: Option<SinkhornReport>,
+    /// Why the Sinkhorn figure could not be computed although exact draws exist.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sinkhorn_error: Option<String>,
     /// Squared MMD (V-statistic).
     #[serde(default, with = "crate::sim::json_float::option")]
     pub mmd2: Option<f64>,

@@ -142,8 +142,8 @@ impl Trainer {
         };
         if problem.is_none() {
             let before = (self.params.clone(), self.optim.clone());
-            if let Err(name) = self.optim.step(&mut self.params, eval.grads) {
-                problem = Some(format!("the gradient of {name}"));
+            if let Err(quantity) = self.optim.step(&mut self.params, eval.grads) {
+                problem = Some(quantity);
             } else if let Some(name) = divergence::non_finite_parameter(&self.params) {
                 (self.params, self.optim) = before;
                 problem = Some(format!("parameter {name} after the update"));
@@ -154,7 +154,7 @@ impl Trainer {
             && self.preset.on_divergence == DivergencePolicy::Stop
         {
             return Err(SimError::Diverged {
-                step: self.step,
+                step: self.step + 1,
                 quantity: quantity.clone(),
             });
         }
@@ -275,6 +275,7 @@ impl Trainer {
         let mut rng = rng_for(self.preset.seed, self.step as u64, Stream::Reference);
         let reference = self.target.exact_samples(m, &mut rng);
         let finite = x.iter().all(|v| v.is_finite());
+        let mut sinkhorn_error = None;
         let (sinkhorn, mmd2, mmd_points, dstd) = match (&reference, finite) {
             (Some(reference), true) => {
                 let k = m.min(settings.max_points.max(1));
@@ -290,6 +291,7 @@ impl Trainer {
                 );
                 let j = m.min(MMD_POINTS);
                 progress(EvaluationStage::Mmd);
+                sinkhorn_error = report.as_ref().err().cloned();
                 (
                     report.ok(),
                     Some(mmd(&x[..j * d], &reference[..j * d], d, &self.device)),
@@ -311,6 +313,7 @@ impl Trainer {
             weights,
             log_z: self.target.log_z(),
             sinkhorn,
+            sinkhorn_error,
             mmd2,
             mmd_points,
             delta_std: dstd,

@@ -26,6 +26,9 @@ fn evaluation_line(e: &Evaluation) -> String {
     if let Some(s) = &e.sinkhorn {
         line.push_str(&format!(", Sinkhorn {:.3} ({})", s.value, s.describe()));
     }
+    if let Some(why) = &e.sinkhorn_error {
+        line.push_str(&format!(", Sinkhorn not computed: {why}"));
+    }
     if let Some(m) = &e.modes {
         line.push_str(&format!(", modes {}/{} ({})", m.covered, m.total, m.rule()));
     }

@@ -5,14 +5,17 @@
 mod summary;
 
 use std::collections::VecDeque;
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::process::Stdio;
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::interrupt::{Stopped, Watch};
 use crate::presets::load as load_preset;
 use crate::sim::metrics::SinkhornProtocol;
 use crate::sim::report::Evaluation;
@@ -23,15 +26,19 @@ pub struct TableArgs {
     /// The presets (.ron) to compare.
     #[arg(required = true)]
     pub presets: Vec<PathBuf>,
-    /// Seeds per preset: 0, 1, ..., K−1.
-    #[arg(long, default_value_t = 3)]
+    /// Seeds per preset: 0, 1, ..., K−1 (at most 1000).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=MAX_SEEDS))]
     pub seeds: u64,
     /// Training steps of every run (overrides the presets' train_steps).
     #[arg(long)]
     pub steps: Option<usize>,
-    /// Runs at a time (default: one per core).
-    #[arg(long)]
-    pub jobs: Option<usize>,
+    /// Runs at a time (default: one per core; at most 256).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: Option<u16>,
+    /// End a run that has trained for longer than this many seconds (it saves its checkpoint
+    /// first) and count it as failed.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: Option<u64>,
     /// Directory for the table and every run's outputs.
     #[arg(long, default_value = "table")]
     pub out: PathBuf,
@@ -40,6 +47,8 @@ pub struct TableArgs {
     #[arg(long, value_enum)]
     pub protocol: Option<super::ProtocolArg>,
 }
+
+const MAX_SEEDS: u64 = 1000;
 
 struct Job {
     preset: usize,
@@ -69,9 +78,6 @@ fn unique_names(paths: &[PathBuf]) -> Vec<String> {
 }
 
 pub fn run(args: TableArgs) -> Result<()> {
-    if args.seeds == 0 {
-        bail!("--seeds must be at least 1");
-    }
     if args.steps == Some(0) {
         bail!("--steps must be at least 1");
     }
@@ -102,7 +108,7 @@ pub fn run(args: TableArgs) -> Result<()> {
         });
     }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let jobs = args.jobs.unwrap_or(cores).max(1);
+    let jobs = args.jobs.map_or(cores, usize::from).max(1);
     let threads_per_run = (cores / jobs).max(1);
     let queue: VecDeque<Job> = args
         .presets
@@ -126,14 +132,22 @@ pub fn run(args: TableArgs) -> Result<()> {
     );
     bar.tick();
     let started = Instant::now();
+    let watch = Watch::start();
+    let limits = Limits {
+        timeout: args.timeout.map(Duration::from_secs),
+        watch: &watch,
+    };
     std::thread::scope(|s| {
         for _ in 0..jobs.min(total) {
             s.spawn(|| {
                 loop {
+                    if watch.received().is_some() {
+                        break;
+                    }
                     let Some(job) = queue.lock().expect("queue").pop_front() else {
                         break;
                     };
-                    let result = run_child(&job, args.steps, args.protocol, threads_per_run);
+                    let result = run_child(&job, args.steps, args.protocol, threads_per_run, &limits);
                     if let Outcome::Diverged(m) | Outcome::Failed(m) = &result.outcome {
                         bar.println(format!("{} seed {}: {m}", names[job.preset], job.seed));
                     }
@@ -155,6 +169,19 @@ pub fn run(args: TableArgs) -> Result<()> {
     std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
     crate::export::write_atomically(&args.out.join("table.md"), md.as_bytes())?;
     crate::export::write_atomically(&args.out.join("table.csv"), summary::csv(&rows).as_bytes())?;
+    if let Some(by) = watch.received() {
+        let left = queue.into_inner().expect("queue").len();
+        return Err(Stopped {
+            by,
+            message: format!(
+                "stopped by {}: the table of the runs so far is in {}; {left} runs did not start, and \
+                 stopped runs saved their checkpoints in their directories",
+                by.name(),
+                args.out.display()
+            ),
+        }
+        .into());
+    }
     println!("{md}");
     println!(
         "{total} runs ({jobs} at a time) in {:.1} s; table.md, table.csv and every run's outputs are in {}",
@@ -164,16 +191,23 @@ pub fn run(args: TableArgs) -> Result<()> {
     Ok(())
 }
 
+/// What ends a child run early: the table's time limit per run, or a stop signal to the table.
+struct Limits<'a> {
+    timeout: Option<Duration>,
+    watch: &'a Watch,
+}
+
 /// Trains one (preset, seed) with `bridgelab train` in a child process and reads its result.
 fn run_child(
     job: &Job,
     steps: Option<usize>,
     protocol: Option<super::ProtocolArg>,
     threads: usize,
+    limits: &Limits,
 ) -> RunResult {
     let started = Instant::now();
-    let outcome =
-        child_outcome(job, steps, protocol, threads).unwrap_or_else(|e| Outcome::Failed(format!("{e:#}")));
+    let outcome = child_outcome(job, steps, protocol, threads, limits)
+        .unwrap_or_else(|e| Outcome::Failed(format!("{e:#}")));
     RunResult {
         seed: job.seed,
         seconds: started.elapsed().as_secs_f64(),
@@ -181,11 +215,26 @@ fn run_child(
     }
 }
 
+/// A child asked to stop gets this long to save its checkpoint before it is killed.
+const GRACE: Duration = Duration::from_secs(30);
+
+/// The last non-empty line of a child's error output, without the program's name.
+fn last_line(stderr: &str) -> String {
+    let line = stderr
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("no message")
+        .trim();
+    line.strip_prefix("bridgelab: ").unwrap_or(line).to_string()
+}
+
 fn child_outcome(
     job: &Job,
     steps: Option<usize>,
     protocol: Option<super::ProtocolArg>,
     threads: usize,
+    limits: &Limits,
 ) -> Result<Outcome> {
     let exe = std::env::current_exe().context("cannot find this program to run a child")?;
     let mut cmd = std::process::Command::new(exe);
@@ -194,7 +243,10 @@ fn child_outcome(
         .args(["--seed", &job.seed.to_string(), "--quiet", "--out"])
         .arg(&job.out)
         .env("BRIDGELAB_CORES", threads.to_string())
-        .env("RAYON_NUM_THREADS", threads.to_string());
+        .env("RAYON_NUM_THREADS", threads.to_string())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
     if let Some(n) = steps {
         cmd.args(["--steps", &n.to_string()]);
     }
@@ -202,16 +254,48 @@ fn child_outcome(
         cmd.args(["--protocol", SinkhornProtocol::from(p).name()]);
     }
     super::pass_data_dir(&mut cmd);
-    let out = cmd.output().context("running a child")?;
-    if !out.status.success() {
-        let err = String::from_utf8_lossy(&out.stderr);
-        let line = err
-            .lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("no message")
-            .trim();
-        let line = line.strip_prefix("bridgelab: ").unwrap_or(line).to_string();
+    end_with_parent(&mut cmd);
+    let mut child = cmd.spawn().context("running a child")?;
+    let stderr = child.stderr.take().map(|mut pipe| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = pipe.read_to_string(&mut text);
+            text
+        })
+    });
+    let started = Instant::now();
+    let mut asked_to_stop: Option<(Instant, String)> = None;
+    let status = loop {
+        if let Some(status) = child.try_wait().context("waiting for a child")? {
+            break status;
+        }
+        let why = if let Some(by) = limits.watch.received() {
+            Some(format!("stopped by {}", by.name()))
+        } else {
+            limits
+                .timeout
+                .filter(|t| started.elapsed() > *t)
+                .map(|t| format!("timed out after {} s", t.as_secs()))
+        };
+        match (&asked_to_stop, why) {
+            (None, Some(why)) => {
+                signal_child(&child, false);
+                asked_to_stop = Some((Instant::now(), why));
+            }
+            (Some((since, _)), _) if since.elapsed() > GRACE => signal_child(&child, true),
+            _ => {}
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let err = stderr.and_then(|h| h.join().ok()).unwrap_or_default();
+    if let Some((_, why)) = asked_to_stop {
+        return Ok(Outcome::Failed(format!(
+            "{why}; its checkpoint is in {}",
+            job.out.display()
+        )));
+    }
+    if !status.success() {
+        let line = last_line(&err);
         return Ok(if line.contains("diverged") {
             Outcome::Diverged(line)
         } else {
@@ -222,4 +306,39 @@ fn child_outcome(
     let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let e: Evaluation = serde_json::from_str(&text).with_context(|| format!("reading {}", path.display()))?;
     Ok(Outcome::Evaluated(Box::new(e)))
+}
+
+/// Asks a child to stop (SIGTERM: it saves and ends) or, with `kill`, ends it outright.
+fn signal_child(child: &std::process::Child, kill: bool) {
+    #[cfg(unix)]
+    {
+        let signal = if kill { libc::SIGKILL } else { libc::SIGTERM };
+        // SAFETY: sends a signal to our own child, which has not been reaped yet.
+        unsafe {
+            libc::kill(child.id() as libc::pid_t, signal);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (child, kill);
+}
+
+/// Children get SIGTERM when the table's process ends, however it ends (even by kill -9), so
+/// that no run trains on for nobody. They run in their own process group: a Ctrl-C at the
+/// terminal reaches the table alone, which asks each child to stop once.
+fn end_with_parent(cmd: &mut std::process::Command) {
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(cmd, 0);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: prctl is async-signal-safe and touches only the child being started.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+                Ok(())
+            });
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = cmd;
 }

@@ -337,6 +337,7 @@ mod tests {
             },
             log_z: None,
             sinkhorn: None,
+            sinkhorn_error: None,
             mmd2: None,
             mmd_points: 0,
             delta_std: None,

@@ -74,15 +74,19 @@ fn parse(text: &str, source: &str) -> Result<Table, SimError> {
     let at = |line: usize, message: String| SimError::Data(format!("{source}:{line}: {message}"));
     let mut rows: Vec<Vec<f64>> = Vec::new();
     let mut lines = Vec::new();
+    // A byte-order mark is not part of the first field.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (i, line) in text.lines().enumerate() {
         let line_no = i + 1;
         if line.trim().is_empty() {
             continue;
         }
         let parsed: Result<Vec<f64>, _> = line.split(',').map(|f| f.trim().parse::<f64>()).collect();
+        // A header has no numeric field; a first line with some is a data row with a typo.
+        let header = |line: &str| line.split(',').all(|f| f.trim().parse::<f64>().is_err());
         let values = match parsed {
             Ok(v) => v,
-            Err(_) if line_no == 1 => continue,
+            Err(_) if line_no == 1 && header(line) => continue,
             Err(e) => {
                 let bad = line
                     .split(',')
@@ -93,6 +97,18 @@ fn parse(text: &str, source: &str) -> Result<Table, SimError> {
         };
         if let Some(j) = values.iter().position(|v| !v.is_finite()) {
             return Err(at(line_no, format!("column {} is not a finite number", j + 1)));
+        }
+        // The targets compute in single precision, where larger values are infinite.
+        if let Some(j) = values.iter().position(|v| v.abs() > f32::MAX as f64) {
+            return Err(at(
+                line_no,
+                format!(
+                    "column {} is {}, beyond single precision (±{:.2e})",
+                    j + 1,
+                    values[j],
+                    f32::MAX
+                ),
+            ));
         }
         if let Some(first) = rows.first()
             && first.len() != values.len()

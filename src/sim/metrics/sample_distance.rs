@@ -103,18 +103,22 @@ pub fn sinkhorn(
     let (x, y) = (Points::new(a, d), Points::new(b, d));
     let samples = x.n.min(y.n);
     Ok(match (protocol, many_well) {
-        (SinkhornProtocol::Converged, _) => debiased(
-            &x,
-            &y,
-            Cost::SquaredEuclidean,
-            eps,
-            &Stopping::default(),
-            protocol,
-            samples,
-        ),
+        (SinkhornProtocol::Converged, _) => {
+            resolvable(&x, &y, Cost::SquaredEuclidean, eps)?;
+            debiased(
+                &x,
+                &y,
+                Cost::SquaredEuclidean,
+                eps,
+                &Stopping::default(),
+                protocol,
+                samples,
+            )
+        }
         (SinkhornProtocol::Paper, false) => {
             let (_, std) = cost_moments(&x, &y, Cost::SquaredEuclidean);
             let eps = (0.05 * std).max(f64::MIN_POSITIVE);
+            resolvable(&x, &y, Cost::SquaredEuclidean, eps)?;
             // OTT's tolerance on the marginals. Over-relaxation changes the path, not the fixed
             // point; its clustered costs (GMM-40 in 50-D) make plain Sinkhorn slow, and ω = 1.9
             // took 159 iterations where 1.5 took 602 and OTT's ω = 1 took 1542, on two exact
@@ -140,6 +144,7 @@ pub fn sinkhorn(
                 ..Stopping::default()
             };
             let eps = 1e-3;
+            resolvable(&x, &y, Cost::Euclidean, eps)?;
             let s = entropic_ot(&x, &y, Cost::Euclidean, eps, &stop);
             SinkhornReport {
                 value: s.transport_cost,
@@ -153,6 +158,42 @@ pub fn sinkhorn(
             }
         }
     })
+}
+
+/// Costs at most this many times ε are resolved by double precision: their rounding stays
+/// far below ε, so the marginals can match to the tolerances used here.
+const MAX_COST_OVER_EPS: f64 = 1e13;
+
+/// Refuses problems whose costs double precision cannot resolve at ε: the iterations would
+/// not settle and only the iteration cap would end them (hours on samples near 1e19). The bound
+/// is the larger of the two sets' bounding-box diagonal (no cost is larger) and the largest
+/// squared norm (the rounding of ‖x‖² + ‖y‖² − 2x·y scales with it).
+fn resolvable(x: &Points, y: &Points, cost: Cost, eps: f64) -> Result<(), String> {
+    let d = x.d;
+    let mut lo = vec![f64::INFINITY; d];
+    let mut hi = vec![f64::NEG_INFINITY; d];
+    let mut norm = 0.0f64;
+    for row in x.values.chunks(d).chain(y.values.chunks(d)) {
+        for (j, &v) in row.iter().enumerate() {
+            lo[j] = lo[j].min(v);
+            hi[j] = hi[j].max(v);
+        }
+        norm = norm.max(row.iter().map(|v| v * v).sum());
+    }
+    let diagonal: f64 = lo.iter().zip(&hi).map(|(l, h)| (h - l) * (h - l)).sum();
+    let scale = match cost {
+        Cost::SquaredEuclidean => diagonal.max(norm),
+        Cost::Euclidean => diagonal.max(norm).sqrt(),
+    };
+    if scale.is_finite() && scale <= MAX_COST_OVER_EPS * eps {
+        return Ok(());
+    }
+    Err(format!(
+        "the samples spread too far for ε = {}: costs up to {scale:.3e} are {:.1e} times ε, and double \
+         precision resolves at most {MAX_COST_OVER_EPS:.0e}",
+        short(eps),
+        scale / eps
+    ))
 }
 
 fn debiased(

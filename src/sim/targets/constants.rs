@@ -23,21 +23,56 @@ pub fn mixture_locations(kind: TargetKind, dim: usize, seed: u32) -> Result<Vec<
             });
         }
     };
+    let components = match kind {
+        TargetKind::Mos10 => 10,
+        _ => 40,
+    };
     // Columns: seed, component, then the d coordinates.
     let table = csv::load(&data_file(file)?)?;
     table.expect_shape(None, dim + 2)?;
+    let whole = |v: f64, below: f64| v.fract() == 0.0 && (0.0..below).contains(&v);
     let mut out = Vec::new();
+    let mut next_component = 0;
     for (i, row) in table.rows.iter().enumerate() {
-        if row[0].fract() != 0.0 || row[0] < 0.0 {
-            return Err(table.error_at(i, format!("seed {} is not a whole number", row[0])));
+        if !whole(row[0], u32::MAX as f64 + 1.0) {
+            return Err(table.error_at(
+                i,
+                format!("seed {} is not a whole number from 0 to {}", row[0], u32::MAX),
+            ));
+        }
+        if !whole(row[1], components as f64) {
+            return Err(table.error_at(
+                i,
+                format!(
+                    "component {} is not a whole number from 0 to {}",
+                    row[1],
+                    components - 1
+                ),
+            ));
         }
         if row[0] as u32 == seed {
+            if row[1] as usize != next_component {
+                return Err(table.error_at(
+                    i,
+                    format!(
+                        "component {} of seed {seed} where component {next_component} was due",
+                        row[1]
+                    ),
+                ));
+            }
+            next_component += 1;
             out.extend(row[2..].iter().map(|&v| v as f32));
         }
     }
     if out.is_empty() {
         return Err(table.error(format!(
             "no locations for constants seed {seed} (seeds 0 to 9 exist)"
+        )));
+    }
+    if next_component != components {
+        return Err(table.error(format!(
+            "seed {seed} has {next_component} components; {} has {components}",
+            kind.label()
         )));
     }
     Ok(out)
