@@ -48,7 +48,7 @@ fn density_rejects_unknown_targets_and_ragged_rows() {
     std::fs::write(&points, "0,0\n1,2,3\n").unwrap();
     let out = bin().args(["density", "gmm40"]).arg(&points).output().unwrap();
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("row 2"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("points.csv:2:"));
     let out = bin().args(["density", "nonesuch"]).arg(&points).output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown target"));

@@ -398,7 +398,8 @@ fn levels(largest_cost: f64, eps: f64, anneal: Option<f64>) -> Vec<f64> {
     let mut out = Vec::new();
     if let Some(factor) = anneal.filter(|f| *f > 1.0) {
         let mut e = largest_cost;
-        while e > eps {
+        // The bound keeps a non-finite or absurd largest cost from listing levels forever.
+        while e > eps && out.len() < 4096 {
             out.push(e);
             e /= factor;
         }
