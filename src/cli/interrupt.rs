@@ -1,4 +1,5 @@
-//! Signals that ask a command to stop (SIGINT, SIGTERM, SIGHUP). While a [`Watch`] is held the
+//! Signals that ask a command to stop (SIGINT, SIGTERM, SIGHUP, and SIGUSR1, which Slurm's
+//! `--signal` sends before a time limit). While a [`Watch`] is held the
 //! first one is only remembered, so that the loop that trains can finish its step, save what it
 //! has and end; a second one ends the process at once, as an impatient Ctrl-C expects.
 
@@ -8,7 +9,7 @@ use std::sync::atomic::{AtomicI32, Ordering};
 static RECEIVED: AtomicI32 = AtomicI32::new(0);
 
 #[cfg(unix)]
-const STOP_SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
+const STOP_SIGNALS: [libc::c_int; 4] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGUSR1];
 
 #[cfg(unix)]
 extern "C" fn remember(signal: libc::c_int) {
@@ -70,9 +71,19 @@ impl Interrupted {
             libc::SIGINT => return "SIGINT",
             libc::SIGTERM => return "SIGTERM",
             libc::SIGHUP => return "SIGHUP",
+            libc::SIGUSR1 => return "SIGUSR1",
             _ => {}
         }
         "a signal"
+    }
+
+    /// Whether this is a warning that the job will be ended (Slurm's SIGUSR1), not a request
+    /// to stop for good.
+    pub fn signal_is_warning(self) -> bool {
+        #[cfg(unix)]
+        return self.signal == libc::SIGUSR1;
+        #[cfg(not(unix))]
+        false
     }
 
     /// The exit status of a process ended by this signal, 128 + its number.

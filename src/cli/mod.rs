@@ -8,8 +8,9 @@ mod eval;
 pub mod interrupt;
 mod presets;
 mod soak;
+pub(crate) mod sweep;
 mod table;
-mod train;
+pub(crate) mod train;
 
 use std::path::PathBuf;
 
@@ -63,6 +64,8 @@ pub enum Command {
     Soak(soak::SoakArgs),
     /// Train presets over several seeds and write a Markdown and CSV table of their metrics.
     Table(table::TableArgs),
+    /// Plan, run (here or on Slurm), follow and collect a sweep of presets × seeds.
+    Sweep(sweep::SweepArgs),
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -152,6 +155,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Presets(args)) => presets::run(args),
         Some(Command::Soak(args)) => soak::run(args),
         Some(Command::Table(args)) => table::run(args),
+        Some(Command::Sweep(args)) => sweep::run(args),
         None => {
             let preset = match cli.preset {
                 Some(path) => crate::presets::load(&path)?,

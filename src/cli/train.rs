@@ -69,6 +69,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
     let plan = Plan {
         until: args.until,
         checkpoint_every: args.checkpoint_every,
+        checkpoint_seconds: None,
         resume_hint: format!(
             "bridgelab train {} --resume {} --out {}",
             args.preset.display(),
@@ -80,11 +81,14 @@ pub fn run(args: TrainArgs) -> Result<()> {
 }
 
 /// Where training stops early and how often it saves.
-struct Plan {
-    until: Option<usize>,
-    checkpoint_every: Option<usize>,
+pub(crate) struct Plan {
+    pub until: Option<usize>,
+    /// Save every this many steps,
+    pub checkpoint_every: Option<usize>,
+    /// and whenever this many seconds of wall time have passed since the last save.
+    pub checkpoint_seconds: Option<f64>,
     /// The command that resumes the run, for the message of an interrupted one.
-    resume_hint: String,
+    pub resume_hint: String,
 }
 
 /// Creates the output directory and proves it writable by writing the preset there, before any
@@ -102,7 +106,7 @@ fn warn(bar: &indicatif::ProgressBar, message: String) {
     bar.suspend(|| eprintln!("bridgelab: {message}"));
 }
 
-fn train_and_write(mut trainer: Trainer, out: &Path, quiet: bool, plan: Plan) -> Result<()> {
+pub(crate) fn train_and_write(mut trainer: Trainer, out: &Path, quiet: bool, plan: Plan) -> Result<()> {
     prepare_output(out, &trainer)?;
     let mut log = MetricsLog::create(&out.join("metrics.csv"), trainer.history())?;
     let total = trainer.preset().train_steps;
@@ -115,6 +119,7 @@ fn train_and_write(mut trainer: Trainer, out: &Path, quiet: bool, plan: Plan) ->
     let mut log_failed = false;
     let stop_at = plan.until.unwrap_or(usize::MAX);
     let watch = Watch::start();
+    let mut last_save = Instant::now();
     while !trainer.is_finished() && trainer.step_count() < stop_at {
         if let Some(signal) = watch.received() {
             interrupted = Some(signal);
@@ -133,11 +138,16 @@ fn train_and_write(mut trainer: Trainer, out: &Path, quiet: bool, plan: Plan) ->
                 if let Some(quantity) = record.skipped.as_ref().filter(|_| trainer.skipped_steps() <= 5) {
                     bar.println(format!("step {} skipped: {quantity} not finite", record.step));
                 }
-                if plan
+                let due = plan
                     .checkpoint_every
                     .is_some_and(|n| n > 0 && record.step.is_multiple_of(n))
-                    && let Err(e) = checkpoint::save(&trainer, &out.join("checkpoint.json"))
-                {
+                    || plan
+                        .checkpoint_seconds
+                        .is_some_and(|s| last_save.elapsed().as_secs_f64() >= s);
+                if due {
+                    last_save = Instant::now();
+                }
+                if due && let Err(e) = checkpoint::save(&trainer, &out.join("checkpoint.json")) {
                     warn(
                         &bar,
                         format!(
@@ -200,9 +210,10 @@ fn train_and_write(mut trainer: Trainer, out: &Path, quiet: bool, plan: Plan) ->
         anyhow::bail!("{e}; history up to that step is in {}", out.display());
     }
     let evaluation = super::evaluate_showing_progress(&trainer, None, quiet);
-    write_eval(&out.join("eval.json"), &evaluation)?;
     let samples = trainer.sample(trainer.preset().eval.samples);
     write_samples_npy(&out.join("samples.npy"), &samples, trainer.sampler().dim)?;
+    // Written last: a run directory with eval.json holds a finished run.
+    write_eval(&out.join("eval.json"), &evaluation)?;
     if !quiet {
         println!(
             "trained {trained} steps in {seconds:.1} s ({:.2} steps/s)",

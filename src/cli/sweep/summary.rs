@@ -33,6 +33,19 @@ pub struct PresetRuns {
     pub runs: Vec<RunResult>,
 }
 
+/// "name seed k: message" for every run that diverged or failed.
+pub fn problems(presets: &[PresetRuns]) -> Vec<String> {
+    presets
+        .iter()
+        .flat_map(|p| {
+            p.runs.iter().filter_map(move |r| match &r.outcome {
+                Outcome::Diverged(m) | Outcome::Failed(m) => Some(format!("{} seed {}: {m}", p.name, r.seed)),
+                Outcome::Evaluated(_) => None,
+            })
+        })
+        .collect()
+}
+
 /// Mean and standard error of the mean; the error is absent with fewer than two values.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Estimate {
