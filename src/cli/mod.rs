@@ -118,6 +118,25 @@ impl From<ProtocolArg> for SinkhornProtocol {
 }
 
 impl Overrides {
+    /// The options that give these overrides again, for a command line shown to the user.
+    pub fn as_options(&self) -> String {
+        use clap::ValueEnum;
+        let mut out = String::new();
+        if let Some(n) = self.steps {
+            out.push_str(&format!(" --steps {n}"));
+        }
+        if let Some(s) = self.seed {
+            out.push_str(&format!(" --seed {s}"));
+        }
+        if let Some(v) = self.device.and_then(|d| d.to_possible_value()) {
+            out.push_str(&format!(" --device {}", v.get_name()));
+        }
+        if let Some(v) = self.protocol.and_then(|p| p.to_possible_value()) {
+            out.push_str(&format!(" --protocol {}", v.get_name()));
+        }
+        out
+    }
+
     /// Reads the preset at `path` and applies the overrides.
     pub fn load(&self, path: &std::path::Path) -> Result<crate::sim::Preset> {
         let mut preset = crate::presets::load(path)?;

@@ -71,8 +71,9 @@ pub fn run(args: TrainArgs) -> Result<()> {
         checkpoint_every: args.checkpoint_every,
         checkpoint_seconds: None,
         resume_hint: format!(
-            "bridgelab train {} --resume {} --out {}",
+            "bridgelab train {}{} --resume {} --out {}",
             args.preset.display(),
+            args.overrides.as_options(),
             out.join("checkpoint.json").display(),
             out.display()
         ),

@@ -98,15 +98,15 @@ pub fn estimated_step_bytes(p: &Preset) -> u128 {
 }
 
 /// Rough peak bytes of an evaluation on `samples` fresh paths: the noise, the path, its scores
-/// and their per-step terms (about six `(N + 1)·m·d` tensors), one step's activations per
+/// and their per-step terms (about seven `(N + 1)·m·d` tensors), one step's activations per
 /// network, the Sinkhorn problem on at most `eval.max_points` points (its two cost matrices
 /// where they are stored), MMD's kernel matrices on at most 4000, the parameters and the
-/// program itself. Measured peaks were 0.6 to 0.9 of it (GMM-40 d = 2, N = 32, DBS, width 32
-/// and 1024, 10⁴ to 10⁶ samples).
+/// program itself. Measured peaks were 0.6 to 0.95 of it (GMM-40 d = 2: DBS N = 32, width 32
+/// and 1024, 10⁴ to 10⁶ samples; CMCD N = 8, width 16, 10⁷ samples).
 pub fn estimated_eval_bytes(p: &Preset, samples: usize) -> u128 {
     let m = samples as u128;
     let (n1, d, h) = (p.steps as u128 + 1, p.target.dim as u128, p.hidden as u128);
-    let paths = n1 * m * d * 4 * 6;
+    let paths = n1 * m * d * 4 * 7;
     let step = m * d.max(h) * 4 * networks(p);
     let k = m.min(p.eval.max_points as u128);
     let stored = if k * k <= 1 << 24 {
