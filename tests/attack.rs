@@ -3,6 +3,8 @@
 //! damaged checkpoints and data files, resuming under another preset, and the messages each
 //! gets. Every case goes through the real binary or the library a user reaches.
 
+mod common;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -49,28 +51,7 @@ fn succeeds(cmd: &mut Command) -> Output {
 /// A GMM-40 run of a few milliseconds per step, `steps` long.
 fn quick_preset(dir: &Path, name: &str, steps: usize) -> PathBuf {
     let path = dir.join(format!("{name}.ron"));
-    let text = format!(
-        r#"(
-    version: 1,
-    description: "quick",
-    target: (kind: Gmm40, dim: 2),
-    bridge: Cmcd,
-    loss: RklLd,
-    diffusion: Learned,
-    steps: 8,
-    batch: 32,
-    hidden: 16,
-    beta: 1.0,
-    prior_std: 20.0,
-    lr: (network: 1e-3, interpolation: 1e-3, sde: 1e-3),
-    grad_clip: 1.0,
-    seed: 3,
-    train_steps: {steps},
-    log_every: 5,
-    eval: (samples: 64, sinkhorn_eps: 0.01, max_points: 64, mode_threshold: 0.01),
-)"#
-    );
-    std::fs::write(&path, text).unwrap();
+    std::fs::write(&path, common::quick_preset_text("RklLd", 3, steps, 5, 64)).unwrap();
     path
 }
 

@@ -1,5 +1,7 @@
 //! The command-line runner, end to end through the real binary.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -56,26 +58,7 @@ fn density_rejects_unknown_targets_and_ragged_rows() {
 
 fn tiny_preset(dir: &Path) -> PathBuf {
     let path = dir.join("tiny.ron");
-    let text = r#"(
-    version: 1,
-    description: "tiny",
-    target: (kind: Gmm40, dim: 2),
-    bridge: Cmcd,
-    loss: RklLd,
-    diffusion: Learned,
-    steps: 8,
-    batch: 32,
-    hidden: 16,
-    beta: 1.0,
-    prior_std: 20.0,
-    lr: (network: 1e-3, interpolation: 1e-3, sde: 1e-3),
-    grad_clip: 1.0,
-    seed: 3,
-    train_steps: 20,
-    log_every: 5,
-    eval: (samples: 64, sinkhorn_eps: 0.01, max_points: 64, mode_threshold: 0.01),
-)"#;
-    std::fs::write(&path, text).unwrap();
+    std::fs::write(&path, common::quick_preset_text("RklLd", 3, 20, 5, 64)).unwrap();
     path
 }
 

@@ -2,6 +2,8 @@
 //! the collected table equal, number for number, to the same plan run here. Skipped with a
 //! message where no Slurm is running; `.ci/run` starts one (`.ci/slurm-up`) and requires it.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -42,28 +44,7 @@ fn presets(dir: &Path) -> Vec<PathBuf> {
         .iter()
         .map(|loss| {
             let path = dir.join(format!("short_{}.ron", loss.to_lowercase()));
-            let text = format!(
-                r#"(
-    version: 1,
-    description: "short",
-    target: (kind: Gmm40, dim: 2),
-    bridge: Cmcd,
-    loss: {loss},
-    diffusion: Learned,
-    steps: 8,
-    batch: 32,
-    hidden: 16,
-    beta: 1.0,
-    prior_std: 20.0,
-    lr: (network: 1e-3, interpolation: 1e-3, sde: 1e-3),
-    grad_clip: 1.0,
-    seed: 0,
-    train_steps: 3000,
-    log_every: 10,
-    eval: (samples: 256, sinkhorn_eps: 0.01, max_points: 256, mode_threshold: 0.01),
-    device: Cpu,
-)"#
-            );
+            let text = common::quick_preset_text(loss, 0, 3000, 10, 256);
             std::fs::write(&path, text).unwrap();
             path
         })

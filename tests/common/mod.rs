@@ -83,3 +83,36 @@ pub fn relative_difference(a: &[f32], b: &[f32]) -> f64 {
         .fold(0.0, f64::max)
         / scale
 }
+
+/// The text of a GMM-40 (d = 2) CMCD preset of a few milliseconds per step, for the tests that
+/// run the binary: `train_steps` long, logging every `log_every`, evaluated on `eval_points`.
+pub fn quick_preset_text(
+    loss: &str,
+    seed: u64,
+    train_steps: usize,
+    log_every: usize,
+    eval_points: usize,
+) -> String {
+    format!(
+        r#"(
+    version: 1,
+    description: "quick",
+    target: (kind: Gmm40, dim: 2),
+    bridge: Cmcd,
+    loss: {loss},
+    diffusion: Learned,
+    steps: 8,
+    batch: 32,
+    hidden: 16,
+    beta: 1.0,
+    prior_std: 20.0,
+    lr: (network: 1e-3, interpolation: 1e-3, sde: 1e-3),
+    grad_clip: 1.0,
+    seed: {seed},
+    train_steps: {train_steps},
+    log_every: {log_every},
+    eval: (samples: {eval_points}, sinkhorn_eps: 0.01, max_points: {eval_points}, mode_threshold: 0.01),
+    device: Cpu,
+)"#
+    )
+}
