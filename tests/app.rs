@@ -1115,3 +1115,77 @@ fn item_12_exports_at_a_chosen_scale_each_panel_alone_with_clean_ticks_and_a_thi
         "{circles} circles"
     );
 }
+
+#[test]
+fn issue_15_the_time_axis_shows_both_processes_at_the_chosen_step_and_plays_to_the_end() {
+    let mut h = harness();
+    let steps = h.state().view().preset.as_ref().unwrap().steps;
+    h.get_by_label("both processes over the steps").click();
+    h.step();
+    h.step();
+    wait(&mut h, "the paths", |a| {
+        a.view().snapshot.as_ref().is_some_and(|s| s.paths.is_some())
+    });
+    let figure = h.state_mut().current_figure().clone();
+    let samples = panel(&figure, 0, PanelKind::Samples);
+    assert_eq!(
+        samples.title,
+        format!("Both processes at step 0 of {steps}, coordinates 1 and 2")
+    );
+    let names: Vec<&str> = samples.series.iter().map(|s| s.name.as_str()).collect();
+    assert!(
+        names.contains(&"generative x_0") && names.contains(&"inference x_0 (back from exact draws)"),
+        "{names:?}"
+    );
+    // At step 0 the generative states are the prior's draws: their spread is the prior's.
+    let x0 = &samples
+        .series
+        .iter()
+        .find(|s| s.name == "generative x_0")
+        .unwrap()
+        .points;
+    let std = (x0.iter().map(|p| p[0] * p[0]).sum::<f64>() / x0.len() as f64).sqrt();
+    let prior = h.state().view().preset.as_ref().unwrap().prior_std;
+    assert!(
+        (std / prior - 1.0).abs() < 0.15,
+        "spread {std} against prior std {prior}"
+    );
+
+    h.get_by_label("paths").click();
+    h.step();
+    h.get_by_label("Play steps").click();
+    h.step();
+    wait(&mut h, "the last step", |a| {
+        let t = a.time_view();
+        t.step == steps && !t.playing
+    });
+    let figure = h.state_mut().current_figure().clone();
+    let samples = panel(&figure, 0, PanelKind::Samples);
+    assert!(
+        samples
+            .title
+            .starts_with(&format!("Both processes at step {steps} of {steps}"))
+    );
+    let paths: Vec<_> = samples.series.iter().filter(|s| s.name == "paths").collect();
+    assert_eq!(paths.len(), bridgelab::app::time_view::PATHS_DRAWN);
+    assert!(
+        paths.iter().all(|p| p.points.len() == steps + 1),
+        "each path runs from step 0 to N"
+    );
+    // At step N the generative states are the paths' ends, and the inference process is where
+    // it started: exact draws, close to the modes.
+    let end = &samples
+        .series
+        .iter()
+        .find(|s| s.name == format!("generative x_{steps}"))
+        .unwrap()
+        .points;
+    for (path, point) in paths.iter().zip(end) {
+        assert_eq!(path.points.last().unwrap(), point);
+    }
+    h.get_by_label("both processes over the steps").click();
+    h.step();
+    h.step();
+    let figure = h.state_mut().current_figure().clone();
+    assert!(panel(&figure, 0, PanelKind::Samples).title.starts_with("Samples"));
+}

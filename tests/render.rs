@@ -156,3 +156,32 @@ fn the_readme_screenshot_of_the_mode_collapse_lesson() {
     let app = LabApp::new(lesson, Arc::new(|| {})).unwrap();
     trained_screenshot(app, 400, "compare.png");
 }
+
+#[test]
+fn the_readme_screenshot_of_both_processes_mid_way() {
+    if !can_render() {
+        return;
+    }
+    let app = LabApp::new(Preset::default_interactive(), Arc::new(|| {})).unwrap();
+    let mut h = harness(app);
+    settle(&mut h, "the first batch", quiet);
+    h.state_mut().apply(Action::Step(300));
+    settle(&mut h, "the training steps", |a| {
+        quiet(a) && a.view().step() >= 300
+    });
+    let n = h.state().view().preset.as_ref().unwrap().steps / 2;
+    h.state_mut()
+        .apply(Action::SetTimeView(bridgelab::app::time_view::TimeView {
+            on: true,
+            step: n,
+            playing: false,
+            paths: true,
+        }));
+    settle(&mut h, "the paths", |a| {
+        a.view().snapshot.as_ref().is_some_and(|s| s.paths.is_some())
+    });
+    let image = h.render().expect("the lab renders");
+    assert!(distinct_colors(&image) > 1000, "the plots were not drawn");
+    let path = screenshot_path("time.png");
+    image.save(&path).unwrap();
+}

@@ -303,3 +303,38 @@ fn choosing_a_target_in_the_lab_gives_settings_that_train_on_it() {
         }
     }
 }
+
+/// Issue 15: the paths of both processes the lab's time axis draws.
+#[test]
+fn paths_hold_both_processes_from_the_prior_and_back_from_exact_draws() {
+    let p = common::tiny_run();
+    let t = Trainer::new(p.clone(), cpu()).unwrap();
+    let paths = t.paths(400);
+    let (n, d) = (p.steps, 2);
+    assert_eq!((paths.steps, paths.dim, paths.count), (n, d, 400));
+    assert_eq!(paths.generative.len(), (n + 1) * 400 * d);
+    assert_eq!(paths, t.paths(400), "the same paths for the same seed and step");
+    let spread = |v: &[f32]| (v.iter().map(|x| (x * x) as f64).sum::<f64>() / v.len() as f64).sqrt();
+    let x0 = paths.at(&paths.generative, 0);
+    assert!(
+        (spread(x0) / p.prior_std - 1.0).abs() < 0.15,
+        "step 0 is the prior"
+    );
+    let inference = paths.inference.as_ref().expect("GMM-40 has exact draws");
+    // The inference process starts at exact draws: each within a few units of a mode.
+    let modes = t.target().component_locations().unwrap();
+    let nearest = |x: &[f32]| {
+        modes
+            .chunks(d)
+            .map(|m| ((x[0] - m[0]).powi(2) + (x[1] - m[1]).powi(2)).sqrt())
+            .fold(f32::INFINITY, f32::min)
+    };
+    let far = paths
+        .at(inference, n)
+        .chunks(d)
+        .filter(|x| nearest(x) > 4.5)
+        .count();
+    assert!(far < 4, "{far} of 400 exact draws far from every mode");
+    assert!(inference.iter().all(|v| v.is_finite()));
+    assert_eq!(paths.log_weights.len(), 400);
+}

@@ -7,6 +7,7 @@ use crate::app::curve_view::CurveView;
 use crate::app::figure::ExportOptions;
 use crate::app::plot_choice::PlotChoice;
 use crate::app::side_tab::SideTab;
+use crate::app::time_view::TimeView;
 use crate::protocol::{LearningRates, Preset, Variation};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -43,6 +44,8 @@ pub enum Action {
     /// How the curves are drawn: smoothing, recent steps only, both runs in one plot, axes
     /// that follow the data.
     SetCurveView(CurveView),
+    /// The sample plot's time axis: the step shown, play, paths.
+    SetTimeView(TimeView),
     /// Show the lessons and presets, or the settings, in the left panel.
     ShowSide(SideTab),
     /// Read a preset file and restart on it; a bad file leaves the runs as they are.

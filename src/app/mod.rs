@@ -14,6 +14,7 @@ mod panels;
 pub mod plot_choice;
 pub mod side_tab;
 mod thumbnails;
+pub mod time_view;
 pub mod view;
 mod window;
 
@@ -39,14 +40,18 @@ use panels::ShownBounds;
 use plot_choice::PlotChoice;
 use side_tab::SideTab;
 use thumbnails::Thumbnails;
+use time_view::TimeView;
 use view::{RunView, Status};
 
 /// What the figure was built from; an unchanged key means the cached figure is still right.
 #[derive(Clone, PartialEq)]
 struct FigureKey {
-    runs: Vec<(Option<RunId>, usize, usize, usize)>,
+    /// Per run: its id, snapshot step, last logged step, logged steps, and whether the
+    /// snapshot carries paths.
+    runs: Vec<(Option<RunId>, usize, usize, usize, bool)>,
     choice: PlotChoice,
     curves: CurveView,
+    time: TimeView,
 }
 
 pub struct LabApp {
@@ -63,6 +68,10 @@ pub struct LabApp {
     pub plot: PlotChoice,
     /// How the curves are drawn.
     pub curves: CurveView,
+    /// The sample plot's time axis.
+    time: TimeView,
+    /// When the time axis last advanced while playing.
+    last_tick: Instant,
     /// What the left panel shows.
     pub side: SideTab,
     /// How figures are exported.
@@ -107,6 +116,8 @@ impl LabApp {
             step_count: 50,
             plot: PlotChoice::default(),
             curves: CurveView::default(),
+            time: TimeView::default(),
+            last_tick: Instant::now(),
             side: SideTab::default(),
             export_options: ExportOptions::default(),
             shown_bounds: ShownBounds::new(),
@@ -143,6 +154,21 @@ impl LabApp {
         self.panes.iter().map(|p| &p.view).collect()
     }
 
+    /// The sample plot's time axis.
+    pub fn time_view(&self) -> TimeView {
+        self.time
+    }
+
+    /// The paths the workers should send: some while the time axis is shown.
+    fn watched_paths(&self) -> Option<usize> {
+        self.time.on.then_some(time_view::PATH_COUNT)
+    }
+
+    /// Steps of the first run's bridge, N.
+    fn bridge_steps(&self) -> usize {
+        self.view().preset.as_ref().map_or(0, |p| p.steps)
+    }
+
     pub fn is_comparing(&self) -> bool {
         self.panes.len() > 1
     }
@@ -166,6 +192,7 @@ impl LabApp {
             Some(second) => match RunPane::spawn(second, self.wake.clone()) {
                 Ok(mut pane) => {
                     pane.send(Command::SetSnapshotEvery(self.snapshot_every));
+                    pane.send(Command::WatchPaths(self.watched_paths()));
                     if self.panes[0].view.status == Status::Running {
                         pane.send(Command::Play);
                     }
@@ -184,6 +211,14 @@ impl LabApp {
             Action::SetStepCount(n) => self.step_count = n.max(1),
             Action::SetPlotChoice(choice) => self.plot = choice,
             Action::SetCurveView(curves) => self.curves = curves,
+            Action::SetTimeView(time) => {
+                if time.on != self.time.on {
+                    self.time = time;
+                    self.broadcast(Command::WatchPaths(self.watched_paths()));
+                }
+                self.time = time;
+                self.last_tick = Instant::now();
+            }
             Action::ShowSide(tab) => self.side = tab,
             Action::SetExportOptions(options) => self.export_options = options,
             Action::Reset => self.broadcast(Command::Reset),
@@ -406,14 +441,16 @@ impl LabApp {
                         v.snapshot.as_ref().map_or(usize::MAX, |s| s.step),
                         v.history.last().map_or(0, |r| r.step),
                         v.history.len(),
+                        v.snapshot.as_ref().is_some_and(|s| s.paths.is_some()),
                     )
                 })
                 .collect(),
             choice: self.plot,
             curves: self.curves,
+            time: self.time,
         };
         if self.figure.as_ref().is_none_or(|(k, _)| *k != key) {
-            let built = figure::figure(&self.views(), self.plot, self.curves);
+            let built = figure::figure(&self.views(), self.plot, self.curves, self.time);
             self.figure = Some((key, built));
         }
         &self.figure.as_ref().expect("built above").1
@@ -441,6 +478,7 @@ impl LabApp {
             let dim = self.view().target.as_ref().map_or(1, |t| t.dim);
             panels::plot_choice(ui, self.plot, dim, &mut actions);
             panels::curve_view(ui, self.curves, self.is_comparing(), &mut actions);
+            panels::time_view(ui, self.time, self.bridge_steps(), &mut actions);
             let curves = self.curves;
             self.shown_bounds = panels::plots(ui, self.current_figure(), curves);
         });
@@ -459,6 +497,12 @@ impl LabApp {
                 Action::OpenPreset(path)
             }
         }));
+        if self.time.playing {
+            if self.last_tick.elapsed() >= time_view::PLAY_TICK {
+                actions.push(Action::SetTimeView(self.time.ticked(self.bridge_steps())));
+            }
+            ui.ctx().request_repaint_after(time_view::PLAY_TICK);
+        }
         for a in actions {
             self.apply(a);
         }

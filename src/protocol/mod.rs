@@ -18,7 +18,7 @@ pub use crate::sim::config::{
 };
 pub use crate::sim::data::{data_dir_setting, set_data_dir, use_built_in_data};
 pub use crate::sim::metrics::{ModeCoverage, WeightStats};
-pub use crate::sim::report::{DensityGrid, Evaluation, EvaluationStage, Snapshot, StepRecord};
+pub use crate::sim::report::{DensityGrid, Evaluation, EvaluationStage, PathSet, Snapshot, StepRecord};
 pub use crate::sim::validate::{PresetError, load_preset, parse_preset, preset_to_ron};
 
 /// Identifies one run: every reset or restart starts a new one, so data that was in flight
@@ -52,6 +52,9 @@ pub enum Command {
     /// Replace the run by the one saved in this checkpoint file; a bad file leaves the run
     /// untouched.
     Resume(PathBuf),
+    /// Add this many paths of both processes to every snapshot (the lab's time axis), or with
+    /// `None` none: they cost a rollout each, so only while they are shown.
+    WatchPaths(Option<usize>),
     /// Stop the worker thread.
     Shutdown,
 }

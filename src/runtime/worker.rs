@@ -103,12 +103,17 @@ enum Budget {
     Continuous,
 }
 
+/// The most paths a snapshot carries.
+pub const MAX_PATHS: usize = 2000;
+
 struct Loop {
     preset: Preset,
     trainer: Option<Trainer>,
     run: RunId,
     budget: Budget,
     snapshot_every: usize,
+    /// Paths of both processes to add to each snapshot, while the lab shows them.
+    paths_wanted: Option<usize>,
     since_snapshot: usize,
     events: Sender<Event>,
     snapshots: LatestSlot<RunSnapshot>,
@@ -138,6 +143,7 @@ impl Loop {
             run: RunId(0),
             budget: Budget::Idle,
             snapshot_every: 10,
+            paths_wanted: None,
             since_snapshot: 0,
             events,
             snapshots,
@@ -344,6 +350,14 @@ impl Loop {
                 }
             }
             Command::SetSnapshotEvery(n) => self.snapshot_every = n.max(1),
+            Command::WatchPaths(n) => {
+                let asked = n.map(|n| n.clamp(1, MAX_PATHS));
+                if asked != self.paths_wanted {
+                    self.paths_wanted = asked;
+                    // Shown at once, not at the next snapshot (a paused run has none coming).
+                    self.publish_snapshot();
+                }
+            }
             Command::Evaluate => self.evaluate(),
             Command::Shutdown => {}
         }
@@ -436,7 +450,13 @@ impl Loop {
     fn publish_snapshot(&mut self) {
         self.since_snapshot = 0;
         let Some(t) = &self.trainer else { return };
-        if let Ok(snapshot) = catch_unwind(AssertUnwindSafe(|| t.snapshot())) {
+        let wanted = self.paths_wanted;
+        let taken = catch_unwind(AssertUnwindSafe(|| {
+            let mut snapshot = t.snapshot();
+            snapshot.paths = wanted.map(|n| t.paths(n));
+            snapshot
+        }));
+        if let Ok(snapshot) = taken {
             self.snapshots.put(RunSnapshot {
                 run: self.run,
                 snapshot,

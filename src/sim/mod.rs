@@ -16,6 +16,7 @@ pub mod networks;
 pub mod noise;
 pub mod optim;
 pub mod params;
+pub mod paths;
 pub mod phase_clock;
 pub mod report;
 pub mod rollout;

@@ -311,9 +311,19 @@ impl Sampler {
     /// log p(x_n | x_{n+1}) for the steps of a slab, `[S, B]`, zero where a step is masked.
     pub fn inf_log_prob(&self, t: &Tables, x: Tensor<3>, mean: Tensor<3>, start: usize) -> Tensor<2> {
         let [s, _, _] = x.dims();
-        let std =
-            t.noise_std.clone().narrow(0, start, s) * self.inf_var_coef.clone().narrow(0, start, s).sqrt();
-        diag_normal_log_prob(x, mean, std) * self.inf_mask.clone().narrow(0, start, s)
+        diag_normal_log_prob(x, mean, self.inf_std_slab(t, start, s))
+            * self.inf_mask.clone().narrow(0, start, s)
+    }
+
+    fn inf_std_slab(&self, t: &Tables, start: usize, s: usize) -> Tensor<3> {
+        t.noise_std.clone().narrow(0, start, s) * self.inf_var_coef.clone().narrow(0, start, s).sqrt()
+    }
+
+    /// Standard deviation of the inference kernel p(x_n | x_{n+1}) at step n, `[1, 1, d]`; zero
+    /// where the step is masked (its kernel is a point).
+    pub fn inf_std(&self, t: &Tables, step: usize) -> Tensor<3> {
+        let mask = self.inf_mask.clone().narrow(0, step, 1).reshape([1, 1, 1]);
+        self.inf_std_slab(t, step, 1) * mask
     }
 
     /// x_0 from standard normal noise `eps` (`[B, d]`), and log q_0(x_0) (`[B]`).

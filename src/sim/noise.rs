@@ -14,6 +14,8 @@ pub enum Stream {
     Evaluation = 2,
     Reference = 3,
     Test = 4,
+    /// The paths the lab draws over time (`Trainer::paths`).
+    Paths = 5,
 }
 
 /// SplitMix64 finaliser: decorrelates nearby seeds before they seed the generator.

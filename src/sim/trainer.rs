@@ -238,7 +238,21 @@ impl Trainer {
             step_log_weights,
             last: self.last.clone(),
             skipped_steps: self.skipped,
+            paths: None,
         }
+    }
+
+    /// `count` generative paths and, where the target has exact draws, `count` paths of the
+    /// inference process back from them; the same paths for the same seed and step.
+    pub fn paths(&self, count: usize) -> super::report::PathSet {
+        subnormals::flush_everywhere();
+        let count = count.max(1);
+        let noise = self.training_noise(self.step, Stream::Paths, count);
+        let t = self.sampler.tables(&self.params);
+        // Another key than the noise's, so that the draws are independent of it.
+        let mut rng = rng_for(self.preset.seed, self.step as u64 | 1 << 40, Stream::Paths);
+        let draws = self.target.exact_samples(count, &mut rng);
+        super::paths::paths(&self.sampler, &self.params, &t, noise, draws, &mut rng)
     }
 
     /// Final states and per-step terms of a fresh batch simulated without gradients.

@@ -1,14 +1,15 @@
 //! From what the lab knows about a run to the panels that show it.
 
 use super::model::{
-    Column, DIMENSION_PALETTE, Figure, Mark, PALETTE, Panel, PanelKind, REFERENCE_COLOR, SAMPLE_COLOR,
-    Series, TARGET_COLOR,
+    Column, DIMENSION_PALETTE, Figure, INFERENCE_COLOR, Mark, PALETTE, Panel, PanelKind, REFERENCE_COLOR,
+    SAMPLE_COLOR, Series, TARGET_COLOR,
 };
 use crate::app::curve_view::CurveView;
 use crate::app::kde;
 use crate::app::plot_choice::PlotChoice;
+use crate::app::time_view::{PATHS_DRAWN, TimeView};
 use crate::app::view::RunView;
-use crate::protocol::{LossKind, StepRecord};
+use crate::protocol::{LossKind, PathSet, StepRecord};
 
 /// Grid points of a marginal density curve.
 const KDE_POINTS: usize = 200;
@@ -21,8 +22,8 @@ const MIN_STEP_SPAN: f64 = 10.0;
 
 /// One column per run, every column with the same panels in the same order, on shared axes;
 /// or, with `curves.overlay` and two runs, one column whose curves hold both runs.
-pub fn figure(views: &[&RunView], choice: PlotChoice, curves: CurveView) -> Figure {
-    let mut columns: Vec<Column> = views.iter().map(|v| column(v, choice, curves)).collect();
+pub fn figure(views: &[&RunView], choice: PlotChoice, curves: CurveView, time: TimeView) -> Figure {
+    let mut columns: Vec<Column> = views.iter().map(|v| column(v, choice, curves, time)).collect();
     share_axes(&mut columns, views);
     if curves.overlay && columns.len() == 2 {
         let second = columns.pop().expect("two columns");
@@ -129,11 +130,11 @@ pub fn run_title(view: &RunView) -> String {
     )
 }
 
-fn column(view: &RunView, choice: PlotChoice, curves: CurveView) -> Column {
+fn column(view: &RunView, choice: PlotChoice, curves: CurveView, time: TimeView) -> Column {
     let dim = view.target.as_ref().map_or(1, |t| t.dim);
     let choice = choice.within(dim);
     let mut panels = vec![
-        samples(view, choice),
+        samples(view, choice, time),
         marginal(view, choice.marginal),
         loss(view, curves),
         elbo(view, curves),
@@ -193,10 +194,25 @@ fn pair(row: &[f32], x: usize, y: usize) -> [f64; 2] {
     [row[x] as f64, row.get(y).copied().map_or(0.0, |v| v as f64)]
 }
 
-fn samples(view: &RunView, c: PlotChoice) -> Panel {
+fn samples(view: &RunView, c: PlotChoice, time: TimeView) -> Panel {
+    let paths = view
+        .snapshot
+        .as_ref()
+        .and_then(|s| s.paths.as_ref())
+        .filter(|_| time.on);
+    let title = match paths {
+        Some(p) => format!(
+            "Both processes at step {} of {}, coordinates {} and {}",
+            time.step.min(p.steps),
+            p.steps,
+            c.x + 1,
+            c.y + 1
+        ),
+        None => format!("Samples, coordinates {} and {}", c.x + 1, c.y + 1),
+    };
     let mut panel = Panel::new(
         PanelKind::Samples,
-        format!("Samples, coordinates {} and {}", c.x + 1, c.y + 1),
+        title,
         &format!("x{}", c.x + 1),
         &format!("x{}", c.y + 1),
     );
@@ -225,13 +241,65 @@ fn samples(view: &RunView, c: PlotChoice) -> Panel {
             .series
             .push(Series::new("modes", Mark::Points(3.5), TARGET_COLOR, pts));
     }
-    if let Some(s) = &view.snapshot {
+    if let Some(p) = paths {
+        processes(&mut panel, p, time, c, t.modes.as_deref());
+    } else if let Some(s) = &view.snapshot {
         let pts = s.samples.chunks(s.dim).map(|r| pair(r, c.x, c.y)).collect();
         panel
             .series
             .push(Series::new("samples", Mark::Points(1.5), SAMPLE_COLOR, pts));
     }
     panel
+}
+
+/// The generative process at step n, its first paths up to n (coloured by the mode nearest
+/// their end, where the target has modes), and the inference process at n.
+fn processes(panel: &mut Panel, p: &PathSet, time: TimeView, c: PlotChoice, modes: Option<&[f32]>) {
+    let n = time.step.min(p.steps);
+    let d = p.dim;
+    if time.paths {
+        let last = p.at(&p.generative, p.steps);
+        for i in 0..p.count.min(PATHS_DRAWN) {
+            let color = modes.map_or(PALETTE[4], |m| {
+                DIMENSION_PALETTE[nearest(&last[i * d..(i + 1) * d], m, d) % DIMENSION_PALETTE.len()]
+            });
+            let pts = (0..=n)
+                .map(|k| pair(&p.at(&p.generative, k)[i * d..(i + 1) * d], c.x, c.y))
+                .collect();
+            // One name for all: the legend shows (and hides) them as one entry.
+            panel.series.push(Series::new("paths", Mark::Line, color, pts));
+        }
+    }
+    if let Some(inference) = &p.inference {
+        let pts = p.at(inference, n).chunks(d).map(|r| pair(r, c.x, c.y)).collect();
+        panel.series.push(Series::new(
+            format!("inference x_{n} (back from exact draws)"),
+            Mark::Points(1.5),
+            INFERENCE_COLOR,
+            pts,
+        ));
+    }
+    let pts = p
+        .at(&p.generative, n)
+        .chunks(d)
+        .map(|r| pair(r, c.x, c.y))
+        .collect();
+    panel.series.push(Series::new(
+        format!("generative x_{n}"),
+        Mark::Points(1.5),
+        SAMPLE_COLOR,
+        pts,
+    ));
+}
+
+/// The index of the row of `modes` (`K × d`) nearest to `x`.
+fn nearest(x: &[f32], modes: &[f32], d: usize) -> usize {
+    let distance = |m: &[f32]| x.iter().zip(m).map(|(a, b)| (a - b) * (a - b)).sum::<f32>();
+    modes
+        .chunks(d)
+        .enumerate()
+        .min_by(|a, b| distance(a.1).total_cmp(&distance(b.1)))
+        .map_or(0, |(k, _)| k)
 }
 
 fn marginal(view: &RunView, coord: usize) -> Panel {

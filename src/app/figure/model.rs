@@ -11,6 +11,8 @@ pub const TARGET_COLOR: Rgb = [230, 120, 40];
 pub const REFERENCE_COLOR: Rgb = [150, 150, 150];
 /// Vertical lines where a setting was changed live.
 pub const MARKER_COLOR: Rgb = [200, 170, 40];
+/// The inference process of the time axis, beside the generative samples' blue.
+pub const INFERENCE_COLOR: Rgb = [80, 170, 90];
 /// Colours of successive curves in one panel.
 pub const PALETTE: [Rgb; 6] = [
     [60, 130, 220],

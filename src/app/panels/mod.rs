@@ -8,6 +8,7 @@ mod plot_choice;
 mod plots;
 mod settings;
 mod targets;
+mod time_view;
 mod widgets;
 
 pub use controls::controls;
@@ -15,3 +16,4 @@ pub use curve_view::curve_view;
 pub use plot_choice::plot_choice;
 pub use plots::{ShownBounds, plot_id, plots};
 pub use settings::side;
+pub use time_view::time_view;
