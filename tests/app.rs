@@ -1189,3 +1189,39 @@ fn issue_15_the_time_axis_shows_both_processes_at_the_chosen_step_and_plays_to_t
     let figure = h.state_mut().current_figure().clone();
     assert!(panel(&figure, 0, PanelKind::Samples).title.starts_with("Samples"));
 }
+
+#[test]
+fn issue_15_ctrl_plus_and_minus_zoom_the_whole_lab_and_the_zoom_is_remembered() {
+    let dir = scratch("zoom");
+    let file = dir.join("display.ron");
+    let mut h = harness_for(app().with_display_file(file.clone()), 900.0);
+    assert_eq!(h.state().display().zoom, 1.0, "no file yet: the normal size");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Plus);
+    h.step();
+    h.step();
+    let zoom = h.state().display().zoom;
+    assert!((zoom - 1.1).abs() < 1e-6, "{zoom}");
+    assert!(
+        (h.ctx.zoom_factor() - 1.1).abs() < 1e-6,
+        "the interface is drawn larger"
+    );
+    assert!(std::fs::read_to_string(&file).unwrap().contains("1.1"));
+    // A new session starts at the remembered size.
+    let again = harness_for(app().with_display_file(file.clone()), 900.0);
+    assert!((again.state().display().zoom - 1.1).abs() < 1e-6);
+    drop(again);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Minus);
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Minus);
+    h.step();
+    assert!((h.state().display().zoom - 1.1 / 1.1 / 1.1).abs() < 1e-6);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num0);
+    h.step();
+    assert_eq!(h.state().display().zoom, 1.0);
+    h.state_mut().apply(Action::SetZoom(100.0));
+    assert_eq!(
+        h.state().display().zoom,
+        bridgelab::app::display::MAX_ZOOM,
+        "clamped"
+    );
+}

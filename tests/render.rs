@@ -185,3 +185,26 @@ fn the_readme_screenshot_of_both_processes_mid_way() {
     let path = screenshot_path("time.png");
     image.save(&path).unwrap();
 }
+
+#[test]
+fn the_readme_screenshot_for_a_projector_at_1280_by_800_and_125_percent() {
+    if !can_render() {
+        return;
+    }
+    let mut app = LabApp::new(Preset::default_interactive(), Arc::new(|| {})).unwrap();
+    app.apply(Action::SetZoom(1.25));
+    // A 1280 × 800 screen: at zoom 1.25 the lab has 1024 × 640 points to lay out.
+    let mut h = Harness::builder()
+        .wgpu()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(|ui, app: &mut LabApp| app.ui(ui), app);
+    settle(&mut h, "the first batch", quiet);
+    h.state_mut().apply(Action::Step(200));
+    settle(&mut h, "the training steps", |a| {
+        quiet(a) && a.view().step() >= 200
+    });
+    let image = h.render().expect("the lab renders");
+    assert_eq!(image.dimensions(), (1280, 800));
+    assert!(distinct_colors(&image) > 1000, "the plots were not drawn");
+    image.save(screenshot_path("projector.png")).unwrap();
+}

@@ -46,6 +46,8 @@ pub enum Action {
     SetCurveView(CurveView),
     /// The sample plot's time axis: the step shown, play, paths.
     SetTimeView(TimeView),
+    /// Draw the whole lab this many times its normal size (clamped to 0.5–3), and remember it.
+    SetZoom(f32),
     /// Show the lessons and presets, or the settings, in the left panel.
     ShowSide(SideTab),
     /// Read a preset file and restart on it; a bad file leaves the runs as they are.

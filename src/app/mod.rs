@@ -4,6 +4,7 @@
 mod action;
 pub mod curve_view;
 pub mod decline;
+pub mod display;
 pub mod figure;
 pub mod frame_stats;
 pub mod gallery;
@@ -33,6 +34,7 @@ use crate::protocol::{
 };
 use crate::runtime::Wake;
 use curve_view::CurveView;
+use display::Display;
 use figure::{ExportOptions, Figure};
 use frame_stats::FrameStats;
 use pane::RunPane;
@@ -70,6 +72,9 @@ pub struct LabApp {
     pub curves: CurveView,
     /// The sample plot's time axis.
     time: TimeView,
+    /// The lab's zoom, and the file that remembers it (none in tests unless given).
+    display: Display,
+    display_file: Option<PathBuf>,
     /// When the time axis last advanced while playing.
     last_tick: Instant,
     /// What the left panel shows.
@@ -118,6 +123,8 @@ impl LabApp {
             curves: CurveView::default(),
             time: TimeView::default(),
             last_tick: Instant::now(),
+            display: Display::default(),
+            display_file: None,
             side: SideTab::default(),
             export_options: ExportOptions::default(),
             shown_bounds: ShownBounds::new(),
@@ -142,6 +149,17 @@ impl LabApp {
             self.notice = Some(format!("some presets were skipped: {}", errors.join("; ")));
         }
         self
+    }
+
+    /// Reads the zoom remembered in `path`, and remembers changes there.
+    pub fn with_display_file(mut self, path: PathBuf) -> Self {
+        self.display = Display::load(&path);
+        self.display_file = Some(path);
+        self
+    }
+
+    pub fn display(&self) -> Display {
+        self.display
     }
 
     /// The first run.
@@ -220,6 +238,14 @@ impl LabApp {
                 self.last_tick = Instant::now();
             }
             Action::ShowSide(tab) => self.side = tab,
+            Action::SetZoom(zoom) => {
+                self.display = Display { zoom }.clamped();
+                if let Some(path) = &self.display_file
+                    && let Err(e) = self.display.save(path)
+                {
+                    self.notice = Some(format!("the zoom is not remembered: {e}"));
+                }
+            }
             Action::SetExportOptions(options) => self.export_options = options,
             Action::Reset => self.broadcast(Command::Reset),
             Action::Reseed => {
@@ -467,8 +493,11 @@ impl LabApp {
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let started = Instant::now();
         self.poll();
+        let mut actions = zoom_shortcuts(ui.ctx(), self.display.zoom);
+        if ui.ctx().zoom_factor() != self.display.zoom {
+            ui.ctx().set_zoom_factor(self.display.zoom);
+        }
         self.thumbnails.poll(ui.ctx());
-        let mut actions = Vec::new();
         egui::Panel::top("controls").show(ui, |ui| panels::controls(ui, self, &mut actions));
         egui::Panel::left("settings")
             .resizable(true)
@@ -508,6 +537,26 @@ impl LabApp {
         }
         self.frames.record_ui(started.elapsed());
     }
+}
+
+/// Ctrl + (or Ctrl =), Ctrl − and Ctrl 0 as zoom actions; egui's own handling of these keys is
+/// switched off, so that they go through [`Action::SetZoom`] and are remembered.
+fn zoom_shortcuts(ctx: &egui::Context, zoom: f32) -> Vec<Action> {
+    use egui::{Key, KeyboardShortcut, Modifiers};
+    ctx.options_mut(|o| o.zoom_with_keyboard = false);
+    let pressed =
+        |key| ctx.input_mut(|i| i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, key)));
+    let mut actions = Vec::new();
+    if pressed(Key::Plus) || pressed(Key::Equals) {
+        actions.push(Action::SetZoom(zoom * display::ZOOM_STEP));
+    }
+    if pressed(Key::Minus) {
+        actions.push(Action::SetZoom(zoom / display::ZOOM_STEP));
+    }
+    if pressed(Key::Num0) {
+        actions.push(Action::SetZoom(1.0));
+    }
+    actions
 }
 
 /// Where the second run of a comparison is saved: `run.json` becomes `run-run2.json`.

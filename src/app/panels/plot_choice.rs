@@ -7,7 +7,7 @@ pub fn plot_choice(ui: &mut egui::Ui, choice: PlotChoice, dim: usize, actions: &
     if dim < 2 {
         return;
     }
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let mut shown = [choice.x + 1, choice.y + 1, choice.marginal + 1];
         number(ui, "samples: horizontal coordinate", &mut shown[0], 1..=dim, 0.1);
         number(ui, "vertical coordinate", &mut shown[1], 1..=dim, 0.1);

@@ -105,6 +105,7 @@ pub fn side(ui: &mut egui::Ui, app: &mut LabApp, actions: &mut Vec<Action>) {
 }
 
 fn settings(ui: &mut egui::Ui, app: &mut LabApp, actions: &mut Vec<Action>) {
+    let zoom = app.display().zoom;
     egui::ScrollArea::vertical().show(ui, |ui| {
         let edit = &mut app.edit;
         ui.heading("Run");
@@ -181,6 +182,16 @@ fn settings(ui: &mut egui::Ui, app: &mut LabApp, actions: &mut Vec<Action>) {
         }
         if restart {
             actions.push(Action::Restart(Box::new(edit.clone())));
+        }
+
+        section(ui, "Display", "(Ctrl + and Ctrl −, Ctrl 0 resets; remembered)");
+        let mut percent = (zoom * 100.0).round();
+        let range = crate::app::display::MIN_ZOOM * 100.0..=crate::app::display::MAX_ZOOM * 100.0;
+        if ui
+            .add(egui::Slider::new(&mut percent, range).suffix(" %").text("zoom"))
+            .changed()
+        {
+            actions.push(Action::SetZoom(percent / 100.0));
         }
 
         ui.separator();
