@@ -1225,3 +1225,45 @@ fn issue_15_ctrl_plus_and_minus_zoom_the_whole_lab_and_the_zoom_is_remembered() 
         "clamped"
     );
 }
+
+#[test]
+fn issue_15_replay_shows_the_samples_of_an_earlier_training_step() {
+    let mut h = harness();
+    h.state_mut().apply(Action::SetSnapshotEvery(1));
+    // One step at a time: snapshots are latest-wins, and a frame sees only the newest.
+    for k in 1..=12 {
+        h.state_mut().apply(Action::Step(1));
+        wait(&mut h, "the next step", |a| a.view().step() == k);
+    }
+    let frames: Vec<usize> = h.state().view().replay.iter().map(|(s, _)| *s).collect();
+    assert!(frames.contains(&3) && frames.contains(&12), "{frames:?}");
+    h.get_by_label("replay training").click();
+    h.step();
+    h.step();
+    assert_eq!(
+        h.state().time_view().replay,
+        Some(12),
+        "replay starts at the latest step"
+    );
+    let mut time = h.state().time_view();
+    time.replay = Some(3);
+    h.state_mut().apply(Action::SetTimeView(time));
+    h.step();
+    let figure = h.state_mut().current_figure().clone();
+    let samples = panel(&figure, 0, PanelKind::Samples);
+    assert_eq!(
+        samples.title,
+        "Samples at training step 3 (replay; now 12), coordinates 1 and 2"
+    );
+    let shown = &samples
+        .series
+        .iter()
+        .find(|s| s.name == "samples")
+        .unwrap()
+        .points;
+    let frame = &h.state().view().replay_at(3).unwrap().1;
+    assert_eq!(shown.len(), frame.len() / 2);
+    assert_eq!(shown[0], [frame[0] as f64, frame[1] as f64]);
+    let latest = &h.state().view().snapshot.as_ref().unwrap().samples;
+    assert_ne!(frame, latest, "step 3's samples are not the latest ones");
+}

@@ -176,6 +176,7 @@ fn the_readme_screenshot_of_both_processes_mid_way() {
             step: n,
             playing: false,
             paths: true,
+            replay: None,
         }));
     settle(&mut h, "the paths", |a| {
         a.view().snapshot.as_ref().is_some_and(|s| s.paths.is_some())

@@ -507,7 +507,8 @@ impl LabApp {
             let dim = self.view().target.as_ref().map_or(1, |t| t.dim);
             panels::plot_choice(ui, self.plot, dim, &mut actions);
             panels::curve_view(ui, self.curves, self.is_comparing(), &mut actions);
-            panels::time_view(ui, self.time, self.bridge_steps(), &mut actions);
+            let trained = self.view().step();
+            panels::time_view(ui, self.time, self.bridge_steps(), trained, &mut actions);
             let curves = self.curves;
             self.shown_bounds = panels::plots(ui, self.current_figure(), curves);
         });

@@ -19,6 +19,9 @@ pub struct TimeView {
     pub playing: bool,
     /// Draw [`PATHS_DRAWN`] generative paths from step 0 to `step`.
     pub paths: bool,
+    /// Show the samples as they were at this training step (the nearest kept snapshot at or
+    /// before it) instead of the latest.
+    pub replay: Option<usize>,
 }
 
 impl TimeView {

@@ -8,6 +8,9 @@ use crate::protocol::{
 
 /// Curves keep at most this many points; older halves are thinned so memory stays bounded.
 pub const MAX_CURVE_POINTS: usize = 4000;
+/// Sample snapshots kept for replay, and the most memory they may take together.
+pub const MAX_REPLAY_FRAMES: usize = 120;
+const MAX_REPLAY_BYTES: usize = 32 << 20;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
@@ -29,6 +32,9 @@ pub struct RunView {
     pub coverage: Vec<(usize, usize)>,
     /// (step, σ·β per dimension) from every snapshot, for the diffusion history plot.
     pub diffusion_history: Vec<(usize, Vec<f32>)>,
+    /// (step, samples) of earlier snapshots, thinned as for the curves (recent ones dense), so
+    /// that the sample plot can be scrubbed back through training.
+    pub replay: Vec<(usize, Vec<f32>)>,
     pub evaluation: Option<Evaluation>,
     /// An evaluation under way: its sample count and the stage it has begun.
     pub evaluating: Option<(usize, EvaluationStage)>,
@@ -58,6 +64,7 @@ impl Default for RunView {
             snapshot: None,
             coverage: Vec::new(),
             diffusion_history: Vec::new(),
+            replay: Vec::new(),
             evaluation: None,
             evaluating: None,
             status: Status::Starting,
@@ -156,8 +163,23 @@ impl RunView {
                 self.coverage.push((step, m.covered));
                 thin_older_half(&mut self.coverage, MAX_CURVE_POINTS);
             }
+            let frame_bytes = (s.snapshot.samples.len() * 4).max(1);
+            self.replay.push((step, s.snapshot.samples.clone()));
+            thin_older_half(
+                &mut self.replay,
+                MAX_REPLAY_FRAMES.min(MAX_REPLAY_BYTES / frame_bytes).max(2),
+            );
         }
         self.snapshot = Some(s.snapshot);
+    }
+
+    /// The replay frame of the latest step at most `step`: its step and samples.
+    pub fn replay_at(&self, step: usize) -> Option<&(usize, Vec<f32>)> {
+        self.replay
+            .iter()
+            .rev()
+            .find(|(s, _)| *s <= step)
+            .or(self.replay.first())
     }
 
     pub fn step(&self) -> usize {

@@ -200,6 +200,10 @@ fn samples(view: &RunView, c: PlotChoice, time: TimeView) -> Panel {
         .as_ref()
         .and_then(|s| s.paths.as_ref())
         .filter(|_| time.on);
+    let replay = time
+        .replay
+        .filter(|_| paths.is_none())
+        .and_then(|step| view.replay_at(step));
     let title = match paths {
         Some(p) => format!(
             "Both processes at step {} of {}, coordinates {} and {}",
@@ -208,7 +212,15 @@ fn samples(view: &RunView, c: PlotChoice, time: TimeView) -> Panel {
             c.x + 1,
             c.y + 1
         ),
-        None => format!("Samples, coordinates {} and {}", c.x + 1, c.y + 1),
+        None => match replay {
+            Some((step, _)) => format!(
+                "Samples at training step {step} (replay; now {}), coordinates {} and {}",
+                view.step(),
+                c.x + 1,
+                c.y + 1
+            ),
+            None => format!("Samples, coordinates {} and {}", c.x + 1, c.y + 1),
+        },
     };
     let mut panel = Panel::new(
         PanelKind::Samples,
@@ -243,6 +255,11 @@ fn samples(view: &RunView, c: PlotChoice, time: TimeView) -> Panel {
     }
     if let Some(p) = paths {
         processes(&mut panel, p, time, c, t.modes.as_deref());
+    } else if let Some((_, samples)) = replay {
+        let pts = samples.chunks(d).map(|r| pair(r, c.x, c.y)).collect();
+        panel
+            .series
+            .push(Series::new("samples", Mark::Points(1.5), SAMPLE_COLOR, pts));
     } else if let Some(s) = &view.snapshot {
         let pts = s.samples.chunks(s.dim).map(|r| pair(r, c.x, c.y)).collect();
         panel

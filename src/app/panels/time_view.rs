@@ -2,7 +2,13 @@ use crate::app::Action;
 use crate::app::time_view::TimeView;
 
 /// The time axis: on or off, the step shown, play, and the paths.
-pub fn time_view(ui: &mut egui::Ui, current: TimeView, steps: usize, actions: &mut Vec<Action>) {
+pub fn time_view(
+    ui: &mut egui::Ui,
+    current: TimeView,
+    steps: usize,
+    trained: usize,
+    actions: &mut Vec<Action>,
+) {
     let mut v = current;
     ui.horizontal_wrapped(|ui| {
         ui.checkbox(&mut v.on, "both processes over the steps")
@@ -20,6 +26,19 @@ pub fn time_view(ui: &mut egui::Ui, current: TimeView, steps: usize, actions: &m
                 v.playing = !v.playing;
             }
             ui.checkbox(&mut v.paths, "paths");
+        }
+        ui.separator();
+        let mut replaying = v.replay.is_some();
+        ui.checkbox(&mut replaying, "replay training")
+            .on_hover_text("The sample plot shows the samples as they were at an earlier training step");
+        match (replaying, v.replay) {
+            (true, None) => v.replay = Some(trained),
+            (false, Some(_)) => v.replay = None,
+            _ => {}
+        }
+        if let Some(step) = v.replay.as_mut() {
+            *step = (*step).min(trained);
+            ui.add(egui::Slider::new(step, 0..=trained.max(1)).text("training step"));
         }
     });
     if v != current {
