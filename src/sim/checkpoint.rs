@@ -139,7 +139,7 @@ fn build(path: &Path, ckpt: Checkpoint, preset: Preset, device: Device) -> Resul
 
 /// Fields a resumed run takes from the preset it is resumed with: they decide how long it
 /// runs, how it is logged, evaluated and named, and where it runs, not what a step computes.
-const TAKEN_ON_RESUME: [&str; 7] = [
+const TAKEN_ON_RESUME: [&str; 8] = [
     "train_steps",
     "log_every",
     "eval",
@@ -147,6 +147,7 @@ const TAKEN_ON_RESUME: [&str; 7] = [
     "on_divergence",
     "title",
     "description",
+    "guide",
 ];
 
 /// Loads the checkpoint at `path` to go on under `given`: refuses it where `given` trains
@@ -178,6 +179,7 @@ pub fn resume(path: &Path, given: &Preset, device: Device) -> Result<(Trainer, V
     preset.on_divergence = given.on_divergence;
     preset.title = given.title.clone();
     preset.description = given.description.clone();
+    preset.guide = given.guide.clone();
     let trainer = build(path, ckpt, preset, device)?;
     let taken = taken
         .into_iter()

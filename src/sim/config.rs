@@ -428,6 +428,9 @@ pub struct Preset {
     /// The networks' architecture: ours, or the paper's Vanilla model.
     #[serde(default, skip_serializing_if = "Architecture::is_default")]
     pub architecture: Architecture,
+    /// A lesson's guided steps, shown as cards in the lab.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub guide: Vec<super::guide::GuideStep>,
 }
 
 /// The architecture of the drift networks (SPEC §4 for ours; README says how the paper's
@@ -515,9 +518,13 @@ impl Preset {
         self.sigma_init.get(j).copied().unwrap_or(1.0)
     }
 
-    /// The second run of a comparison, if this preset asks for one.
+    /// The second run of a comparison, if this preset asks for one. The lesson's guide stays
+    /// with the first run: it speaks of both.
     pub fn compared(&self) -> Option<Preset> {
-        self.compare.as_ref().map(|v| v.apply(self))
+        self.compare.as_ref().map(|v| Preset {
+            guide: Vec::new(),
+            ..v.apply(self)
+        })
     }
 
     /// The rKL-LD paper's evaluation: its Sinkhorn protocol on 16 000 samples for the mixtures
@@ -622,6 +629,7 @@ impl Preset {
             on_divergence: DivergencePolicy::Stop,
             paper_code: PaperCode::default(),
             architecture: Architecture::default(),
+            guide: Vec::new(),
         }
     }
 }

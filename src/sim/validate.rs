@@ -233,6 +233,20 @@ pub fn validate(p: &Preset) -> Result<(), InvalidField> {
     if let Some(v) = &p.compare {
         validate_variation(v)?;
     }
+    for step in &p.guide {
+        if step.text.trim().is_empty() || step.answer.trim().is_empty() {
+            return Err(bad("guide", "every step needs a text and an answer"));
+        }
+        if let Some(claim) = step.claim {
+            claim.validate().map_err(|m| bad("guide", m))?;
+            if p.compare.is_none() {
+                return Err(bad(
+                    "guide",
+                    "a claim compares two runs; the preset has no compare variation",
+                ));
+            }
+        }
+    }
     for q in std::iter::once(p.clone()).chain(p.compared()) {
         check_eval_size(&q, q.eval.samples).map_err(|m| bad("eval.samples", m))?;
     }

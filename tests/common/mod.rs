@@ -57,6 +57,7 @@ pub fn small_preset(
         on_divergence: Default::default(),
         paper_code: Default::default(),
         architecture: Default::default(),
+        guide: Vec::new(),
     }
 }
 
