@@ -239,12 +239,6 @@ pub fn validate(p: &Preset) -> Result<(), InvalidField> {
         }
         if let Some(claim) = step.claim {
             claim.validate().map_err(|m| bad("guide", m))?;
-            if p.compare.is_none() {
-                return Err(bad(
-                    "guide",
-                    "a claim compares two runs; the preset has no compare variation",
-                ));
-            }
         }
     }
     for q in std::iter::once(p.clone()).chain(p.compared()) {
