@@ -28,6 +28,7 @@ fn target(kind: TargetKind) -> Arc<dyn Target> {
             kind,
             dim: kind.dimensions()[0],
             constants_seed: 0,
+            components: Vec::new(),
         },
         &cpu(),
     )
@@ -250,6 +251,7 @@ fn other_dimensions_are_refused() {
                 kind,
                 dim: d,
                 constants_seed: 0,
+                components: Vec::new(),
             },
             &cpu(),
         )

@@ -279,3 +279,42 @@ fn only_regular_files_of_a_presets_size_are_read() {
     let e = load_preset(&big).unwrap_err().to_string();
     assert!(e.contains("a preset is at most 1048576 bytes"), "{e}");
 }
+
+/// Issue 15 item 4: a drawn target is saved in presets and validated like every other field.
+#[test]
+fn a_drawn_target_round_trips_and_its_components_are_validated() {
+    use bridgelab::sim::config::{Component, TargetKind};
+    let mut p = bridgelab::sim::Preset::default_interactive();
+    p.suit_target(TargetKind::Custom, 2);
+    assert_eq!(p.target.components, Component::starting_drawing());
+    let text = preset_to_ron(&p);
+    assert!(text.contains("kind: Custom") && text.contains("components:"), "{text}");
+    assert_eq!(parse_preset(&text, "drawn.ron").unwrap(), p);
+
+    let cases = [
+        ("std: 0.7", "std: 0.0", "component 2: std must be between"),
+        ("weight: 1.5", "weight: -1.0", "component 3: weight must be above 0"),
+        ("mean: (-5.0, -3.0)", "mean: (-5.0, inf)", "component 1: mean must be finite"),
+    ];
+    for (from, to, message) in cases {
+        let broken = text.replace(from, to);
+        assert_ne!(broken, text, "{from} not found in {text}");
+        let e = parse_preset(&broken, "drawn.ron").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("target.components"), "{e}");
+        assert!(e.message.contains(message), "{e}");
+    }
+    let empty = parse_preset(&p_text_without_components(&text), "drawn.ron").unwrap_err();
+    assert!(empty.message.contains("1 to 40 components"), "{empty}");
+
+    let mut gmm = bridgelab::sim::Preset::default_interactive();
+    gmm.target.components = Component::starting_drawing();
+    let e = parse_preset(&preset_to_ron(&gmm), "gmm.ron").unwrap_err();
+    assert!(e.message.contains("only a drawn target"), "{e}");
+}
+
+/// The preset text with its `components: [...]` list emptied.
+fn p_text_without_components(text: &str) -> String {
+    let start = text.find("components: [").expect("a component list") + "components: [".len();
+    let end = start + text[start..].find("\n        ],").expect("the list's end");
+    format!("{}{}", &text[..start], &text[end..])
+}

@@ -176,10 +176,13 @@ fn the_readme_screenshot_of_both_processes_mid_way() {
             step: n,
             playing: false,
             paths: true,
+            strip: true,
+            drift: true,
             replay: None,
         }));
-    settle(&mut h, "the paths", |a| {
-        a.view().snapshot.as_ref().is_some_and(|s| s.paths.is_some())
+    settle(&mut h, "the paths, the strip and the drifts", |a| {
+        let paths = a.view().snapshot.as_ref().and_then(|s| s.paths.as_ref());
+        paths.is_some_and(|p| p.strip.is_some() && p.drift.is_some())
     });
     let image = h.render().expect("the lab renders");
     assert!(distinct_colors(&image) > 1000, "the plots were not drawn");
@@ -208,4 +211,43 @@ fn the_readme_screenshot_for_a_projector_at_1280_by_800_and_125_percent() {
     assert_eq!(image.dimensions(), (1280, 800));
     assert!(distinct_colors(&image) > 1000, "the plots were not drawn");
     image.save(screenshot_path("projector.png")).unwrap();
+}
+
+/// Issue 15 item 4: a target drawn on the sample plot, trained on.
+#[test]
+fn the_readme_screenshot_of_a_drawn_target() {
+    if !can_render() {
+        return;
+    }
+    let mut app = LabApp::new(Preset::default_interactive(), Arc::new(|| {})).unwrap();
+    app.apply(Action::SetDrawing(true));
+    app.apply(Action::EditDrawing(bridgelab::app::drawing::DrawingEdit::Add([6.0, 4.0])));
+    trained_screenshot(app, 300, "drawn.png");
+}
+
+/// Issue 15 item 5: a lesson's card over its two runs, at its third step (both processes with
+/// their paths).
+#[test]
+fn the_readme_screenshot_of_a_lesson_card() {
+    if !can_render() {
+        return;
+    }
+    let mut app = LabApp::new(Preset::default_interactive(), Arc::new(|| {})).unwrap();
+    app.apply(Action::LoadPreset(Box::new(preset("lesson_a_mode_collapse.ron"))));
+    app.apply(Action::Pause);
+    let mut h = harness(app);
+    settle(&mut h, "the first batches", |a| quiet(a) && a.is_comparing());
+    h.state_mut().apply(Action::Step(400));
+    settle(&mut h, "the training steps", |a| {
+        quiet(a) && a.views().iter().all(|v| v.step() >= 400)
+    });
+    h.state_mut().apply(Action::ShowGuideStep(2));
+    settle(&mut h, "the paths of both runs", |a| {
+        a.views()
+            .iter()
+            .all(|v| v.snapshot.as_ref().is_some_and(|s| s.paths.is_some()))
+    });
+    let image = h.render().expect("the lab renders");
+    assert!(distinct_colors(&image) > 1000, "the plots were not drawn");
+    image.save(screenshot_path("lesson.png")).unwrap();
 }

@@ -2,23 +2,20 @@
 
 mod common;
 
-use bridgelab::sim::config::{TargetKind, TargetSpec};
+use bridgelab::sim::config::{Component, TargetKind, TargetSpec};
 use bridgelab::sim::host;
 use bridgelab::sim::noise::{Stream, rng_for};
 use bridgelab::sim::targets::{Target, build_target};
 use burn::tensor::Tensor;
 use common::cpu;
 
+/// The target of `kind`; a drawn one is the drawing the lab starts from.
 fn target(kind: TargetKind, dim: usize) -> std::sync::Arc<dyn Target> {
-    build_target(
-        &TargetSpec {
-            kind,
-            dim,
-            constants_seed: 0,
-        },
-        &cpu(),
-    )
-    .expect("target builds")
+    let mut spec = TargetSpec::new(kind, dim);
+    if kind == TargetKind::Custom {
+        spec.components = Component::starting_drawing();
+    }
+    build_target(&spec, &cpu()).expect("target builds")
 }
 
 fn log_density_at(t: &dyn Target, point: Vec<f32>) -> f64 {
@@ -71,6 +68,7 @@ fn scores_match_autodiff_of_the_log_density() {
         (TargetKind::DoubleWell, 5),
         (TargetKind::ManyWell, 32),
         (TargetKind::Gaussian, 3),
+        (TargetKind::Custom, 2),
     ];
     for (kind, d) in cases {
         let t = target(kind, d);
@@ -96,6 +94,7 @@ fn scores_match_central_finite_differences() {
         (TargetKind::Funnel, 10),
         (TargetKind::DoubleWell, 5),
         (TargetKind::ManyWell, 32),
+        (TargetKind::Custom, 2),
     ] {
         let t = target(kind, d);
         let pts = probe_points(t.as_ref(), 4);
@@ -130,6 +129,7 @@ fn exact_samples_have_mean_zero_score() {
         (TargetKind::DoubleWell, 5),
         (TargetKind::ManyWell, 32),
         (TargetKind::Gaussian, 4),
+        (TargetKind::Custom, 2),
     ] {
         let t = target(kind, d);
         let n = 20_000;
@@ -170,6 +170,7 @@ fn unsupported_dimensions_are_refused() {
                 kind,
                 dim: d,
                 constants_seed: 0,
+                components: Vec::new(),
             },
             &cpu(),
         )
@@ -177,4 +178,47 @@ fn unsupported_dimensions_are_refused() {
         .expect("refused");
         assert!(err.to_string().contains(&d.to_string()), "{err}");
     }
+}
+
+/// Issue 15 item 4: a drawn target is normalised (log Z = 0), its draws follow its weights,
+/// and exact draws cover every component however wide.
+#[test]
+fn a_drawn_target_integrates_to_one_and_its_draws_follow_its_weights() {
+    let components = Component::starting_drawing();
+    let t = target(TargetKind::Custom, 2);
+    assert_eq!(t.log_z(), Some(0.0));
+    let grid = bridgelab::sim::targets::log_density_slice(t.as_ref(), 400, &cpu());
+    let cell = ((grid.hi - grid.lo) as f64 / grid.n as f64).powi(2);
+    let mass: f64 = grid.log_density.iter().map(|v| (*v as f64).exp()).sum::<f64>() * cell;
+    assert!((mass - 1.0).abs() < 1e-3, "the density integrates to {mass}");
+
+    let n = 30_000;
+    let draws = probe_points(t.as_ref(), n);
+    let total: f64 = components.iter().map(|c| c.weight).sum();
+    for (k, c) in components.iter().enumerate() {
+        // Draws within 4 widths of a centre belong to it: the drawing's centres are far apart.
+        let near = draws
+            .chunks(2)
+            .filter(|x| {
+                ((x[0] as f64 - c.mean[0]).powi(2) + (x[1] as f64 - c.mean[1]).powi(2)).sqrt() < 4.0 * c.std
+            })
+            .count() as f64
+            / n as f64;
+        let want = c.weight / total;
+        assert!((near - want).abs() < 0.015, "component {k}: {near} of the draws, weight {want}");
+    }
+    let regions = bridgelab::sim::metrics::ModeRegions::calibrate(&t, &cpu()).unwrap();
+    let coverage = bridgelab::sim::metrics::mode_coverage(&t, &regions, &draws, 0.01, &cpu()).unwrap();
+    assert_eq!((coverage.covered, coverage.total), (3, 3));
+}
+
+#[test]
+fn a_drawn_target_needs_components_and_two_dimensions() {
+    let mut spec = TargetSpec::new(TargetKind::Custom, 2);
+    let none = build_target(&spec, &cpu()).err().expect("refused").to_string();
+    assert!(none.contains("at least one component"), "{none}");
+    spec.components = Component::starting_drawing();
+    spec.dim = 3;
+    let wrong = build_target(&spec, &cpu()).err().expect("refused").to_string();
+    assert!(wrong.contains('3'), "{wrong}");
 }

@@ -4,6 +4,7 @@ mod common;
 
 use bridgelab::sim::checkpoint;
 use bridgelab::sim::config::{BridgeKind, DiffusionMode, LossKind, TargetKind};
+use bridgelab::sim::time_axis::{DRIFT_GRID, PathRequest};
 use bridgelab::sim::{SimError, Trainer};
 use common::{cpu, small_preset};
 
@@ -309,11 +310,11 @@ fn choosing_a_target_in_the_lab_gives_settings_that_train_on_it() {
 fn paths_hold_both_processes_from_the_prior_and_back_from_exact_draws() {
     let p = common::tiny_run();
     let t = Trainer::new(p.clone(), cpu()).unwrap();
-    let paths = t.paths(400);
+    let paths = t.paths(PathRequest::paths(400));
     let (n, d) = (p.steps, 2);
     assert_eq!((paths.steps, paths.dim, paths.count), (n, d, 400));
     assert_eq!(paths.generative.len(), (n + 1) * 400 * d);
-    assert_eq!(paths, t.paths(400), "the same paths for the same seed and step");
+    assert_eq!(paths, t.paths(PathRequest::paths(400)), "the same paths for the same seed and step");
     let spread = |v: &[f32]| (v.iter().map(|x| (x * x) as f64).sum::<f64>() / v.len() as f64).sqrt();
     let x0 = paths.at(&paths.generative, 0);
     assert!(
@@ -337,4 +338,107 @@ fn paths_hold_both_processes_from_the_prior_and_back_from_exact_draws() {
     assert!(far < 4, "{far} of 400 exact draws far from every mode");
     assert!(inference.iter().all(|v| v.is_finite()));
     assert_eq!(paths.log_weights.len(), 400);
+}
+
+/// Issue 15 items 2 and 8: the density of a coordinate over the steps is the histogram of the
+/// generative paths at each step, computed by the engine on request.
+#[test]
+fn the_coordinate_over_the_steps_is_the_histogram_of_the_paths_at_each_step() {
+    let p = common::tiny_run();
+    let t = Trainer::new(p.clone(), cpu()).unwrap();
+    let set = t.paths(PathRequest {
+        count: 400,
+        strip: Some(1),
+        drift: false,
+    });
+    let strip = set.strip.as_ref().expect("a strip was asked for");
+    assert_eq!((strip.coordinate, strip.paths), (1, 400));
+    assert_eq!(strip.density.len(), (p.steps + 1) * strip.bins);
+    let width = (strip.hi - strip.lo) as f64 / strip.bins as f64;
+    for n in 0..=p.steps {
+        let row = &strip.density[n * strip.bins..(n + 1) * strip.bins];
+        let mass: f64 = row.iter().map(|v| *v as f64).sum::<f64>() * width;
+        let inside = set
+            .at(&set.generative, n)
+            .chunks(2)
+            .filter(|x| x[1] >= strip.lo && x[1] < strip.hi)
+            .count() as f64
+            / 400.0;
+        assert!((mass - inside).abs() < 1e-4, "step {n}: mass {mass}, inside {inside}");
+    }
+    assert!(set.drift.is_none(), "no drift field unless asked");
+    assert!(set.annealed.is_none(), "DBS has no annealed densities");
+}
+
+/// Issue 15 item 3: a fresh DBS is a plain random walk both ways (its output layers start at
+/// zero), so both drifts vanish and the kernels undo each other exactly.
+#[test]
+fn a_fresh_dbs_has_no_drift_and_its_kernels_undo_each_other() {
+    let p = common::tiny_run();
+    let t = Trainer::new(p.clone(), cpu()).unwrap();
+    let field = t
+        .paths(PathRequest {
+            count: 8,
+            strip: None,
+            drift: true,
+        })
+        .drift
+        .expect("a drift field on a 2-D target");
+    let points = DRIFT_GRID * DRIFT_GRID;
+    assert_eq!((field.n, field.steps), (DRIFT_GRID, p.steps));
+    assert_eq!(field.generative.len(), p.steps * points * 2);
+    assert_eq!(field.mismatch.len(), p.steps * points);
+    assert!(field.generative.iter().chain(&field.inference).all(|v| *v == 0.0));
+    let worst = field.mismatch.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+    assert!(worst < 1e-4, "a random walk against itself mismatches by {worst}");
+}
+
+/// Issue 15 items 1 and 3: a fresh CMCD (control zero) steps by half the annealed score both
+/// ways, g_n = b_n ∇log q_0 + (1 − b_n) ∇log ρ with b_n = (N − n)/N at the start, and sends its
+/// annealed densities.
+#[test]
+fn a_fresh_cmcd_drifts_by_half_the_annealed_score_both_ways() {
+    let mut p = common::small_preset(
+        TargetKind::Gaussian,
+        BridgeKind::Cmcd,
+        LossKind::RklLd,
+        DiffusionMode::Learned,
+    );
+    p.steps = 6;
+    let t = Trainer::new(p.clone(), cpu()).unwrap();
+    let set = t.paths(PathRequest {
+        count: 8,
+        strip: None,
+        drift: true,
+    });
+    let field = set.drift.as_ref().unwrap();
+    let n_steps = p.steps as f64;
+    let (s0, var) = (p.prior_std, p.beta * p.beta);
+    // The target: mean (1, 1), std (2, 0.5).
+    let target_score = |x: [f64; 2]| [(1.0 - x[0]) / 4.0, (1.0 - x[1]) / 0.25];
+    let half_annealed = |n: usize, x: [f64; 2]| {
+        let b = (n_steps - n as f64) / n_steps;
+        let g = target_score(x);
+        [0, 1].map(|j| 0.5 * var * (b * (-x[j] / (s0 * s0)) + (1.0 - b) * g[j]))
+    };
+    let mut worst = 0.0f64;
+    for n in 0..p.steps {
+        let generative = field.at(&field.generative, 2, n);
+        let inference = field.at(&field.inference, 2, n);
+        for k in (0..DRIFT_GRID * DRIFT_GRID).step_by(37) {
+            let x = field.point(k).map(|v| v as f64);
+            let want_forward = half_annealed(n, x);
+            let want_back = half_annealed(n + 1, x);
+            for j in 0..2 {
+                let scale = want_forward[j].abs().max(want_back[j].abs()).max(1.0);
+                worst = worst.max((generative[2 * k + j] as f64 - want_forward[j]).abs() / scale);
+                worst = worst.max((inference[2 * k + j] as f64 - want_back[j]).abs() / scale);
+            }
+        }
+    }
+    assert!(worst < 1e-4, "drifts differ from half the annealed score by {worst}");
+    let annealed = set.annealed.as_ref().expect("CMCD on a 2-D target");
+    for (n, b) in annealed.weights.iter().enumerate() {
+        assert!(((*b as f64) - (n_steps - n as f64) / n_steps).abs() < 1e-6, "b_{n} = {b}");
+    }
 }

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use crate::app::curve_view::CurveView;
+use crate::app::drawing::DrawingEdit;
 use crate::app::figure::ExportOptions;
 use crate::app::plot_choice::PlotChoice;
 use crate::app::side_tab::SideTab;
@@ -69,4 +70,11 @@ pub enum Action {
     ExportFigure,
     /// The scale of exported figures and whether each panel is also written alone.
     SetExportOptions(ExportOptions),
+    /// Draw the target on the sample plot (clicks add components, drags move them, the wheel
+    /// widens them), switching to a drawn target; or stop drawing.
+    SetDrawing(bool),
+    /// Change the drawn target and start the runs over on it from the same seed.
+    EditDrawing(DrawingEdit),
+    /// Show step `i` of the lesson's guide (from 0) and do what it does.
+    ShowGuideStep(usize),
 }

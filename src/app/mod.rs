@@ -5,11 +5,11 @@ mod action;
 pub mod curve_view;
 pub mod decline;
 pub mod display;
+pub mod drawing;
 pub mod figure;
 pub mod frame_stats;
 pub mod gallery;
 mod heat_texture;
-pub mod kde;
 mod pane;
 mod panels;
 pub mod plot_choice;
@@ -29,8 +29,8 @@ pub use window::{WindowOptions, run_native};
 
 use crate::export::{write_atomically, write_samples_npy};
 use crate::protocol::{
-    Command, Preset, RunId, checkpoint_preset, data_dir_setting, load_preset, preset_to_ron, set_data_dir,
-    use_built_in_data,
+    Command, GuideAct, GuideStep, PathRequest, Preset, RunId, TargetKind, checkpoint_preset, data_dir_setting,
+    load_preset, preset_to_ron, set_data_dir, use_built_in_data,
 };
 use crate::runtime::Wake;
 use curve_view::CurveView;
@@ -72,6 +72,12 @@ pub struct LabApp {
     pub curves: CurveView,
     /// The sample plot's time axis.
     time: TimeView,
+    /// What the workers were last asked to add to their snapshots.
+    sent_watch: Option<PathRequest>,
+    /// Clicks, drags and the wheel on the sample plot edit the drawn target.
+    drawing: bool,
+    /// The lesson card shown, from 0, when the preset has a guide.
+    guide_step: usize,
     /// The lab's zoom, and the file that remembers it (none in tests unless given).
     display: Display,
     display_file: Option<PathBuf>,
@@ -122,6 +128,9 @@ impl LabApp {
             plot: PlotChoice::default(),
             curves: CurveView::default(),
             time: TimeView::default(),
+            sent_watch: None,
+            drawing: false,
+            guide_step: 0,
             last_tick: Instant::now(),
             display: Display::default(),
             display_file: None,
@@ -177,9 +186,34 @@ impl LabApp {
         self.time
     }
 
-    /// The paths the workers should send: some while the time axis is shown.
-    fn watched_paths(&self) -> Option<usize> {
-        self.time.on.then_some(time_view::PATH_COUNT)
+    /// What the workers should add to their snapshots: paths while the time axis is shown,
+    /// with the density over the steps of the marginal plot's coordinate and the drift fields
+    /// while their panels are.
+    fn watched_paths(&self) -> Option<PathRequest> {
+        self.time.on.then(|| PathRequest {
+            count: time_view::PATH_COUNT,
+            strip: self.time.strip.then_some(self.plot.marginal),
+            drift: self.time.drift,
+        })
+    }
+
+    /// Tells the workers when what they should send has changed.
+    fn sync_watch(&mut self) {
+        let wanted = self.watched_paths();
+        if wanted != self.sent_watch {
+            self.sent_watch = wanted;
+            self.broadcast(Command::WatchPaths(wanted));
+        }
+    }
+
+    /// True while clicks on the sample plot draw the target.
+    pub fn is_drawing(&self) -> bool {
+        self.drawing && self.edit.target.kind == TargetKind::Custom
+    }
+
+    /// The lesson's guide (the preset last loaded), and the step shown.
+    pub fn guide(&self) -> (&[GuideStep], usize) {
+        (&self.origin.guide, self.guide_step)
     }
 
     /// Steps of the first run's bridge, N.
@@ -222,6 +256,11 @@ impl LabApp {
     }
 
     pub fn apply(&mut self, action: Action) {
+        self.apply_one(action);
+        self.sync_watch();
+    }
+
+    fn apply_one(&mut self, action: Action) {
         match action {
             Action::Play => self.broadcast(Command::Play),
             Action::Pause => self.broadcast(Command::Pause),
@@ -230,10 +269,6 @@ impl LabApp {
             Action::SetPlotChoice(choice) => self.plot = choice,
             Action::SetCurveView(curves) => self.curves = curves,
             Action::SetTimeView(time) => {
-                if time.on != self.time.on {
-                    self.time = time;
-                    self.broadcast(Command::WatchPaths(self.watched_paths()));
-                }
                 self.time = time;
                 self.last_tick = Instant::now();
             }
@@ -260,7 +295,8 @@ impl LabApp {
             }
             Action::LoadPreset(preset) => {
                 self.origin = (*preset).clone();
-                self.apply(Action::Restart(preset));
+                self.apply_one(Action::Restart(preset));
+                self.show_guide_step(0);
             }
             Action::ResetToPreset => self.apply(Action::Restart(Box::new(self.origin.clone()))),
             Action::SetCompare(variation) => {
@@ -288,6 +324,74 @@ impl LabApp {
             Action::ResumeCheckpoint(path) => self.resume_checkpoint(&path),
             Action::ExportSamples => self.export_samples(),
             Action::ExportFigure => self.export_figure(),
+            Action::SetDrawing(on) => {
+                if on && self.edit.target.kind != TargetKind::Custom {
+                    let mut p = self.edit.clone();
+                    p.suit_target(TargetKind::Custom, 2);
+                    self.apply_one(Action::Restart(Box::new(p)));
+                }
+                self.drawing = on;
+            }
+            Action::EditDrawing(change) => {
+                if self.edit.target.kind != TargetKind::Custom {
+                    self.notice = Some("only a drawn target can be edited on the plot".into());
+                    return;
+                }
+                let mut p = self.edit.clone();
+                match drawing::apply(&mut p.target.components, change) {
+                    Ok(()) => self.apply_one(Action::Restart(Box::new(p))),
+                    Err(why) => self.notice = Some(why),
+                }
+            }
+            Action::ShowGuideStep(i) => self.show_guide_step(i),
+        }
+    }
+
+    /// Shows card `i` of the lesson's guide and does what the step does.
+    fn show_guide_step(&mut self, i: usize) {
+        let Some(last) = self.origin.guide.len().checked_sub(1) else {
+            self.guide_step = 0;
+            return;
+        };
+        self.guide_step = i.min(last);
+        let Some(act) = self.origin.guide[self.guide_step].act else {
+            return;
+        };
+        let steps = self.bridge_steps().max(self.edit.steps);
+        let time = self.time;
+        match act {
+            GuideAct::Play => self.apply_one(Action::Play),
+            GuideAct::ShowStep { step, paths } => self.apply_one(Action::SetTimeView(TimeView {
+                on: true,
+                step: step.min(steps),
+                playing: false,
+                paths,
+                replay: None,
+                ..time
+            })),
+            GuideAct::ShowDrifts { step } => self.apply_one(Action::SetTimeView(TimeView {
+                on: true,
+                step: step.min(steps),
+                playing: false,
+                drift: true,
+                replay: None,
+                ..time
+            })),
+            GuideAct::ShowCoordinateOverSteps { coordinate } => {
+                self.plot.marginal = coordinate.saturating_sub(1);
+                self.apply_one(Action::SetTimeView(TimeView {
+                    on: true,
+                    strip: true,
+                    replay: None,
+                    ..time
+                }));
+            }
+            GuideAct::Replay { step } => self.apply_one(Action::SetTimeView(TimeView {
+                on: false,
+                playing: false,
+                replay: Some(step),
+                ..time
+            })),
         }
     }
 
@@ -504,13 +608,19 @@ impl LabApp {
             .default_size(330.0)
             .show(ui, |ui| panels::side(ui, self, &mut actions));
         egui::CentralPanel::default().show(ui, |ui| {
+            panels::guide_card(ui, self, &mut actions);
             let dim = self.view().target.as_ref().map_or(1, |t| t.dim);
             panels::plot_choice(ui, self.plot, dim, &mut actions);
             panels::curve_view(ui, self.curves, self.is_comparing(), &mut actions);
-            let trained = self.view().step();
-            panels::time_view(ui, self.time, self.bridge_steps(), trained, &mut actions);
-            let curves = self.curves;
-            self.shown_bounds = panels::plots(ui, self.current_figure(), curves);
+            let sizes = (self.bridge_steps(), self.view().step(), dim);
+            panels::time_view(ui, self.time, sizes, self.is_drawing(), &mut actions);
+            let on_plots = panels::PlotInput {
+                curves: self.curves,
+                time: self.time,
+                steps: self.bridge_steps(),
+                drawing: self.is_drawing().then(|| self.edit.target.components.clone()),
+            };
+            self.shown_bounds = panels::plots(ui, self.current_figure(), &on_plots, &mut actions);
         });
         let dropped: Vec<PathBuf> = ui.input(|i| {
             i.raw

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::app::figure::heat::Heat;
 use crate::app::heat_texture::color_image;
 use crate::protocol::{LatestSlot, TargetKind};
 use crate::runtime::{TargetThumbnail, Wake, spawn_thumbnails};
@@ -29,7 +30,7 @@ impl Thumbnails {
             self.textures = list
                 .iter()
                 .map(|t| {
-                    let image = color_image(&t.grid);
+                    let image = color_image(&Heat::log_density(&t.grid));
                     let name = format!("thumbnail-{}", t.kind.slug());
                     (
                         t.kind,

@@ -6,6 +6,8 @@
 pub const PATH_COUNT: usize = 600;
 /// Generative paths drawn as lines (the rest appear as points only).
 pub const PATHS_DRAWN: usize = 30;
+/// Arrows per side of the drift panel's grid.
+pub const ARROWS_PER_SIDE: usize = 12;
 /// While playing, n advances by one step this often.
 pub const PLAY_TICK: std::time::Duration = std::time::Duration::from_millis(80);
 
@@ -19,6 +21,10 @@ pub struct TimeView {
     pub playing: bool,
     /// Draw [`PATHS_DRAWN`] generative paths from step 0 to `step`.
     pub paths: bool,
+    /// Show the density of the marginal plot's coordinate over the steps (a heat strip).
+    pub strip: bool,
+    /// Show the drifts of both kernels at `step` (2-D targets).
+    pub drift: bool,
     /// Show the samples as they were at this training step (the nearest kept snapshot at or
     /// before it) instead of the latest.
     pub replay: Option<usize>,

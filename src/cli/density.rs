@@ -72,6 +72,7 @@ pub fn run(args: DensityArgs) -> Result<()> {
             kind,
             dim: d,
             constants_seed: args.constants_seed,
+            components: Vec::new(),
         },
         &device,
     )?;

@@ -13,13 +13,18 @@ pub use slot::LatestSlot;
 
 pub use crate::sim::checkpoint::read_preset as checkpoint_preset;
 pub use crate::sim::config::{
-    BridgeKind, ComputeDevice, DiffusionMode, DivergencePolicy, EvalSettings, LearningRates, LossKind,
+    BridgeKind, Component, ComputeDevice, DiffusionMode, DivergencePolicy, EvalSettings, LearningRates, LossKind,
     PRESET_VERSION, Preset, TargetKind, TargetSpec, Variation,
 };
 pub use crate::sim::data::{data_dir_setting, set_data_dir, use_built_in_data};
+pub use crate::sim::guide::{Claim, GuideAct, GuideStep};
 pub use crate::sim::metrics::{ModeCoverage, WeightStats};
-pub use crate::sim::report::{DensityGrid, Evaluation, EvaluationStage, PathSet, Snapshot, StepRecord};
-pub use crate::sim::validate::{PresetError, load_preset, parse_preset, preset_to_ron};
+pub use crate::sim::report::{DENSITY_GRID_SIZE, DensityGrid, Evaluation, EvaluationStage, Snapshot, StepRecord};
+pub use crate::sim::time_axis::{AnnealedDensity, DriftField, PathRequest, PathSet, StepDensity};
+pub use crate::sim::kde;
+pub use crate::sim::validate::{
+    COMPONENT_REACH, COMPONENT_STD, MAX_COMPONENTS, PresetError, load_preset, parse_preset, preset_to_ron,
+};
 
 /// Identifies one run: every reset or restart starts a new one, so data that was in flight
 /// from an earlier run can be recognised and dropped.
@@ -52,9 +57,10 @@ pub enum Command {
     /// Replace the run by the one saved in this checkpoint file; a bad file leaves the run
     /// untouched.
     Resume(PathBuf),
-    /// Add this many paths of both processes to every snapshot (the lab's time axis), or with
-    /// `None` none: they cost a rollout each, so only while they are shown.
-    WatchPaths(Option<usize>),
+    /// Add paths of both processes, and what else the request asks for, to every snapshot
+    /// (the lab's time axis), or with `None` none: they cost a rollout each, so only while
+    /// they are shown.
+    WatchPaths(Option<PathRequest>),
     /// Stop the worker thread.
     Shutdown,
 }

@@ -27,6 +27,7 @@ fn target_thumbnails(n: usize) -> Vec<TargetThumbnail> {
                 kind,
                 dim: kind.dimensions()[0],
                 constants_seed: 0,
+                components: Vec::new(),
             };
             let target = build_target(&spec, &device).ok()?;
             Some(TargetThumbnail {

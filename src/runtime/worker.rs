@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use crossbeam_channel::{Receiver, Sender, TryRecvError, bounded};
 
-use crate::protocol::{Command, Event, LatestSlot, LearningRates, RunId, RunSnapshot, TargetInfo};
+use crate::protocol::{
+    Command, DENSITY_GRID_SIZE, Event, LatestSlot, LearningRates, PathRequest, RunId, RunSnapshot, TargetInfo,
+};
 use crate::sim::checkpoint;
 use crate::sim::device::{describe, make_device};
 use crate::sim::validate::validate;
@@ -23,8 +25,6 @@ fn build_from_preset() -> Build {
     Arc::new(|p: &Preset| Trainer::new(p.clone(), make_device(p.device)))
 }
 
-/// Cells per side of the log-density background of 2-D targets.
-const DENSITY_GRID_SIZE: usize = 100;
 /// Exact target draws sent once per run for the marginal plots.
 const REFERENCE_SAMPLES: usize = 1000;
 const COMMAND_CAPACITY: usize = 64;
@@ -113,7 +113,7 @@ struct Loop {
     budget: Budget,
     snapshot_every: usize,
     /// Paths of both processes to add to each snapshot, while the lab shows them.
-    paths_wanted: Option<usize>,
+    paths_wanted: Option<PathRequest>,
     since_snapshot: usize,
     events: Sender<Event>,
     snapshots: LatestSlot<RunSnapshot>,
@@ -350,8 +350,11 @@ impl Loop {
                 }
             }
             Command::SetSnapshotEvery(n) => self.snapshot_every = n.max(1),
-            Command::WatchPaths(n) => {
-                let asked = n.map(|n| n.clamp(1, MAX_PATHS));
+            Command::WatchPaths(request) => {
+                let asked = request.map(|r| PathRequest {
+                    count: r.count.clamp(1, MAX_PATHS),
+                    ..r
+                });
                 if asked != self.paths_wanted {
                     self.paths_wanted = asked;
                     // Shown at once, not at the next snapshot (a paused run has none coming).
@@ -453,7 +456,7 @@ impl Loop {
         let wanted = self.paths_wanted;
         let taken = catch_unwind(AssertUnwindSafe(|| {
             let mut snapshot = t.snapshot();
-            snapshot.paths = wanted.map(|n| t.paths(n));
+            snapshot.paths = wanted.map(|r| t.paths(r));
             snapshot
         }));
         if let Ok(snapshot) = taken {

@@ -26,6 +26,8 @@ pub enum TargetKind {
     Brownian,
     /// Log-Gaussian Cox process on the Finnish pines.
     Lgcp,
+    /// A 2-D mixture of Gaussians drawn in the lab: the preset's `target.components`.
+    Custom,
 }
 
 impl TargetKind {
@@ -68,6 +70,7 @@ impl TargetKind {
             TargetKind::Credit => "German credit",
             TargetKind::Brownian => "Brownian",
             TargetKind::Lgcp => "LGCP",
+            TargetKind::Custom => "Drawn",
         }
     }
 
@@ -85,6 +88,7 @@ impl TargetKind {
             TargetKind::Credit => &[25],
             TargetKind::Brownian => &[32],
             TargetKind::Lgcp => &[1600],
+            TargetKind::Custom => &[2],
         }
     }
 
@@ -100,6 +104,7 @@ impl TargetKind {
             TargetKind::Funnel => (0.3, 1.0),
             TargetKind::DoubleWell | TargetKind::ManyWell => (0.3, 1.5),
             TargetKind::Gaussian => (1.0, 2.0),
+            TargetKind::Custom => (CUSTOM_BETA, CUSTOM_PRIOR_STD),
             TargetKind::Credit => (0.01, 1.0),
             TargetKind::Seeds
             | TargetKind::Sonar
@@ -129,6 +134,7 @@ impl TargetKind {
             TargetKind::Credit => "credit",
             TargetKind::Brownian => "brownian",
             TargetKind::Lgcp => "lgcp",
+            TargetKind::Custom => "custom",
         }
     }
 
@@ -141,6 +147,10 @@ impl TargetKind {
     }
 }
 
+/// β and prior std of a drawn target: its canvas is [−10, 10]², a tenth of GMM-40's side.
+pub const CUSTOM_BETA: f64 = 0.5;
+pub const CUSTOM_PRIOR_STD: f64 = 6.0;
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TargetSpec {
@@ -149,6 +159,64 @@ pub struct TargetSpec {
     /// Which of the benchmark's generated constant sets (0–9) a mixture uses; 0 is the paper's.
     #[serde(default)]
     pub constants_seed: u32,
+    /// The components of a drawn target (`Custom`); empty for every other kind.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub components: Vec<Component>,
+}
+
+impl TargetSpec {
+    /// A target of `kind` in `dim` dimensions with the benchmark's constants.
+    pub fn new(kind: TargetKind, dim: usize) -> Self {
+        TargetSpec {
+            kind,
+            dim,
+            constants_seed: 0,
+            components: Vec::new(),
+        }
+    }
+}
+
+/// One isotropic Gaussian of a drawn 2-D target: N(mean, std² I), with a weight relative to
+/// the other components (the weights are normalised, so the target's log Z is 0).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Component {
+    pub mean: [f64; 2],
+    pub std: f64,
+    pub weight: f64,
+}
+
+impl Component {
+    /// The component a click at `(x, y)` adds.
+    pub fn at(x: f64, y: f64) -> Self {
+        Component {
+            mean: [x, y],
+            std: 1.0,
+            weight: 1.0,
+        }
+    }
+
+    /// The drawn target a new drawing starts from: three components of different widths
+    /// and weights.
+    pub fn starting_drawing() -> Vec<Component> {
+        vec![
+            Component {
+                mean: [-5.0, -3.0],
+                std: 1.0,
+                weight: 1.0,
+            },
+            Component {
+                mean: [4.0, -4.0],
+                std: 0.7,
+                weight: 0.5,
+            },
+            Component {
+                mean: [1.0, 5.0],
+                std: 1.5,
+                weight: 1.5,
+            },
+        ]
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -583,9 +651,15 @@ impl Preset {
 
     /// Switches to `kind` in `dim` dimensions with the scales that suit it
     /// ([`TargetKind::suggested_scales`]) and σ = 1 everywhere, keeping every other setting.
+    /// A drawn target starts from [`Component::starting_drawing`] unless it has components.
     pub fn suit_target(&mut self, kind: TargetKind, dim: usize) {
         self.target.kind = kind;
         self.target.dim = dim;
+        if kind != TargetKind::Custom {
+            self.target.components.clear();
+        } else if self.target.components.is_empty() {
+            self.target.components = Component::starting_drawing();
+        }
         self.sigma_init.clear();
         (self.beta, self.prior_std) = kind.suggested_scales(dim);
     }
@@ -596,11 +670,7 @@ impl Preset {
             version: PRESET_VERSION,
             title: String::new(),
             description: "GMM-40 in 2-D with DBS and rKL-LD: watch the samples spread over the modes.".into(),
-            target: TargetSpec {
-                kind: TargetKind::Gmm40,
-                dim: 2,
-                constants_seed: 0,
-            },
+            target: TargetSpec::new(TargetKind::Gmm40, 2),
             bridge: BridgeKind::Dbs,
             loss: LossKind::RklLd,
             diffusion: DiffusionMode::Learned,

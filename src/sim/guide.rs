@@ -20,6 +20,54 @@ pub struct GuideStep {
     /// What this step says of the finished runs, checked by a test.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim: Option<Claim>,
+    /// What the lab does when the step is shown: start the runs, set the time axis, choose a
+    /// plot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub act: Option<GuideAct>,
+}
+
+/// What a guide step does in the lab when it is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GuideAct {
+    /// Train both runs.
+    Play,
+    /// Show both processes at step n of the bridge (N at most), with their paths or without.
+    ShowStep { step: usize, paths: bool },
+    /// Show the drifts of both kernels between steps n and n + 1 (2-D targets).
+    ShowDrifts { step: usize },
+    /// Show the density of coordinate `coordinate` (from 1) over the bridge's steps.
+    ShowCoordinateOverSteps { coordinate: usize },
+    /// Show the samples as they were at this training step.
+    Replay { step: usize },
+}
+
+impl GuideAct {
+    /// Refuses an act that names a coordinate the target lacks, or drifts beyond 2-D.
+    pub fn validate(self, dim: usize) -> Result<(), String> {
+        match self {
+            GuideAct::ShowCoordinateOverSteps { coordinate } if !(1..=dim).contains(&coordinate) => Err(format!(
+                "an act shows coordinate {coordinate}; the target has coordinates 1 to {dim}"
+            )),
+            GuideAct::ShowDrifts { .. } if dim != 2 => {
+                Err(format!("an act shows drift fields, which need a 2-D target (d = {dim})"))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The act in words, as the lesson card shows it.
+    pub fn describe(self) -> String {
+        match self {
+            GuideAct::Play => "starts both runs".into(),
+            GuideAct::ShowStep { step, paths: true } => format!("shows step {step} with paths"),
+            GuideAct::ShowStep { step, paths: false } => format!("shows step {step}"),
+            GuideAct::ShowDrifts { step } => format!("shows the drifts at step {step}"),
+            GuideAct::ShowCoordinateOverSteps { coordinate } => {
+                format!("shows x{coordinate} over the steps")
+            }
+            GuideAct::Replay { step } => format!("replays training step {step}"),
+        }
+    }
 }
 
 /// A statement about the final evaluations of a lesson's two runs (run 1 is the preset, run 2

@@ -46,33 +46,7 @@ pub struct Snapshot {
     pub skipped_steps: usize,
     /// Both processes over the steps, while the lab shows its time axis.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paths: Option<PathSet>,
-}
-
-/// Both processes of a bridge at every step, for the lab's time axis. States are stored step
-/// by step: entry `[(n · count + i) · dim + j]` is coordinate j of path i at step n.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct PathSet {
-    /// N: the paths hold steps 0 to N.
-    pub steps: usize,
-    pub dim: usize,
-    pub count: usize,
-    /// Generative paths from the prior (step 0) to the sampler's output (step N).
-    pub generative: Vec<f32>,
-    /// The inference process started at exact target draws (step N) and run back to step 0,
-    /// where the target has exact draws.
-    pub inference: Option<Vec<f32>>,
-    /// log w of each generative path.
-    pub log_weights: Vec<f32>,
-}
-
-impl PathSet {
-    /// The states of `values` (generative or inference) at step `n`, `count × dim`.
-    pub fn at<'a>(&self, values: &'a [f32], n: usize) -> &'a [f32] {
-        let size = self.count * self.dim;
-        let n = n.min(self.steps);
-        &values[n * size..(n + 1) * size]
-    }
+    pub paths: Option<crate::sim::time_axis::PathSet>,
 }
 
 /// Metrics on fresh samples (SPEC §7).
@@ -99,6 +73,9 @@ pub struct Evaluation {
     pub delta_std: Option<f64>,
     pub modes: Option<ModeCoverage>,
 }
+
+/// Cells per side of the log-density background of 2-D targets.
+pub const DENSITY_GRID_SIZE: usize = 100;
 
 /// log ρ on an `n × n` grid over `[lo, hi]²` of a 2-D target: row r holds y = lo + (r + ½)·h,
 /// column c holds x = lo + (c + ½)·h, with h = (hi − lo)/n.

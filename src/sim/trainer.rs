@@ -17,10 +17,11 @@ use super::noise::{Stream, normal_tensor, rng_for};
 use super::optim::RAdam;
 use super::params::ParamSet;
 use super::phase_clock::{Phase, PhaseClock};
-use super::report::{Evaluation, EvaluationStage, Snapshot, StepRecord};
+use super::report::{DENSITY_GRID_SIZE, Evaluation, EvaluationStage, Snapshot, StepRecord};
 use super::rollout::rollout;
 use super::subnormals;
 use super::targets::{Target, build_target, log_density_slice};
+use super::time_axis::{self, PathRequest, PathSet};
 use super::validate::validate;
 
 pub struct Trainer {
@@ -242,17 +243,28 @@ impl Trainer {
         }
     }
 
-    /// `count` generative paths and, where the target has exact draws, `count` paths of the
-    /// inference process back from them; the same paths for the same seed and step.
-    pub fn paths(&self, count: usize) -> super::report::PathSet {
+    /// `request.count` generative paths and, where the target has exact draws, as many paths
+    /// of the inference process back from them; the same paths for the same seed and step.
+    /// With them what the request asks for: the density of a coordinate over the steps and
+    /// the drift fields; CMCD on a 2-D target adds its annealed densities.
+    pub fn paths(&self, request: PathRequest) -> PathSet {
         subnormals::flush_everywhere();
-        let count = count.max(1);
+        let count = request.count.max(1);
         let noise = self.training_noise(self.step, Stream::Paths, count);
         let t = self.sampler.tables(&self.params);
         // Another key than the noise's, so that the draws are independent of it.
         let mut rng = rng_for(self.preset.seed, self.step as u64 | 1 << 40, Stream::Paths);
         let draws = self.target.exact_samples(count, &mut rng);
-        super::paths::paths(&self.sampler, &self.params, &t, noise, draws, &mut rng)
+        let (s, p) = (&self.sampler, &self.params);
+        let mut set = time_axis::paths(s, p, &t, noise, draws, request.strip, &mut rng);
+        if request.drift {
+            // The same noise at every training step, so that the field changes only as the
+            // kernels do.
+            let mut rng = rng_for(self.preset.seed, 1 << 41, Stream::Paths);
+            set.drift = time_axis::drift_field(s, p, &t, &mut rng);
+        }
+        set.annealed = time_axis::annealed_density(s, &t, DENSITY_GRID_SIZE);
+        set
     }
 
     /// Final states and per-step terms of a fresh batch simulated without gradients.

@@ -136,6 +136,50 @@ pub fn check_eval_size(p: &Preset, samples: usize) -> Result<(), String> {
 /// Refuse runs larger than this; the machines we target have 24 GiB.
 pub const MEMORY_LIMIT_BYTES: u128 = 16 << 30;
 
+/// The most components a drawn target may have.
+pub const MAX_COMPONENTS: usize = 40;
+/// Component widths of a drawn target: narrower ones need steps far below the lab's, wider
+/// ones leave the canvas.
+pub const COMPONENT_STD: (f64, f64) = (0.1, 10.0);
+/// Component centres stay inside this box.
+pub const COMPONENT_REACH: f64 = 100.0;
+
+/// A drawn target has 1 to [`MAX_COMPONENTS`] components with finite centres inside
+/// ±[`COMPONENT_REACH`], widths in [`COMPONENT_STD`] and positive weights; other targets none.
+fn validate_components(p: &Preset) -> Result<(), InvalidField> {
+    let c = &p.target.components;
+    if p.target.kind != TargetKind::Custom {
+        return if c.is_empty() {
+            Ok(())
+        } else {
+            Err(bad(
+                "target.components",
+                format!("only a drawn target (Custom) has components; {} has none", p.target.kind.label()),
+            ))
+        };
+    }
+    if c.is_empty() || c.len() > MAX_COMPONENTS {
+        return Err(bad(
+            "target.components",
+            format!("a drawn target needs 1 to {MAX_COMPONENTS} components, got {}", c.len()),
+        ));
+    }
+    for (i, k) in c.iter().enumerate() {
+        let wrong = |what: String| bad("target.components", format!("component {}: {what}", i + 1));
+        if let Some(m) = k.mean.iter().find(|m| !(m.is_finite() && m.abs() <= COMPONENT_REACH)) {
+            return Err(wrong(format!("mean must be finite and within ±{COMPONENT_REACH}, got {m}")));
+        }
+        let (lo, hi) = COMPONENT_STD;
+        if !(k.std.is_finite() && (lo..=hi).contains(&k.std)) {
+            return Err(wrong(format!("std must be between {lo} and {hi}, got {}", k.std)));
+        }
+        if !(k.weight.is_finite() && k.weight > 0.0 && k.weight <= 1e6) {
+            return Err(wrong(format!("weight must be above 0 and at most 1000000, got {}", k.weight)));
+        }
+    }
+    Ok(())
+}
+
 /// Checks every value of a parsed preset.
 pub fn validate(p: &Preset) -> Result<(), InvalidField> {
     if p.version != PRESET_VERSION {
@@ -159,6 +203,7 @@ pub fn validate(p: &Preset) -> Result<(), InvalidField> {
         | TargetKind::Credit
         | TargetKind::Brownian
         | TargetKind::Lgcp) => k.dimensions().contains(&d),
+        TargetKind::Custom => d == 2,
     };
     if !dim_ok {
         return Err(bad(
@@ -175,6 +220,7 @@ pub fn validate(p: &Preset) -> Result<(), InvalidField> {
     if p.target.constants_seed > 9 {
         return Err(bad("target.constants_seed", "must be between 0 and 9"));
     }
+    validate_components(p)?;
     if p.steps == 0 || p.steps > 4096 {
         return Err(bad(
             "steps",
@@ -239,6 +285,9 @@ pub fn validate(p: &Preset) -> Result<(), InvalidField> {
         }
         if let Some(claim) = step.claim {
             claim.validate().map_err(|m| bad("guide", m))?;
+        }
+        if let Some(act) = step.act {
+            act.validate(d).map_err(|m| bad("guide", m))?;
         }
     }
     for q in std::iter::once(p.clone()).chain(p.compared()) {

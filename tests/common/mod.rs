@@ -26,6 +26,7 @@ pub fn small_preset(
             kind,
             dim: 2,
             constants_seed: 0,
+            components: Vec::new(),
         },
         bridge,
         loss,

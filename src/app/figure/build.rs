@@ -5,11 +5,11 @@ use super::model::{
     SAMPLE_COLOR, Series, TARGET_COLOR,
 };
 use crate::app::curve_view::CurveView;
-use crate::app::kde;
 use crate::app::plot_choice::PlotChoice;
-use crate::app::time_view::{PATHS_DRAWN, TimeView};
+use crate::app::time_view::{ARROWS_PER_SIDE, PATHS_DRAWN, TimeView};
 use crate::app::view::RunView;
-use crate::protocol::{LossKind, PathSet, StepRecord};
+use super::heat::Heat;
+use crate::protocol::{DriftField, LossKind, PathSet, StepDensity, StepRecord, kde};
 
 /// Grid points of a marginal density curve.
 const KDE_POINTS: usize = 200;
@@ -147,8 +147,15 @@ fn column(view: &RunView, choice: PlotChoice, curves: CurveView, time: TimeView)
         ),
         diffusion(view),
         diffusion_history(view, curves),
-        step_weights(view),
+        step_weights(view, time),
     ];
+    let paths = view.snapshot.as_ref().and_then(|s| s.paths.as_ref()).filter(|_| time.on);
+    if let Some(strip) = paths.and_then(|p| p.strip.as_ref()).filter(|_| time.strip) {
+        panels.push(coordinate_over_steps(strip, time.step));
+    }
+    if let Some(drift) = paths.and_then(|p| p.drift.as_ref()).filter(|_| time.drift) {
+        panels.push(drifts(drift, time.step, view));
+    }
     if view.target.as_ref().is_some_and(|t| t.modes.is_some()) {
         panels.push(coverage(view, curves));
     }
@@ -235,7 +242,16 @@ fn samples(view: &RunView, c: PlotChoice, time: TimeView) -> Panel {
     panel.y_range = Some(range);
     let d = t.dim;
     if d == 2 && c.x == 0 && c.y == 1 {
-        panel.background = t.density.clone();
+        // CMCD's kernels follow the annealed density of each step: that is the background at n.
+        let annealed = paths.and_then(|p| p.annealed.as_ref());
+        panel.background = match (annealed, &t.density) {
+            (Some(a), Some(grid)) => Some(Heat::log_density(&a.at(time.step, grid))),
+            (None, Some(grid)) => Some(Heat::log_density(grid)),
+            _ => None,
+        };
+        if annealed.is_some() {
+            panel.title.push_str(", over the annealed density π_n");
+        }
     } else if let Some(reference) = &t.reference {
         // Beyond two dimensions a slice of the density would mislead; exact draws projected on
         // the chosen pair show the target's true marginal there.
@@ -461,14 +477,17 @@ fn diffusion_history(view: &RunView, curves: CurveView) -> Panel {
     panel
 }
 
-fn step_weights(view: &RunView) -> Panel {
-    let mut panel = Panel::new(
-        PanelKind::StepWeights,
-        "Per-step log-weight: mean of log p − log q",
-        "step n",
-        "nats",
-    );
+fn step_weights(view: &RunView, time: TimeView) -> Panel {
+    let title = if time.on {
+        "Per-step log-weight: mean of log p − log q (click: show step)"
+    } else {
+        "Per-step log-weight: mean of log p − log q"
+    };
+    let mut panel = Panel::new(PanelKind::StepWeights, title, "step n", "nats");
     panel.whole_x = true;
+    if time.on {
+        panel.markers.push((time.step as f64, format!("step {} shown", time.step)));
+    }
     if let Some(s) = &view.snapshot {
         let pts = indexed(&s.step_log_weights, 0.0);
         panel
@@ -504,5 +523,96 @@ fn coverage(view: &RunView, curves: CurveView) -> Panel {
     panel
         .series
         .push(Series::new("covered modes", Mark::Line, SAMPLE_COLOR, pts));
+    panel
+}
+
+/// The density of one coordinate of the generative states at every step, as a heat map over
+/// (n, x_j), with the step shown marked.
+fn coordinate_over_steps(strip: &StepDensity, shown: usize) -> Panel {
+    let j = strip.coordinate + 1;
+    let mut panel = Panel::new(
+        PanelKind::Strip,
+        format!("x{j} over the steps: its density at each n ({} paths; click: show step)", strip.paths),
+        "step n",
+        &format!("x{j}"),
+    );
+    panel.whole_x = true;
+    let rows = strip.density.len() / strip.bins.max(1);
+    // Cell (row r, column c) of the heat map is bin r of step c: transpose the step-major rows.
+    let values = (0..strip.bins)
+        .flat_map(|bin| (0..rows).map(move |n| strip.density[n * strip.bins + bin]))
+        .collect();
+    let steps = rows.saturating_sub(1) as f64;
+    panel.background = Some(Heat::linear(
+        "density",
+        (rows, strip.bins),
+        (-0.5, steps + 0.5),
+        (strip.lo as f64, strip.hi as f64),
+        values,
+    ));
+    panel.markers.push((shown.min(rows.saturating_sub(1)) as f64, format!("step {shown} shown")));
+    panel
+}
+
+/// The drifts of both kernels between steps n and n + 1 on a grid, over the expected per-step
+/// term −(log p − log q) of walks started there: the drift-matching part made visible.
+fn drifts(field: &DriftField, shown: usize, view: &RunView) -> Panel {
+    let n = shown.min(field.steps.saturating_sub(1));
+    let mut panel = Panel::new(
+        PanelKind::Drift,
+        format!("Drifts between steps {n} and {}; shade: −E[log p − log q] from x", n + 1),
+        "x1",
+        "x2",
+    );
+    panel.equal_aspect = true;
+    let (lo, hi) = (field.lo as f64, field.hi as f64);
+    panel.background = Some(Heat::linear(
+        "-E[log p - log q]",
+        (field.n, field.n),
+        (lo, hi),
+        (lo, hi),
+        field.at(&field.mismatch, 1, n).to_vec(),
+    ));
+    let generative = field.at(&field.generative, 2, n);
+    let inference = field.at(&field.inference, 2, n);
+    // Every other point of the grid carries arrows, on one scale for all steps: the longest
+    // drift of any step spans one and a half of their spacing. The scale is in the legend.
+    let every = (field.n / ARROWS_PER_SIDE).max(1);
+    let chosen: Vec<usize> = (0..field.n * field.n)
+        .filter(|k| (k % field.n) % every == every / 2 && (k / field.n) % every == every / 2)
+        .collect();
+    let longest = field
+        .generative
+        .chunks(2)
+        .chain(field.inference.chunks(2))
+        .map(|v| v[0].hypot(v[1]))
+        .filter(|v| v.is_finite())
+        .fold(0.0f32, f32::max) as f64;
+    let spacing = (hi - lo) / field.n as f64 * every as f64;
+    let scale = if longest > 0.0 { 1.5 * spacing / longest } else { 1.0 };
+    for (name, values, color) in [
+        ("generative drift x_n → x_n+1", generative, SAMPLE_COLOR),
+        ("inference drift x_n+1 → x_n", inference, INFERENCE_COLOR),
+    ] {
+        let pairs = chosen
+            .iter()
+            .map(|&k| {
+                let [x, y] = field.point(k).map(|v| v as f64);
+                let (dx, dy) = (values[2 * k] as f64, values[2 * k + 1] as f64);
+                ([x, y], [x + scale * dx, y + scale * dy])
+            })
+            .collect();
+        panel.series.push(Series::arrows(
+            format!("{name} (×{})", crate::app::figure::tick_label(scale)),
+            color,
+            pairs,
+        ));
+    }
+    if let Some(modes) = view.target.as_ref().and_then(|t| t.modes.as_ref()) {
+        let pts = modes.chunks(2).map(|m| pair(m, 0, 1)).collect();
+        panel
+            .series
+            .push(Series::new("modes", Mark::Points(3.5), TARGET_COLOR, pts));
+    }
     panel
 }

@@ -1,4 +1,5 @@
-//! The colour scale of the log-density background, shared by the screen and the export.
+//! Heat maps behind a panel's series (a log density, the density of a coordinate over the
+//! steps, the drift mismatch) and their colour scale, shared by the screen and the export.
 
 use super::model::Rgb;
 use crate::protocol::DensityGrid;
@@ -10,31 +11,93 @@ pub const LOG_DENSITY_SPAN: f64 = 25.0;
 /// From low to high density.
 pub const HEAT_PALETTE: [Rgb; 3] = [[12, 12, 20], [70, 40, 90], [160, 110, 60]];
 
-/// The range of values the palette spans: the grid's finite maximum and `LOG_DENSITY_SPAN`
-/// below it.
-pub fn value_range(grid: &DensityGrid) -> (f64, f64) {
-    let max = grid
-        .log_density
-        .iter()
-        .copied()
-        .filter(|v| v.is_finite())
-        .fold(f32::MIN, f32::max) as f64;
-    (max - LOG_DENSITY_SPAN, max)
+/// Values on a grid of equal cells filling a box, drawn in [`HEAT_PALETTE`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Heat {
+    /// What a cell holds, as the CSV names it ("log density").
+    pub name: String,
+    pub cols: usize,
+    pub rows: usize,
+    /// The box the cells fill.
+    pub x: (f64, f64),
+    pub y: (f64, f64),
+    /// Row-major, row 0 at the lowest y.
+    pub values: Vec<f32>,
+    /// The values the palette spans; values outside take its end colours, non-finite ones the
+    /// lowest.
+    pub range: (f64, f64),
 }
 
-/// Every cell's value clamped into [`value_range`]; non-finite cells take the lowest value.
-pub fn clamped_values(grid: &DensityGrid) -> Vec<f64> {
-    let (lo, hi) = value_range(grid);
-    grid.log_density
-        .iter()
-        .map(|&v| {
-            if v.is_finite() {
-                (v as f64).clamp(lo, hi)
-            } else {
-                lo
-            }
-        })
-        .collect()
+impl Heat {
+    /// log ρ of a density grid, from its finite maximum down [`LOG_DENSITY_SPAN`] nats.
+    pub fn log_density(grid: &DensityGrid) -> Heat {
+        let max = finite(&grid.log_density).fold(f64::MIN, f64::max);
+        let (lo, hi) = (grid.lo as f64, grid.hi as f64);
+        Heat {
+            name: "log density".into(),
+            cols: grid.n,
+            rows: grid.n,
+            x: (lo, hi),
+            y: (lo, hi),
+            values: grid.log_density.clone(),
+            range: (max - LOG_DENSITY_SPAN, max),
+        }
+    }
+
+    /// `values` (`rows × cols`) on a palette from their finite minimum to their maximum.
+    pub fn linear(
+        name: &str,
+        (cols, rows): (usize, usize),
+        x: (f64, f64),
+        y: (f64, f64),
+        values: Vec<f32>,
+    ) -> Heat {
+        let range = finite(&values).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        });
+        Heat {
+            name: name.into(),
+            cols,
+            rows,
+            x,
+            y,
+            values,
+            range: if range.0 <= range.1 { range } else { (0.0, 1.0) },
+        }
+    }
+
+    /// Width and height of a cell.
+    pub fn cell_size(&self) -> (f64, f64) {
+        (
+            (self.x.1 - self.x.0) / self.cols.max(1) as f64,
+            (self.y.1 - self.y.0) / self.rows.max(1) as f64,
+        )
+    }
+
+    /// Centre of cell `k` (row-major).
+    pub fn cell_centre(&self, k: usize) -> [f64; 2] {
+        let (w, h) = self.cell_size();
+        let (row, col) = (k / self.cols.max(1), k % self.cols.max(1));
+        [
+            self.x.0 + (col as f64 + 0.5) * w,
+            self.y.0 + (row as f64 + 0.5) * h,
+        ]
+    }
+
+    /// The colour of every cell, row-major.
+    pub fn colors(&self) -> Vec<Rgb> {
+        self.values
+            .iter()
+            .map(|&v| {
+                let v = if v.is_finite() { v as f64 } else { self.range.0 };
+                color_of(v, self.range)
+            })
+            .collect()
+    }
+}
+
+fn finite(values: &[f32]) -> impl Iterator<Item = f64> + '_ {
+    values.iter().filter(|v| v.is_finite()).map(|&v| v as f64)
 }
 
 /// The colour of `value` on the palette, linear between its stops.
@@ -51,15 +114,6 @@ pub fn color_of(value: f64, (lo, hi): (f64, f64)) -> Rgb {
     std::array::from_fn(|k| (a[k] as f64 + f * (b[k] as f64 - a[k] as f64)).round() as u8)
 }
 
-/// Centre of cell `(row, col)`: row r holds y, column c holds x (see [`DensityGrid`]).
-pub fn cell_centre(grid: &DensityGrid, row: usize, col: usize) -> [f64; 2] {
-    let h = (grid.hi - grid.lo) as f64 / grid.n as f64;
-    [
-        grid.lo as f64 + (col as f64 + 0.5) * h,
-        grid.lo as f64 + (row as f64 + 0.5) * h,
-    ]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,5 +123,13 @@ mod tests {
         assert_eq!(color_of(-5.0, (0.0, 1.0)), HEAT_PALETTE[0]);
         assert_eq!(color_of(0.5, (0.0, 1.0)), HEAT_PALETTE[1]);
         assert_eq!(color_of(9.0, (0.0, 1.0)), HEAT_PALETTE[2]);
+    }
+
+    #[test]
+    fn cells_fill_their_box_row_by_row_from_the_bottom() {
+        let heat = Heat::linear("v", (4, 2), (0.0, 8.0), (10.0, 12.0), vec![0.0; 8]);
+        assert_eq!(heat.cell_centre(0), [1.0, 10.5]);
+        assert_eq!(heat.cell_centre(5), [3.0, 11.5]);
+        assert_eq!(heat.range, (0.0, 0.0));
     }
 }

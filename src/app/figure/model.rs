@@ -2,7 +2,8 @@
 //! draws the same values with plotters, so a saved figure and its CSV hold exactly what was on
 //! screen.
 
-use crate::protocol::{DensityGrid, RunId};
+use super::heat::Heat;
+use crate::protocol::RunId;
 
 pub type Rgb = [u8; 3];
 
@@ -43,6 +44,8 @@ pub enum Mark {
     Points(f32),
     /// One bar per point, centred on x.
     Bars,
+    /// Arrows: the points are pairs, an arrow's origin followed by its tip.
+    Arrows,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -54,6 +57,21 @@ pub struct Series {
 }
 
 impl Series {
+    /// Arrows from each origin to its tip; pairs with a non-finite end are left out.
+    pub fn arrows(name: impl Into<String>, color: Rgb, pairs: Vec<([f64; 2], [f64; 2])>) -> Self {
+        let finite = |p: &[f64; 2]| p[0].is_finite() && p[1].is_finite();
+        Self {
+            name: name.into(),
+            mark: Mark::Arrows,
+            color,
+            points: pairs
+                .into_iter()
+                .filter(|(a, b)| finite(a) && finite(b))
+                .flat_map(|(a, b)| [a, b])
+                .collect(),
+        }
+    }
+
     pub fn new(name: impl Into<String>, mark: Mark, color: Rgb, points: Vec<[f64; 2]>) -> Self {
         Self {
             name: name.into(),
@@ -80,6 +98,10 @@ pub enum PanelKind {
     DiffusionHistory,
     Coverage,
     StepWeights,
+    /// The density of one coordinate over the bridge's steps.
+    Strip,
+    /// The drifts of both kernels at one step.
+    Drift,
 }
 
 impl PanelKind {
@@ -94,6 +116,8 @@ impl PanelKind {
             PanelKind::DiffusionHistory => "diffusion_history",
             PanelKind::Coverage => "coverage",
             PanelKind::StepWeights => "step_weights",
+            PanelKind::Strip => "coordinate_over_steps",
+            PanelKind::Drift => "drifts",
         }
     }
 }
@@ -105,8 +129,8 @@ pub struct Panel {
     pub x_label: String,
     pub y_label: String,
     pub series: Vec<Series>,
-    /// log ρ drawn as a heat map behind the series.
-    pub background: Option<DensityGrid>,
+    /// A heat map behind the series (a log density, say).
+    pub background: Option<Heat>,
     /// Ranges the axes show at least.
     pub x_range: Option<(f64, f64)>,
     pub y_range: Option<(f64, f64)>,
@@ -150,6 +174,10 @@ impl Panel {
     fn raw_bounds(&self) -> ((f64, f64), (f64, f64)) {
         let mut x = self.x_range.unwrap_or((f64::INFINITY, f64::NEG_INFINITY));
         let mut y = self.y_range.unwrap_or((f64::INFINITY, f64::NEG_INFINITY));
+        if let Some(h) = &self.background {
+            x = (x.0.min(h.x.0), x.1.max(h.x.1));
+            y = (y.0.min(h.y.0), y.1.max(h.y.1));
+        }
         for s in &self.series {
             for p in &s.points {
                 x = (x.0.min(p[0]), x.1.max(p[0]));

@@ -6,7 +6,6 @@ use anyhow::{Result, anyhow};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::heat;
 use super::model::{Figure, Mark, Panel};
 
 /// Pixels of one panel.
@@ -193,14 +192,13 @@ fn draw_panel<DB: DrawingBackend>(
         .axis_desc_style(("sans-serif", scale.px(13)))
         .light_line_style(RGBColor(238, 238, 238))
         .draw()?;
-    if let Some(grid) = &panel.background {
-        let range = heat::value_range(grid);
-        let values = heat::clamped_values(grid);
-        let half = (grid.hi - grid.lo) as f64 / grid.n as f64 / 2.0;
-        chart.draw_series((0..grid.n * grid.n).map(|k| {
-            let [x, y] = heat::cell_centre(grid, k / grid.n, k % grid.n);
-            let color = rgb(heat::color_of(values[k], range));
-            Rectangle::new([(x - half, y - half), (x + half, y + half)], color.filled())
+    if let Some(heat) = &panel.background {
+        let (w, h) = heat.cell_size();
+        let colors = heat.colors();
+        chart.draw_series(colors.iter().enumerate().map(|(k, c)| {
+            let [x, y] = heat.cell_centre(k);
+            let corners = [(x - w / 2.0, y - h / 2.0), (x + w / 2.0, y + h / 2.0)];
+            Rectangle::new(corners, rgb(*c).filled())
         }))?;
     }
     for s in &panel.series {
@@ -220,6 +218,13 @@ fn draw_panel<DB: DrawingBackend>(
             Mark::Bars => chart.draw_series(
                 pts.map(|(x, y)| Rectangle::new([(x - 0.4, 0.0), (x + 0.4, y)], color.filled())),
             )?,
+            Mark::Arrows => {
+                let style = color.stroke_width(scale.px(1));
+                let pairs: Vec<_> = s.points.chunks_exact(2).map(|p| (p[0], p[1])).collect();
+                chart.draw_series(pairs.into_iter().map(move |(a, b)| {
+                    PathElement::new(arrow_path(a, b), style)
+                }))?
+            }
         };
         drawn.label(s.name.as_str()).legend(move |(x, y)| {
             let (h, w) = (scale.px(4) as i32, scale.px(12) as i32);
@@ -247,6 +252,18 @@ fn draw_panel<DB: DrawingBackend>(
             .draw()?;
     }
     Ok(())
+}
+
+/// An arrow from `a` to `b` as one path: the shaft, then the head's two barbs, a quarter of
+/// the shaft long, in data units (the panels with arrows keep one unit as long on both axes).
+fn arrow_path(a: [f64; 2], b: [f64; 2]) -> Vec<(f64, f64)> {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let barb = |angle: f64| {
+        let (s, c) = angle.sin_cos();
+        (b[0] - 0.25 * (c * dx - s * dy), b[1] - 0.25 * (s * dx + c * dy))
+    };
+    let tip = (b[0], b[1]);
+    vec![(a[0], a[1]), tip, barb(0.45), tip, barb(-0.45)]
 }
 
 /// The figure as an SVG document.

@@ -2,20 +2,21 @@
 
 use std::fmt::Write;
 
-use super::heat;
 use super::model::Figure;
 
-/// Columns `run,panel,series,x,y,value`: `value` holds the log density of background cells
-/// and is empty for plotted points; a live change is a row `marker: …` with x alone.
+/// Columns `run,panel,series,x,y,value`: `value` holds the value of background cells (named
+/// by the heat map: "log density", …) and is empty for plotted points; a live change is a row
+/// `marker: …` with x alone. An arrow is two rows, its origin and its tip.
 pub fn csv(figure: &Figure) -> String {
     let mut out = String::from("run,panel,series,x,y,value\n");
     for (run, column) in figure.columns.iter().enumerate() {
         for panel in &column.panels {
             let slug = panel.kind.slug();
-            if let Some(grid) = &panel.background {
-                for (k, v) in grid.log_density.iter().enumerate() {
-                    let [x, y] = heat::cell_centre(grid, k / grid.n, k % grid.n);
-                    let _ = writeln!(out, "{},{slug},log density,{x},{y},{v}", run + 1);
+            if let Some(heat) = &panel.background {
+                let name = quoted(&heat.name);
+                for (k, v) in heat.values.iter().enumerate() {
+                    let [x, y] = heat.cell_centre(k);
+                    let _ = writeln!(out, "{},{slug},{name},{x},{y},{v}", run + 1);
                 }
             }
             for (x, what) in &panel.markers {

@@ -4,6 +4,7 @@ mod compare;
 mod controls;
 mod curve_view;
 mod files;
+mod guide;
 mod plot_choice;
 mod plots;
 mod settings;
@@ -13,7 +14,8 @@ mod widgets;
 
 pub use controls::controls;
 pub use curve_view::curve_view;
+pub use guide::guide_card;
 pub use plot_choice::plot_choice;
-pub use plots::{ShownBounds, plot_id, plots};
+pub use plots::{PlotInput, ShownBounds, plot_id, plots};
 pub use settings::side;
 pub use time_view::time_view;

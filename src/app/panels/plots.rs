@@ -2,13 +2,17 @@
 //! column per run when comparing, the same panel of both runs on linked axes.
 
 use egui_plot::{
-    AxisHints, Bar, BarChart, Legend, Line, Plot, PlotImage, PlotPoint, PlotPoints, Points, VLine,
+    Arrows, AxisHints, Bar, BarChart, Legend, Line, Plot, PlotImage, PlotPoint, PlotPoints, PlotTransform,
+    Points, VLine,
 };
 
+use crate::app::Action;
 use crate::app::curve_view::CurveView;
-use crate::app::figure::{Figure, MARKER_COLOR, Mark, Panel, whole_tick};
+use crate::app::drawing::{DrawingEdit, WIDTH_STEP, component_at};
+use crate::app::figure::{Figure, MARKER_COLOR, Mark, Panel, PanelKind, whole_tick};
 use crate::app::heat_texture;
-use crate::protocol::RunId;
+use crate::app::time_view::TimeView;
+use crate::protocol::{Component, RunId};
 
 /// Panels per row when a single run is shown.
 const SINGLE_RUN_COLUMNS: usize = 3;
@@ -31,11 +35,30 @@ pub fn plot_id(column: usize, index: usize, run: Option<RunId>) -> egui::Id {
 /// The box each plot shows, by (column, panel): what an export draws when the axes are held.
 pub type ShownBounds = Vec<((usize, usize), ((f64, f64), (f64, f64)))>;
 
-pub fn plots(ui: &mut egui::Ui, figure: &Figure, curves: CurveView) -> ShownBounds {
+/// What the plots need beyond the figure to turn clicks into actions.
+pub struct PlotInput {
+    pub curves: CurveView,
+    pub time: TimeView,
+    /// Steps N of the first run's bridge.
+    pub steps: usize,
+    /// The drawn target's components while the sample plot draws it.
+    pub drawing: Option<Vec<Component>>,
+}
+
+/// A pointer within this many points of a component's centre picks it.
+const PICK_RADIUS: f32 = 14.0;
+
+pub fn plots(ui: &mut egui::Ui, figure: &Figure, input: &PlotInput, actions: &mut Vec<Action>) -> ShownBounds {
+    let curves = input.curves;
     let mut shown = ShownBounds::new();
     let comparing = figure.columns.len() > 1;
     let runs: Vec<Option<RunId>> = figure.columns.iter().map(|c| c.run).collect();
-    egui::ScrollArea::vertical().show(ui, |ui| {
+    let wheel_edits = input.drawing.is_some() && ui.data(|d| d.get_temp(wheel_edits_id()).unwrap_or(false));
+    let source = egui::scroll_area::ScrollSource {
+        mouse_wheel: !wheel_edits,
+        ..Default::default()
+    };
+    egui::ScrollArea::vertical().scroll_source(source).show(ui, |ui| {
         if comparing {
             let width = ui.available_width() / figure.columns.len() as f32;
             ui.columns(figure.columns.len(), |cols| {
@@ -56,7 +79,8 @@ pub fn plots(ui: &mut egui::Ui, figure: &Figure, curves: CurveView) -> ShownBoun
                             };
                             let id = plot_id(c, i, column.run);
                             let h = height.max(MIN_PLOT_HEIGHT);
-                            let b = draw_panel(ui, panel, id, curves, Some(&runs), h);
+                            let drawing = input.drawing.as_deref().filter(|_| c == 0);
+                            let b = draw_panel(ui, panel, id, curves, Some(&runs), h, drawing, input, actions);
                             shown.push(((c, i), b));
                         }
                     }
@@ -70,7 +94,9 @@ pub fn plots(ui: &mut egui::Ui, figure: &Figure, curves: CurveView) -> ShownBoun
                     for (k, (ui, panel)) in cols.iter_mut().zip(row).enumerate() {
                         let index = r * SINGLE_RUN_COLUMNS + k;
                         let id = plot_id(0, index, column.run);
-                        shown.push(((0, index), draw_panel(ui, panel, id, curves, None, height)));
+                        let drawing = input.drawing.as_deref();
+                        let b = draw_panel(ui, panel, id, curves, None, height, drawing, input, actions);
+                        shown.push(((0, index), b));
                     }
                 });
             }
@@ -80,7 +106,9 @@ pub fn plots(ui: &mut egui::Ui, figure: &Figure, curves: CurveView) -> ShownBoun
 }
 
 /// Draws one panel; `linked` holds the runs of a comparison, whose panels of one kind share a
-/// cursor and, held still, their axes (a new run starts a new link).
+/// cursor and, held still, their axes (a new run starts a new link). A click on a panel over
+/// the bridge's steps shows that step; with `drawing`, the sample plot edits the drawn target.
+#[allow(clippy::too_many_arguments)]
 fn draw_panel(
     ui: &mut egui::Ui,
     panel: &Panel,
@@ -88,8 +116,12 @@ fn draw_panel(
     curves: CurveView,
     linked: Option<&[Option<RunId>]>,
     height: f32,
+    drawing: Option<&[Component]>,
+    input: &PlotInput,
+    actions: &mut Vec<Action>,
 ) -> ((f64, f64), (f64, f64)) {
     ui.label(&panel.title);
+    let drawing = drawing.filter(|_| panel.kind == PanelKind::Samples);
     // The wheel scrolls the page; with Alt held it pans the plot, with Ctrl it zooms.
     let pan = ui.input(|i| i.modifiers.alt);
     let mut plot = Plot::new(id)
@@ -112,6 +144,11 @@ fn draw_panel(
     if panel.equal_aspect {
         plot = plot.data_aspect(1.0);
     }
+    if drawing.is_some() {
+        // Drags move components and the right button removes them, instead of panning and
+        // zooming.
+        plot = plot.allow_drag(false).allow_boxed_zoom(false);
+    }
     if let Some((lo, hi)) = panel.x_range {
         plot = plot.include_x(lo).include_x(hi);
     }
@@ -133,13 +170,12 @@ fn draw_panel(
     let background = panel
         .background
         .as_ref()
-        .map(|g| (g, heat_texture::texture(ui.ctx(), g)));
+        .map(|h| (h, heat_texture::texture(ui.ctx(), h)));
     let response = plot.show(ui, |p| {
-        if let Some((grid, texture)) = &background {
-            let (lo, hi) = (grid.lo as f64, grid.hi as f64);
-            let side = (hi - lo) as f32;
-            let centre = PlotPoint::new((lo + hi) / 2.0, (lo + hi) / 2.0);
-            p.image(PlotImage::new("log density", texture.id(), centre, [side, side]));
+        if let Some((heat, texture)) = &background {
+            let centre = PlotPoint::new((heat.x.0 + heat.x.1) / 2.0, (heat.y.0 + heat.y.1) / 2.0);
+            let size = [(heat.x.1 - heat.x.0) as f32, (heat.y.1 - heat.y.0) as f32];
+            p.image(PlotImage::new(heat.name.as_str(), texture.id(), centre, size));
         }
         for (x, what) in &panel.markers {
             p.vline(
@@ -163,9 +199,142 @@ fn draw_panel(
                     let bars = points.iter().map(|q| Bar::new(q[0], q[1])).collect();
                     p.bar_chart(BarChart::new(s.name.as_str(), bars).color(color(s.color)));
                 }
+                Mark::Arrows => {
+                    let origins: Vec<[f64; 2]> = points.iter().step_by(2).copied().collect();
+                    let tips: Vec<[f64; 2]> = points.iter().skip(1).step_by(2).copied().collect();
+                    p.arrows(
+                        Arrows::new(s.name.as_str(), origins, tips)
+                            .tip_length(6.0)
+                            .color(color(s.color)),
+                    );
+                }
             }
         }
+        if let Some(components) = drawing {
+            draw_components(p, components);
+        }
     });
+    let steps_panel = matches!(panel.kind, PanelKind::StepWeights | PanelKind::Strip);
+    if steps_panel && input.time.on && response.response.clicked() {
+        show_clicked_step(&response.response, &response.transform, input, actions);
+    }
+    if let Some(components) = drawing {
+        edit_drawing(ui, &response.response, &response.transform, id, components, actions);
+    }
     let b = response.transform.bounds();
     ((b.min()[0], b.max()[0]), (b.min()[1], b.max()[1]))
+}
+
+/// A click at step x of a panel over the bridge's steps shows that step.
+fn show_clicked_step(response: &egui::Response, at: &PlotTransform, input: &PlotInput, actions: &mut Vec<Action>) {
+    let Some(pos) = response.interact_pointer_pos() else {
+        return;
+    };
+    let step = at.value_from_position(pos).x.round().clamp(0.0, input.steps as f64) as usize;
+    actions.push(Action::SetTimeView(TimeView {
+        step,
+        playing: false,
+        ..input.time
+    }));
+}
+
+/// Each component of the drawing: a circle at one standard deviation and a handle at its
+/// centre, labelled with its weight.
+fn draw_components(p: &mut egui_plot::PlotUi, components: &[Component]) {
+    let total: f64 = components.iter().map(|c| c.weight).sum();
+    let ring = egui::Color32::from_rgb(250, 250, 250);
+    for c in components {
+        let circle: Vec<[f64; 2]> = (0..=48)
+            .map(|k| {
+                let a = k as f64 / 48.0 * std::f64::consts::TAU;
+                [c.mean[0] + c.std * a.cos(), c.mean[1] + c.std * a.sin()]
+            })
+            .collect();
+        p.line(Line::new("drawn components (1 std)", PlotPoints::from(circle)).color(ring));
+        p.text(
+            egui_plot::Text::new(
+                "weights",
+                PlotPoint::new(c.mean[0], c.mean[1] + c.std),
+                format!("{:.0} %", 100.0 * c.weight / total),
+            )
+            .color(ring)
+            .anchor(egui::Align2::CENTER_BOTTOM),
+        );
+    }
+    let centres: Vec<[f64; 2]> = components.iter().map(|c| c.mean).collect();
+    p.points(Points::new("drawn components (1 std)", centres).radius(5.0).color(ring));
+}
+
+/// Turns the pointer on the sample plot into edits of the drawn target: a click on empty
+/// ground adds a component, a drag from a centre moves it, the wheel over it changes its
+/// width and a right-click removes it.
+fn edit_drawing(
+    ui: &mut egui::Ui,
+    response: &egui::Response,
+    at: &PlotTransform,
+    id: egui::Id,
+    components: &[Component],
+    actions: &mut Vec<Action>,
+) {
+    let value = |pos: egui::Pos2| {
+        let v = at.value_from_position(pos);
+        [v.x, v.y]
+    };
+    // The pick radius in plot units along each axis.
+    let (dx, dy) = (at.dvalue_dpos()[0].abs(), at.dvalue_dpos()[1].abs());
+    let radius = [dx * PICK_RADIUS as f64, dy * PICK_RADIUS as f64];
+    let picked = |pos| component_at(components, value(pos), radius);
+    let drag_id = id.with("dragged-component");
+    if response.drag_started()
+        && let Some(pos) = response.interact_pointer_pos()
+    {
+        let index = picked(pos);
+        ui.data_mut(|d| d.insert_temp(drag_id, index));
+    }
+    let dragged: Option<usize> = ui.data(|d| d.get_temp(drag_id)).flatten();
+    if let Some(index) = dragged
+        && response.dragged()
+        && response.drag_delta() != egui::Vec2::ZERO
+        && let Some(pos) = response.interact_pointer_pos()
+    {
+        actions.push(Action::EditDrawing(DrawingEdit::Move { index, to: value(pos) }));
+    }
+    if response.drag_stopped() {
+        ui.data_mut(|d| d.remove::<Option<usize>>(drag_id));
+    }
+    if response.clicked()
+        && let Some(pos) = response.interact_pointer_pos()
+        && picked(pos).is_none()
+    {
+        actions.push(Action::EditDrawing(DrawingEdit::Add(value(pos))));
+    }
+    if response.secondary_clicked()
+        && let Some(index) = response.interact_pointer_pos().and_then(picked)
+    {
+        actions.push(Action::EditDrawing(DrawingEdit::Remove(index)));
+    }
+    let hovered = response.hover_pos().and_then(picked);
+    // Over a component the wheel widens it instead of scrolling the page, from the next frame
+    // on (the page reads this before the plots are drawn).
+    ui.data_mut(|d| d.insert_temp(wheel_edits_id(), hovered.is_some()));
+    if let Some(index) = hovered {
+        let notches: f32 = ui.input(|i| {
+            i.events
+                .iter()
+                .filter_map(|e| match e {
+                    egui::Event::MouseWheel { delta, .. } => Some(delta.y.signum()),
+                    _ => None,
+                })
+                .sum()
+        });
+        if notches != 0.0 {
+            let factor = WIDTH_STEP.powf(notches as f64);
+            actions.push(Action::EditDrawing(DrawingEdit::Widen { index, factor }));
+        }
+    }
+}
+
+/// Where the sample plot notes that the wheel is editing the drawing.
+fn wheel_edits_id() -> egui::Id {
+    egui::Id::unique("wheel-edits-drawing")
 }

@@ -131,7 +131,7 @@ fn settings(ui: &mut egui::Ui, app: &mut LabApp, actions: &mut Vec<Action>) {
         let mut restart = false;
 
         section(ui, "Target", "(a change restarts)");
-        restart |= targets::target_cards(ui, edit, &app.thumbnails);
+        restart |= targets::target_cards(ui, edit, &app.thumbnails, actions);
         data_dir_row(ui, &mut app.data_dir_text, actions);
 
         section(ui, "Sampler", "(a change restarts)");

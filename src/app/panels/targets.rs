@@ -1,8 +1,10 @@
 //! Target cards: a picture of each density, its name, and the dimension where it has a choice.
 
+use crate::app::Action;
+use crate::app::drawing::{DrawingEdit, WEIGHT_RANGE};
 use crate::app::panels::widgets::choice;
 use crate::app::thumbnails::Thumbnails;
-use crate::protocol::{Preset, TargetKind};
+use crate::protocol::{COMPONENT_STD, Component, Preset, TargetKind};
 
 /// Edge of a card's picture, in points.
 const PICTURE: f32 = 44.0;
@@ -22,11 +24,18 @@ fn about(kind: TargetKind) -> &'static str {
         TargetKind::Credit => "logistic regression on German credit, with reference draws",
         TargetKind::Brownian => "a Brownian path with unknown noise scales and a gap in the data",
         TargetKind::Lgcp => "log-Gaussian Cox process on the pines, 1600 dimensions",
+        TargetKind::Custom => "a 2-D mixture of Gaussians you draw on the sample plot",
     }
 }
 
 /// Draws the cards; true when the target or its dimension changed (the run must restart).
-pub fn target_cards(ui: &mut egui::Ui, edit: &mut Preset, thumbnails: &Thumbnails) -> bool {
+/// Choosing "Draw your own" also turns drawing on the sample plot on.
+pub fn target_cards(
+    ui: &mut egui::Ui,
+    edit: &mut Preset,
+    thumbnails: &Thumbnails,
+    actions: &mut Vec<Action>,
+) -> bool {
     let mut changed = false;
     egui::Grid::new("target-cards")
         .num_columns(2)
@@ -53,7 +62,20 @@ pub fn target_cards(ui: &mut egui::Ui, edit: &mut Preset, thumbnails: &Thumbnail
                     ui.end_row();
                 }
             }
+            let drawn = edit.target.kind == TargetKind::Custom;
+            let button = egui::Button::new("Draw your own")
+                .min_size(egui::vec2(0.0, PICTURE))
+                .selected(drawn);
+            if ui.add(button).on_hover_text(about(TargetKind::Custom)).clicked() && !drawn {
+                edit.suit_target(TargetKind::Custom, 2);
+                actions.push(Action::SetDrawing(true));
+                changed = true;
+            }
+            ui.end_row();
         });
+    if edit.target.kind == TargetKind::Custom {
+        components(ui, &edit.target.components, actions);
+    }
     ui.horizontal_wrapped(|ui| {
         ui.label("posteriors");
         for kind in TargetKind::BAYESIAN {
@@ -83,4 +105,42 @@ pub fn target_cards(ui: &mut egui::Ui, edit: &mut Preset, thumbnails: &Thumbnail
         }
     }
     changed
+}
+
+/// The drawn target's components: a weight handle and a width for each, and a button that
+/// removes it. Every change restarts the runs from the same seed.
+fn components(ui: &mut egui::Ui, components: &[Component], actions: &mut Vec<Action>) {
+    let total: f64 = components.iter().map(|c| c.weight).sum();
+    ui.label(format!(
+        "{} components; on the sample plot: click adds, drag moves, the wheel widens, right-click removes",
+        components.len()
+    ));
+    for (index, c) in components.iter().enumerate() {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!(
+                "{}: ({:.1}, {:.1}), {:.0} %",
+                index + 1,
+                c.mean[0],
+                c.mean[1],
+                100.0 * c.weight / total
+            ));
+            let mut weight = c.weight;
+            let slider = egui::Slider::new(&mut weight, WEIGHT_RANGE.0..=WEIGHT_RANGE.1)
+                .logarithmic(true)
+                .text("weight");
+            if ui.add(slider).changed() {
+                actions.push(Action::EditDrawing(DrawingEdit::SetWeight { index, weight }));
+            }
+            let mut std = c.std;
+            let slider = egui::Slider::new(&mut std, COMPONENT_STD.0..=COMPONENT_STD.1)
+                .logarithmic(true)
+                .text("width");
+            if ui.add(slider).changed() {
+                actions.push(Action::EditDrawing(DrawingEdit::SetWidth { index, std }));
+            }
+            if ui.add_enabled(components.len() > 1, egui::Button::new("remove")).clicked() {
+                actions.push(Action::EditDrawing(DrawingEdit::Remove(index)));
+            }
+        });
+    }
 }

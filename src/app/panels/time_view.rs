@@ -1,12 +1,13 @@
 use crate::app::Action;
 use crate::app::time_view::TimeView;
 
-/// The time axis: on or off, the step shown, play, and the paths.
+/// The time axis: on or off, the step shown, play, the paths, the coordinate over the steps
+/// and the drifts; replay; and drawing the target (2-D targets).
 pub fn time_view(
     ui: &mut egui::Ui,
     current: TimeView,
-    steps: usize,
-    trained: usize,
+    (steps, trained, dim): (usize, usize, usize),
+    drawing: bool,
     actions: &mut Vec<Action>,
 ) {
     let mut v = current;
@@ -26,6 +27,15 @@ pub fn time_view(
                 v.playing = !v.playing;
             }
             ui.checkbox(&mut v.paths, "paths");
+            ui.checkbox(&mut v.strip, "coordinate over steps").on_hover_text(
+                "The density of the marginal plot's coordinate at every step n, as a heat strip",
+            );
+            if dim == 2 {
+                ui.checkbox(&mut v.drift, "drifts").on_hover_text(
+                    "Arrows of both kernels' drifts at step n on a grid, over how far the two \
+                     kernels are from undoing each other there",
+                );
+            }
         }
         ui.separator();
         let mut replaying = v.replay.is_some();
@@ -39,6 +49,18 @@ pub fn time_view(
         if let Some(step) = v.replay.as_mut() {
             *step = (*step).min(trained);
             ui.add(egui::Slider::new(step, 0..=trained.max(1)).text("training step"));
+        }
+        if dim == 2 {
+            ui.separator();
+            let mut on = drawing;
+            ui.checkbox(&mut on, "draw the target").on_hover_text(
+                "On the sample plot: click to add a Gaussian, drag its centre to move it, turn the \
+                 wheel over it to change its width, right-click it to remove it; weights in \
+                 Settings. Every change restarts training from the same seed.",
+            );
+            if on != drawing {
+                actions.push(Action::SetDrawing(on));
+            }
         }
     });
     if v != current {

@@ -160,6 +160,7 @@ mod tests {
                 kind,
                 dim,
                 constants_seed: 0,
+                components: Vec::new(),
             };
             let target = build_target(&spec, &device).unwrap();
             let mut rng = StdRng::seed_from_u64(1);

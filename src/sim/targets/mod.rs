@@ -4,6 +4,7 @@
 
 pub mod bayes;
 mod constants;
+mod custom;
 mod double_well;
 mod funnel;
 mod gaussian;
@@ -23,6 +24,7 @@ use crate::sim::host;
 use crate::sim::report::DensityGrid;
 
 pub use constants::mixture_locations;
+pub use custom::DrawnMixture;
 pub use double_well::DoubleWell;
 pub use funnel::Funnel;
 pub use gaussian::DiagGaussian;
@@ -105,6 +107,17 @@ pub fn build_target(spec: &TargetSpec, device: &Device) -> Result<Arc<dyn Target
             }
             Arc::new(DiagGaussian::standard_shifted(d, device))
         }
+        TargetKind::Custom => {
+            if d != 2 {
+                return Err(unsupported("2"));
+            }
+            if spec.components.is_empty() {
+                return Err(SimError::Data(
+                    "a drawn target needs at least one component in target.components".into(),
+                ));
+            }
+            Arc::new(DrawnMixture::new(&spec.components, device))
+        }
         kind @ (TargetKind::Seeds
         | TargetKind::Sonar
         | TargetKind::Ionosphere
@@ -120,24 +133,27 @@ pub fn build_target(spec: &TargetSpec, device: &Device) -> Result<Arc<dyn Target
     })
 }
 
+/// The centres of an `n × n` grid of cells over `[lo, hi]²` in coordinates 1 and 2, the others
+/// 0, as `n² × d` rows: row `r · n + c` has x1 = lo + (c + ½)h and x2 = lo + (r + ½)h.
+pub fn grid_centres(lo: f32, hi: f32, n: usize, d: usize) -> Vec<f32> {
+    let h = (hi - lo) / n as f32;
+    let centre = |i: usize| lo + (i as f32 + 0.5) * h;
+    let mut points = vec![0.0f32; n * n * d];
+    for (k, row) in points.chunks_mut(d).enumerate() {
+        row[0] = centre(k % n);
+        if d > 1 {
+            row[1] = centre(k / n);
+        }
+    }
+    points
+}
+
 /// log ρ on an `n × n` grid over the target's plot range in coordinates 1 and 2, the others
 /// held at 0: the whole density of a 2-D target, a slice through the origin otherwise.
 pub fn log_density_slice(target: &dyn Target, n: usize, device: &Device) -> DensityGrid {
     let d = target.dim();
     let (lo, hi) = target.plot_range();
-    let h = (hi - lo) / n as f32;
-    let centre = |i: usize| lo + (i as f32 + 0.5) * h;
-    let mut points = vec![0.0f32; n * n * d];
-    for r in 0..n {
-        for c in 0..n {
-            let row = &mut points[(r * n + c) * d..(r * n + c + 1) * d];
-            row[0] = centre(c);
-            if d > 1 {
-                row[1] = centre(r);
-            }
-        }
-    }
-    let x = host::matrix(points, n * n, d, device);
+    let x = host::matrix(grid_centres(lo, hi, n, d), n * n, d, device);
     DensityGrid {
         n,
         lo,

@@ -44,6 +44,7 @@ pub fn build(kind: TargetKind, dir: &DataDir, device: &Device) -> Option<Result<
         | TargetKind::Funnel
         | TargetKind::DoubleWell
         | TargetKind::ManyWell
-        | TargetKind::Gaussian => return None,
+        | TargetKind::Gaussian
+        | TargetKind::Custom => return None,
     })
 }

@@ -1,4 +1,5 @@
-//! Gaussian kernel density estimates of one coordinate, for the marginal plot.
+//! Density estimates of one coordinate: a Gaussian kernel estimate for the marginal plot, and
+//! histograms for the density of a coordinate over the steps of a bridge.
 
 /// Density of column `coord` of the row-major `n × dim` buffer on `points` grid points spanning
 /// `range`, with Silverman's bandwidth. Non-finite values are skipped.
@@ -37,6 +38,26 @@ pub fn marginal(
         .collect()
 }
 
+/// Density of column `coord` of the row-major `n × dim` buffer in `bins` equal bins over
+/// `range`: the fraction of rows in each bin divided by its width, so that the bins integrate
+/// to the share of rows inside the range. Non-finite values and values outside are not counted.
+pub fn histogram(samples: &[f32], dim: usize, coord: usize, range: (f64, f64), bins: usize) -> Vec<f32> {
+    let mut counts = vec![0.0f32; bins];
+    let rows = samples.len() / dim.max(1);
+    let width = (range.1 - range.0) / bins.max(1) as f64;
+    if rows == 0 || bins == 0 || !(width > 0.0) {
+        return counts;
+    }
+    for v in samples.iter().skip(coord).step_by(dim.max(1)).map(|&v| v as f64) {
+        let b = ((v - range.0) / width).floor();
+        if b.is_finite() && b >= 0.0 && (b as usize) < bins {
+            counts[b as usize] += 1.0;
+        }
+    }
+    let scale = 1.0 / (rows as f64 * width);
+    counts.iter().map(|c| (*c as f64 * scale) as f32).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,5 +75,17 @@ mod tests {
             .iter()
             .fold([0.0, 0.0], |b, p| if p[1] > b[1] { *p } else { b });
         assert!((peak[0] - 3.0).abs() < 0.3, "peak at {}", peak[0]);
+    }
+
+    #[test]
+    fn a_histogram_integrates_to_the_share_inside_its_range() {
+        // Coordinate 0 holds 0.5, 1.5, …, 9.5 and one value far outside.
+        let mut samples: Vec<f32> = (0..10).flat_map(|i| [i as f32 + 0.5, 0.0]).collect();
+        samples.extend([100.0, 0.0]);
+        let h = histogram(&samples, 2, 0, (0.0, 10.0), 5);
+        assert_eq!(h.len(), 5);
+        let mass: f32 = h.iter().map(|v| v * 2.0).sum();
+        assert!((mass - 10.0 / 11.0).abs() < 1e-6, "mass {mass}");
+        assert!(h.iter().all(|v| (v - h[0]).abs() < 1e-7), "{h:?}");
     }
 }

@@ -1,26 +1,27 @@
-//! The two processes of a bridge over its N steps, for the lab's time axis: generative paths
-//! from the prior, and the inference process run backwards from exact target draws, so that
-//! both can be shown at any step n.
+//! Generative paths from the prior and the inference process run backwards from exact target
+//! draws, so that both can be shown at any step n; and what the time axis derives from them.
 
 use burn::tensor::Tensor;
 use rand::rngs::StdRng;
 
-use super::host;
-use super::model::{Sampler, Tables};
-use super::noise::normal_tensor;
-use super::params::ParamSet;
-use super::report::PathSet;
-use super::rollout::rollout;
+use super::{PathSet, STRIP_BINS, StepDensity};
+use crate::sim::host;
+use crate::sim::kde;
+use crate::sim::model::{Sampler, Tables};
+use crate::sim::noise::normal_tensor;
+use crate::sim::params::ParamSet;
+use crate::sim::rollout::rollout;
 
 /// `count` generative paths x_0 … x_N driven by `noise` (`[N + 1, count, d]`), and, where
 /// `draws` (`count × d` exact target samples) are given, the inference process from them back
-/// to step 0.
+/// to step 0. `strip` names a coordinate whose density over the steps is added.
 pub fn paths(
     s: &Sampler,
     p: &ParamSet,
     t: &Tables,
     noise: Tensor<3>,
     draws: Option<Vec<f32>>,
+    strip: Option<usize>,
     rng: &mut StdRng,
 ) -> PathSet {
     let [steps_plus_one, count, d] = noise.dims();
@@ -43,6 +44,22 @@ pub fn paths(
         }
         states.concat()
     });
+    let strip = strip.filter(|c| *c < d).map(|coordinate| {
+        let (lo, hi) = s.target.plot_range();
+        let size = count * d;
+        let density = generative
+            .chunks(size)
+            .flat_map(|states| kde::histogram(states, d, coordinate, (lo as f64, hi as f64), STRIP_BINS))
+            .collect();
+        StepDensity {
+            coordinate,
+            bins: STRIP_BINS,
+            lo,
+            hi,
+            paths: count,
+            density,
+        }
+    });
     PathSet {
         steps: n,
         dim: d,
@@ -50,5 +67,8 @@ pub fn paths(
         generative,
         inference,
         log_weights,
+        strip,
+        drift: None,
+        annealed: None,
     }
 }
