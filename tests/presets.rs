@@ -288,13 +288,24 @@ fn a_drawn_target_round_trips_and_its_components_are_validated() {
     p.suit_target(TargetKind::Custom, 2);
     assert_eq!(p.target.components, Component::starting_drawing());
     let text = preset_to_ron(&p);
-    assert!(text.contains("kind: Custom") && text.contains("components:"), "{text}");
+    assert!(
+        text.contains("kind: Custom") && text.contains("components:"),
+        "{text}"
+    );
     assert_eq!(parse_preset(&text, "drawn.ron").unwrap(), p);
 
     let cases = [
         ("std: 0.7", "std: 0.0", "component 2: std must be between"),
-        ("weight: 1.5", "weight: -1.0", "component 3: weight must be above 0"),
-        ("mean: (-5.0, -3.0)", "mean: (-5.0, inf)", "component 1: mean must be finite"),
+        (
+            "weight: 1.5",
+            "weight: -1.0",
+            "component 3: weight must be above 0",
+        ),
+        (
+            "mean: (-5.0, -3.0)",
+            "mean: (-5.0, inf)",
+            "component 1: mean must be finite",
+        ),
     ];
     for (from, to, message) in cases {
         let broken = text.replace(from, to);

@@ -221,7 +221,9 @@ fn the_readme_screenshot_of_a_drawn_target() {
     }
     let mut app = LabApp::new(Preset::default_interactive(), Arc::new(|| {})).unwrap();
     app.apply(Action::SetDrawing(true));
-    app.apply(Action::EditDrawing(bridgelab::app::drawing::DrawingEdit::Add([6.0, 4.0])));
+    app.apply(Action::EditDrawing(bridgelab::app::drawing::DrawingEdit::Add([
+        6.0, 4.0,
+    ])));
     trained_screenshot(app, 300, "drawn.png");
 }
 

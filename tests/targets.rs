@@ -205,7 +205,10 @@ fn a_drawn_target_integrates_to_one_and_its_draws_follow_its_weights() {
             .count() as f64
             / n as f64;
         let want = c.weight / total;
-        assert!((near - want).abs() < 0.015, "component {k}: {near} of the draws, weight {want}");
+        assert!(
+            (near - want).abs() < 0.015,
+            "component {k}: {near} of the draws, weight {want}"
+        );
     }
     let regions = bridgelab::sim::metrics::ModeRegions::calibrate(&t, &cpu()).unwrap();
     let coverage = bridgelab::sim::metrics::mode_coverage(&t, &regions, &draws, 0.01, &cpu()).unwrap();

@@ -314,7 +314,11 @@ fn paths_hold_both_processes_from_the_prior_and_back_from_exact_draws() {
     let (n, d) = (p.steps, 2);
     assert_eq!((paths.steps, paths.dim, paths.count), (n, d, 400));
     assert_eq!(paths.generative.len(), (n + 1) * 400 * d);
-    assert_eq!(paths, t.paths(PathRequest::paths(400)), "the same paths for the same seed and step");
+    assert_eq!(
+        paths,
+        t.paths(PathRequest::paths(400)),
+        "the same paths for the same seed and step"
+    );
     let spread = |v: &[f32]| (v.iter().map(|x| (x * x) as f64).sum::<f64>() / v.len() as f64).sqrt();
     let x0 = paths.at(&paths.generative, 0);
     assert!(
@@ -364,7 +368,10 @@ fn the_coordinate_over_the_steps_is_the_histogram_of_the_paths_at_each_step() {
             .filter(|x| x[1] >= strip.lo && x[1] < strip.hi)
             .count() as f64
             / 400.0;
-        assert!((mass - inside).abs() < 1e-4, "step {n}: mass {mass}, inside {inside}");
+        assert!(
+            (mass - inside).abs() < 1e-4,
+            "step {n}: mass {mass}, inside {inside}"
+        );
     }
     assert!(set.drift.is_none(), "no drift field unless asked");
     assert!(set.annealed.is_none(), "DBS has no annealed densities");
@@ -436,9 +443,15 @@ fn a_fresh_cmcd_drifts_by_half_the_annealed_score_both_ways() {
             }
         }
     }
-    assert!(worst < 1e-4, "drifts differ from half the annealed score by {worst}");
+    assert!(
+        worst < 1e-4,
+        "drifts differ from half the annealed score by {worst}"
+    );
     let annealed = set.annealed.as_ref().expect("CMCD on a 2-D target");
     for (n, b) in annealed.weights.iter().enumerate() {
-        assert!(((*b as f64) - (n_steps - n as f64) / n_steps).abs() < 1e-6, "b_{n} = {b}");
+        assert!(
+            ((*b as f64) - (n_steps - n as f64) / n_steps).abs() < 1e-6,
+            "b_{n} = {b}"
+        );
     }
 }

@@ -14,11 +14,23 @@ pub enum DrawingEdit {
     /// A new component of width 1 and weight 1 at this point.
     Add([f64; 2]),
     /// Component `index` to this centre.
-    Move { index: usize, to: [f64; 2] },
+    Move {
+        index: usize,
+        to: [f64; 2],
+    },
     /// Component `index`'s width times `factor`.
-    Widen { index: usize, factor: f64 },
-    SetWidth { index: usize, std: f64 },
-    SetWeight { index: usize, weight: f64 },
+    Widen {
+        index: usize,
+        factor: f64,
+    },
+    SetWidth {
+        index: usize,
+        std: f64,
+    },
+    SetWeight {
+        index: usize,
+        weight: f64,
+    },
     Remove(usize),
 }
 
@@ -101,12 +113,44 @@ mod tests {
         let mut c = vec![Component::at(0.0, 0.0)];
         apply(&mut c, DrawingEdit::Add([1e9, -3.0])).unwrap();
         assert_eq!(c[1].mean, [COMPONENT_REACH, -3.0]);
-        apply(&mut c, DrawingEdit::Widen { index: 1, factor: 1e6 }).unwrap();
+        apply(
+            &mut c,
+            DrawingEdit::Widen {
+                index: 1,
+                factor: 1e6,
+            },
+        )
+        .unwrap();
         assert_eq!(c[1].std, COMPONENT_STD.1);
-        apply(&mut c, DrawingEdit::SetWeight { index: 0, weight: 1e-9 }).unwrap();
+        apply(
+            &mut c,
+            DrawingEdit::SetWeight {
+                index: 0,
+                weight: 1e-9,
+            },
+        )
+        .unwrap();
         assert_eq!(c[0].weight, WEIGHT_RANGE.0);
-        assert!(apply(&mut c, DrawingEdit::Move { index: 5, to: [0.0, 0.0] }).is_err());
-        assert!(apply(&mut c, DrawingEdit::SetWidth { index: 0, std: f64::NAN }).is_err());
+        assert!(
+            apply(
+                &mut c,
+                DrawingEdit::Move {
+                    index: 5,
+                    to: [0.0, 0.0]
+                }
+            )
+            .is_err()
+        );
+        assert!(
+            apply(
+                &mut c,
+                DrawingEdit::SetWidth {
+                    index: 0,
+                    std: f64::NAN
+                }
+            )
+            .is_err()
+        );
         apply(&mut c, DrawingEdit::Remove(1)).unwrap();
         assert!(apply(&mut c, DrawingEdit::Remove(0)).is_err());
         assert_eq!(c.len(), 1);

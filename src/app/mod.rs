@@ -29,8 +29,8 @@ pub use window::{WindowOptions, run_native};
 
 use crate::export::{write_atomically, write_samples_npy};
 use crate::protocol::{
-    Command, GuideAct, GuideStep, PathRequest, Preset, RunId, TargetKind, checkpoint_preset, data_dir_setting,
-    load_preset, preset_to_ron, set_data_dir, use_built_in_data,
+    Command, GuideAct, GuideStep, PathRequest, Preset, RunId, TargetKind, checkpoint_preset,
+    data_dir_setting, load_preset, preset_to_ron, set_data_dir, use_built_in_data,
 };
 use crate::runtime::Wake;
 use curve_view::CurveView;
@@ -39,6 +39,7 @@ use figure::{ExportOptions, Figure};
 use frame_stats::FrameStats;
 use pane::RunPane;
 use panels::ShownBounds;
+pub use panels::ShownPlot;
 use plot_choice::PlotChoice;
 use side_tab::SideTab;
 use thumbnails::Thumbnails;
@@ -48,9 +49,8 @@ use view::{RunView, Status};
 /// What the figure was built from; an unchanged key means the cached figure is still right.
 #[derive(Clone, PartialEq)]
 struct FigureKey {
-    /// Per run: its id, snapshot step, last logged step, logged steps, and whether the
-    /// snapshot carries paths.
-    runs: Vec<(Option<RunId>, usize, usize, usize, bool)>,
+    /// Per run: its id, snapshots received, last logged step and logged steps.
+    runs: Vec<(Option<RunId>, u64, usize, usize)>,
     choice: PlotChoice,
     curves: CurveView,
     time: TimeView,
@@ -179,6 +179,21 @@ impl LabApp {
     /// Every shown run, the first one first.
     pub fn views(&self) -> Vec<&RunView> {
         self.panes.iter().map(|p| &p.view).collect()
+    }
+
+    /// Where the panel of `kind` in figure column `column` was drawn in the last frame.
+    pub fn shown_plot(&mut self, column: usize, kind: figure::PanelKind) -> Option<ShownPlot> {
+        let index = self
+            .current_figure()
+            .columns
+            .get(column)?
+            .panels
+            .iter()
+            .position(|p| p.kind == kind)?;
+        self.shown_bounds
+            .iter()
+            .find(|(at, _)| *at == (column, index))
+            .map(|(_, shown)| *shown)
     }
 
     /// The sample plot's time axis.
@@ -537,9 +552,9 @@ impl LabApp {
         let mut figure = self.current_figure().clone();
         // With the axes held, the export shows what the screen shows, pan and zoom included.
         if !self.curves.follow_data {
-            for ((c, i), b) in &self.shown_bounds {
+            for ((c, i), shown) in &self.shown_bounds {
                 if let Some(panel) = figure.columns.get_mut(*c).and_then(|col| col.panels.get_mut(*i)) {
-                    panel.view = Some(*b);
+                    panel.view = Some(shown.bounds);
                 }
             }
         }
@@ -568,10 +583,9 @@ impl LabApp {
                     let v = &p.view;
                     (
                         v.run,
-                        v.snapshot.as_ref().map_or(usize::MAX, |s| s.step),
+                        v.snapshots_received,
                         v.history.last().map_or(0, |r| r.step),
                         v.history.len(),
-                        v.snapshot.as_ref().is_some_and(|s| s.paths.is_some()),
                     )
                 })
                 .collect(),

@@ -28,6 +28,8 @@ pub struct RunView {
     pub target: Option<TargetInfo>,
     pub history: Vec<StepRecord>,
     pub snapshot: Option<Snapshot>,
+    /// Snapshots taken in so far: a new one may hold new paths at the same training step.
+    pub snapshots_received: u64,
     /// (step, covered modes) from every snapshot of a mixture target.
     pub coverage: Vec<(usize, usize)>,
     /// (step, σ·β per dimension) from every snapshot, for the diffusion history plot.
@@ -62,6 +64,7 @@ impl Default for RunView {
             target: None,
             history: Vec::new(),
             snapshot: None,
+            snapshots_received: 0,
             coverage: Vec::new(),
             diffusion_history: Vec::new(),
             replay: Vec::new(),
@@ -171,6 +174,7 @@ impl RunView {
             );
         }
         self.snapshot = Some(s.snapshot);
+        self.snapshots_received += 1;
     }
 
     /// The replay frame of the latest step at most `step`: its step and samples.

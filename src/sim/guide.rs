@@ -45,12 +45,12 @@ impl GuideAct {
     /// Refuses an act that names a coordinate the target lacks, or drifts beyond 2-D.
     pub fn validate(self, dim: usize) -> Result<(), String> {
         match self {
-            GuideAct::ShowCoordinateOverSteps { coordinate } if !(1..=dim).contains(&coordinate) => Err(format!(
-                "an act shows coordinate {coordinate}; the target has coordinates 1 to {dim}"
+            GuideAct::ShowCoordinateOverSteps { coordinate } if !(1..=dim).contains(&coordinate) => Err(
+                format!("an act shows coordinate {coordinate}; the target has coordinates 1 to {dim}"),
+            ),
+            GuideAct::ShowDrifts { .. } if dim != 2 => Err(format!(
+                "an act shows drift fields, which need a 2-D target (d = {dim})"
             )),
-            GuideAct::ShowDrifts { .. } if dim != 2 => {
-                Err(format!("an act shows drift fields, which need a 2-D target (d = {dim})"))
-            }
             _ => Ok(()),
         }
     }

@@ -45,7 +45,7 @@ pub fn histogram(samples: &[f32], dim: usize, coord: usize, range: (f64, f64), b
     let mut counts = vec![0.0f32; bins];
     let rows = samples.len() / dim.max(1);
     let width = (range.1 - range.0) / bins.max(1) as f64;
-    if rows == 0 || bins == 0 || !(width > 0.0) {
+    if rows == 0 || bins == 0 || width.is_nan() || width <= 0.0 {
         return counts;
     }
     for v in samples.iter().skip(coord).step_by(dim.max(1)).map(|&v| v as f64) {

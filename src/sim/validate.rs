@@ -154,27 +154,42 @@ fn validate_components(p: &Preset) -> Result<(), InvalidField> {
         } else {
             Err(bad(
                 "target.components",
-                format!("only a drawn target (Custom) has components; {} has none", p.target.kind.label()),
+                format!(
+                    "only a drawn target (Custom) has components; {} has none",
+                    p.target.kind.label()
+                ),
             ))
         };
     }
     if c.is_empty() || c.len() > MAX_COMPONENTS {
         return Err(bad(
             "target.components",
-            format!("a drawn target needs 1 to {MAX_COMPONENTS} components, got {}", c.len()),
+            format!(
+                "a drawn target needs 1 to {MAX_COMPONENTS} components, got {}",
+                c.len()
+            ),
         ));
     }
     for (i, k) in c.iter().enumerate() {
         let wrong = |what: String| bad("target.components", format!("component {}: {what}", i + 1));
-        if let Some(m) = k.mean.iter().find(|m| !(m.is_finite() && m.abs() <= COMPONENT_REACH)) {
-            return Err(wrong(format!("mean must be finite and within ±{COMPONENT_REACH}, got {m}")));
+        if let Some(m) = k
+            .mean
+            .iter()
+            .find(|m| !(m.is_finite() && m.abs() <= COMPONENT_REACH))
+        {
+            return Err(wrong(format!(
+                "mean must be finite and within ±{COMPONENT_REACH}, got {m}"
+            )));
         }
         let (lo, hi) = COMPONENT_STD;
         if !(k.std.is_finite() && (lo..=hi).contains(&k.std)) {
             return Err(wrong(format!("std must be between {lo} and {hi}, got {}", k.std)));
         }
         if !(k.weight.is_finite() && k.weight > 0.0 && k.weight <= 1e6) {
-            return Err(wrong(format!("weight must be above 0 and at most 1000000, got {}", k.weight)));
+            return Err(wrong(format!(
+                "weight must be above 0 and at most 1000000, got {}",
+                k.weight
+            )));
         }
     }
     Ok(())

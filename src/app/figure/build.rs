@@ -1,5 +1,6 @@
 //! From what the lab knows about a run to the panels that show it.
 
+use super::heat::Heat;
 use super::model::{
     Column, DIMENSION_PALETTE, Figure, INFERENCE_COLOR, Mark, PALETTE, Panel, PanelKind, REFERENCE_COLOR,
     SAMPLE_COLOR, Series, TARGET_COLOR,
@@ -8,13 +9,15 @@ use crate::app::curve_view::CurveView;
 use crate::app::plot_choice::PlotChoice;
 use crate::app::time_view::{ARROWS_PER_SIDE, PATHS_DRAWN, TimeView};
 use crate::app::view::RunView;
-use super::heat::Heat;
 use crate::protocol::{DriftField, LossKind, PathSet, StepDensity, StepRecord, kde};
 
 /// Grid points of a marginal density curve.
 const KDE_POINTS: usize = 200;
 /// Lines for at most this many dimensions in the diffusion history.
 const MAX_HISTORY_DIMS: usize = 10;
+
+/// The heat strip of a coordinate spans this many nats of log density below its peak.
+const STRIP_SPAN: f64 = 6.0;
 
 /// Training-step axes span at least this many steps, so that a fresh run's axis is not a
 /// single tick.
@@ -149,12 +152,19 @@ fn column(view: &RunView, choice: PlotChoice, curves: CurveView, time: TimeView)
         diffusion_history(view, curves),
         step_weights(view, time),
     ];
-    let paths = view.snapshot.as_ref().and_then(|s| s.paths.as_ref()).filter(|_| time.on);
+    // The panels of the time axis come right after the sample plot, in its row.
+    let paths = view
+        .snapshot
+        .as_ref()
+        .and_then(|s| s.paths.as_ref())
+        .filter(|_| time.on);
+    let mut at = 1;
     if let Some(strip) = paths.and_then(|p| p.strip.as_ref()).filter(|_| time.strip) {
-        panels.push(coordinate_over_steps(strip, time.step));
+        panels.insert(at, coordinate_over_steps(strip, time.step));
+        at += 1;
     }
     if let Some(drift) = paths.and_then(|p| p.drift.as_ref()).filter(|_| time.drift) {
-        panels.push(drifts(drift, time.step, view));
+        panels.insert(at, drifts(drift, time.step, view));
     }
     if view.target.as_ref().is_some_and(|t| t.modes.is_some()) {
         panels.push(coverage(view, curves));
@@ -306,7 +316,7 @@ fn processes(panel: &mut Panel, p: &PathSet, time: TimeView, c: PlotChoice, mode
     if let Some(inference) = &p.inference {
         let pts = p.at(inference, n).chunks(d).map(|r| pair(r, c.x, c.y)).collect();
         panel.series.push(Series::new(
-            format!("inference x_{n} (back from exact draws)"),
+            format!("inference x_{n}"),
             Mark::Points(1.5),
             INFERENCE_COLOR,
             pts,
@@ -486,7 +496,9 @@ fn step_weights(view: &RunView, time: TimeView) -> Panel {
     let mut panel = Panel::new(PanelKind::StepWeights, title, "step n", "nats");
     panel.whole_x = true;
     if time.on {
-        panel.markers.push((time.step as f64, format!("step {} shown", time.step)));
+        panel
+            .markers
+            .push((time.step as f64, format!("step {} shown", time.step)));
     }
     if let Some(s) = &view.snapshot {
         let pts = indexed(&s.step_log_weights, 0.0);
@@ -532,25 +544,34 @@ fn coordinate_over_steps(strip: &StepDensity, shown: usize) -> Panel {
     let j = strip.coordinate + 1;
     let mut panel = Panel::new(
         PanelKind::Strip,
-        format!("x{j} over the steps: its density at each n ({} paths; click: show step)", strip.paths),
+        format!(
+            "x{j} over the steps: its density at each n ({} paths; click: show step)",
+            strip.paths
+        ),
         "step n",
         &format!("x{j}"),
     );
     panel.whole_x = true;
     let rows = strip.density.len() / strip.bins.max(1);
     // Cell (row r, column c) of the heat map is bin r of step c: transpose the step-major rows.
-    let values = (0..strip.bins)
-        .flat_map(|bin| (0..rows).map(move |n| strip.density[n * strip.bins + bin]))
+    // On a log scale, so that the prior's wide spread shows beside the narrow modes at the end.
+    let values: Vec<f32> = (0..strip.bins)
+        .flat_map(|bin| (0..rows).map(move |n| strip.density[n * strip.bins + bin].ln()))
         .collect();
     let steps = rows.saturating_sub(1) as f64;
-    panel.background = Some(Heat::linear(
-        "density",
+    let mut heat = Heat::linear(
+        "log density",
         (rows, strip.bins),
         (-0.5, steps + 0.5),
         (strip.lo as f64, strip.hi as f64),
         values,
+    );
+    heat.range.0 = heat.range.0.max(heat.range.1 - STRIP_SPAN);
+    panel.background = Some(heat);
+    panel.markers.push((
+        shown.min(rows.saturating_sub(1)) as f64,
+        format!("step {shown} shown"),
     ));
-    panel.markers.push((shown.min(rows.saturating_sub(1)) as f64, format!("step {shown} shown")));
     panel
 }
 
@@ -560,14 +581,17 @@ fn drifts(field: &DriftField, shown: usize, view: &RunView) -> Panel {
     let n = shown.min(field.steps.saturating_sub(1));
     let mut panel = Panel::new(
         PanelKind::Drift,
-        format!("Drifts between steps {n} and {}; shade: −E[log p − log q] from x", n + 1),
+        format!(
+            "Drifts between steps {n} and {}: generative forward, inference back; shade: −E[log p − log q] from x",
+            n + 1
+        ),
         "x1",
         "x2",
     );
     panel.equal_aspect = true;
     let (lo, hi) = (field.lo as f64, field.hi as f64);
     panel.background = Some(Heat::linear(
-        "-E[log p - log q]",
+        "mismatch",
         (field.n, field.n),
         (lo, hi),
         (lo, hi),
@@ -589,10 +613,14 @@ fn drifts(field: &DriftField, shown: usize, view: &RunView) -> Panel {
         .filter(|v| v.is_finite())
         .fold(0.0f32, f32::max) as f64;
     let spacing = (hi - lo) / field.n as f64 * every as f64;
-    let scale = if longest > 0.0 { 1.5 * spacing / longest } else { 1.0 };
+    let scale = if longest > 0.0 {
+        1.5 * spacing / longest
+    } else {
+        1.0
+    };
     for (name, values, color) in [
-        ("generative drift x_n → x_n+1", generative, SAMPLE_COLOR),
-        ("inference drift x_n+1 → x_n", inference, INFERENCE_COLOR),
+        ("generative", generative, SAMPLE_COLOR),
+        ("inference", inference, INFERENCE_COLOR),
     ] {
         let pairs = chosen
             .iter()

@@ -221,9 +221,11 @@ fn draw_panel<DB: DrawingBackend>(
             Mark::Arrows => {
                 let style = color.stroke_width(scale.px(1));
                 let pairs: Vec<_> = s.points.chunks_exact(2).map(|p| (p[0], p[1])).collect();
-                chart.draw_series(pairs.into_iter().map(move |(a, b)| {
-                    PathElement::new(arrow_path(a, b), style)
-                }))?
+                chart.draw_series(
+                    pairs
+                        .into_iter()
+                        .map(move |(a, b)| PathElement::new(arrow_path(a, b), style)),
+                )?
             }
         };
         drawn.label(s.name.as_str()).legend(move |(x, y)| {

@@ -20,11 +20,14 @@ pub fn guide_card(ui: &mut egui::Ui, app: &LabApp, actions: &mut Vec<Action>) {
             if ui.add_enabled(at > 0, egui::Button::new("Back")).clicked() {
                 actions.push(Action::ShowGuideStep(at - 1));
             }
-            if ui.add_enabled(at + 1 < steps.len(), egui::Button::new("Next")).clicked() {
+            if ui
+                .add_enabled(at + 1 < steps.len(), egui::Button::new("Next"))
+                .clicked()
+            {
                 actions.push(Action::ShowGuideStep(at + 1));
             }
             if let Some(act) = step.act {
-                ui.weak(format!("(this step {})", act.describe()));
+                ui.weak(format!("(this card {})", act.describe()));
             }
         });
         ui.label(&step.text);

@@ -16,6 +16,6 @@ pub use controls::controls;
 pub use curve_view::curve_view;
 pub use guide::guide_card;
 pub use plot_choice::plot_choice;
-pub use plots::{PlotInput, ShownBounds, plot_id, plots};
+pub use plots::{PlotInput, ShownBounds, ShownPlot, plot_id, plots};
 pub use settings::side;
 pub use time_view::time_view;

@@ -14,8 +14,10 @@ use crate::app::heat_texture;
 use crate::app::time_view::TimeView;
 use crate::protocol::{Component, RunId};
 
-/// Panels per row when a single run is shown.
-const SINGLE_RUN_COLUMNS: usize = 3;
+/// Panels per row when a single run is shown: three, four once the time axis adds its panels.
+fn single_run_columns(panels: usize) -> usize {
+    if panels > 9 { 4 } else { 3 }
+}
 
 fn color(c: [u8; 3]) -> egui::Color32 {
     egui::Color32::from_rgb(c[0], c[1], c[2])
@@ -32,8 +34,28 @@ pub fn plot_id(column: usize, index: usize, run: Option<RunId>) -> egui::Id {
     egui::Id::unique(("plot", column, index, run))
 }
 
-/// The box each plot shows, by (column, panel): what an export draws when the axes are held.
-pub type ShownBounds = Vec<((usize, usize), ((f64, f64), (f64, f64)))>;
+/// Where a plot was drawn: the box of data it shows and the screen rectangle that box fills.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ShownPlot {
+    pub bounds: ((f64, f64), (f64, f64)),
+    pub frame: egui::Rect,
+}
+
+impl ShownPlot {
+    /// The screen position of the data point `p`.
+    pub fn position_of(&self, p: [f64; 2]) -> egui::Pos2 {
+        let ((x0, x1), (y0, y1)) = self.bounds;
+        let f = self.frame;
+        egui::pos2(
+            f.left() + ((p[0] - x0) / (x1 - x0)) as f32 * f.width(),
+            f.bottom() - ((p[1] - y0) / (y1 - y0)) as f32 * f.height(),
+        )
+    }
+}
+
+/// Each plot of the last frame, by (column, panel): what an export draws when the axes are
+/// held.
+pub type ShownBounds = Vec<((usize, usize), ShownPlot)>;
 
 /// What the plots need beyond the figure to turn clicks into actions.
 pub struct PlotInput {
@@ -48,7 +70,12 @@ pub struct PlotInput {
 /// A pointer within this many points of a component's centre picks it.
 const PICK_RADIUS: f32 = 14.0;
 
-pub fn plots(ui: &mut egui::Ui, figure: &Figure, input: &PlotInput, actions: &mut Vec<Action>) -> ShownBounds {
+pub fn plots(
+    ui: &mut egui::Ui,
+    figure: &Figure,
+    input: &PlotInput,
+    actions: &mut Vec<Action>,
+) -> ShownBounds {
     let curves = input.curves;
     let mut shown = ShownBounds::new();
     let comparing = figure.columns.len() > 1;
@@ -77,24 +104,26 @@ pub fn plots(ui: &mut egui::Ui, figure: &Figure, input: &PlotInput, actions: &mu
                             } else {
                                 220.0
                             };
-                            let id = plot_id(c, i, column.run);
-                            let h = height.max(MIN_PLOT_HEIGHT);
                             let drawing = input.drawing.as_deref().filter(|_| c == 0);
-                            let b = draw_panel(ui, panel, id, curves, Some(&runs), h, drawing, input, actions);
+                            let id = plot_id(c, i, run_of_plot(panel, column.run, drawing));
+                            let h = height.max(MIN_PLOT_HEIGHT);
+                            let b =
+                                draw_panel(ui, panel, id, curves, Some(&runs), h, drawing, input, actions);
                             shown.push(((c, i), b));
                         }
                     }
                 });
             }
         } else if let Some(column) = figure.columns.first() {
-            let rows = column.panels.len().div_ceil(SINGLE_RUN_COLUMNS).max(1);
+            let per_row = single_run_columns(column.panels.len());
+            let rows = column.panels.len().div_ceil(per_row).max(1);
             let height = (ui.available_height() / rows as f32 - TITLE_HEIGHT).max(MIN_PLOT_HEIGHT);
-            for (r, row) in column.panels.chunks(SINGLE_RUN_COLUMNS).enumerate() {
-                ui.columns(SINGLE_RUN_COLUMNS, |cols| {
+            for (r, row) in column.panels.chunks(per_row).enumerate() {
+                ui.columns(per_row, |cols| {
                     for (k, (ui, panel)) in cols.iter_mut().zip(row).enumerate() {
-                        let index = r * SINGLE_RUN_COLUMNS + k;
-                        let id = plot_id(0, index, column.run);
+                        let index = r * per_row + k;
                         let drawing = input.drawing.as_deref();
+                        let id = plot_id(0, index, run_of_plot(panel, column.run, drawing));
                         let b = draw_panel(ui, panel, id, curves, None, height, drawing, input, actions);
                         shown.push(((0, index), b));
                     }
@@ -103,6 +132,17 @@ pub fn plots(ui: &mut egui::Ui, figure: &Figure, input: &PlotInput, actions: &mu
         }
     });
     shown
+}
+
+/// The run a plot's id names: its own, so that a new run is a new, fitted plot; none for the
+/// sample plot while it draws the target, since every edit starts a new run and the plot
+/// being dragged on must stay the same plot.
+fn run_of_plot(panel: &Panel, run: Option<RunId>, drawing: Option<&[Component]>) -> Option<RunId> {
+    if drawing.is_some() && panel.kind == PanelKind::Samples {
+        None
+    } else {
+        run
+    }
 }
 
 /// Draws one panel; `linked` holds the runs of a comparison, whose panels of one kind share a
@@ -119,7 +159,7 @@ fn draw_panel(
     drawing: Option<&[Component]>,
     input: &PlotInput,
     actions: &mut Vec<Action>,
-) -> ((f64, f64), (f64, f64)) {
+) -> ShownPlot {
     ui.label(&panel.title);
     let drawing = drawing.filter(|_| panel.kind == PanelKind::Samples);
     // The wheel scrolls the page; with Alt held it pans the plot, with Ctrl it zooms.
@@ -127,10 +167,13 @@ fn draw_panel(
     let mut plot = Plot::new(id)
         .id(id)
         .height(height)
-        .legend(Legend::default().follow_insertion_order(true))
         .allow_scroll(pan)
         .x_axis_label(panel.x_label.as_str())
         .y_axis_label(panel.y_label.as_str());
+    // While drawing, the legend would sit on the canvas and take its clicks.
+    if drawing.is_none() {
+        plot = plot.legend(Legend::default().follow_insertion_order(true));
+    }
     if panel.whole_x {
         // Short whole numbers fit closer together than egui's default spacing, which left a
         // fresh run's step axis with the single label 0.
@@ -144,22 +187,30 @@ fn draw_panel(
     if panel.equal_aspect {
         plot = plot.data_aspect(1.0);
     }
-    if drawing.is_some() {
-        // Drags move components and the right button removes them, instead of panning and
-        // zooming.
-        plot = plot.allow_drag(false).allow_boxed_zoom(false);
-    }
-    if let Some((lo, hi)) = panel.x_range {
-        plot = plot.include_x(lo).include_x(hi);
-    }
-    if let Some((lo, hi)) = panel.y_range {
-        plot = plot.include_y(lo).include_y(hi);
-    }
-    plot = if curves.follow_data {
-        plot.reset()
+    let canvas = panel.x_range.zip(panel.y_range).filter(|_| drawing.is_some());
+    if let Some(canvas) = canvas {
+        let ((x0, x1), (y0, y1)) = whole_canvas(canvas, ui.available_width(), height);
+        // The canvas holds still while drawing: drags move components and the right button
+        // removes them, instead of panning and zooming, and the axes do not follow the samples.
+        plot = plot
+            .allow_drag(false)
+            .allow_boxed_zoom(false)
+            .default_x_bounds(x0, x1)
+            .default_y_bounds(y0, y1)
+            .reset();
     } else {
-        plot.auto_bounds(false)
-    };
+        if let Some((lo, hi)) = panel.x_range {
+            plot = plot.include_x(lo).include_x(hi);
+        }
+        if let Some((lo, hi)) = panel.y_range {
+            plot = plot.include_y(lo).include_y(hi);
+        }
+        plot = if curves.follow_data {
+            plot.reset()
+        } else {
+            plot.auto_bounds(false)
+        };
+    }
     if let Some(runs) = linked {
         plot = plot.link_cursor(egui::Id::unique(("linked-cursor", panel.kind)), [true, true]);
         // Following the data, both already span the same union; held still, they pan together.
@@ -219,18 +270,55 @@ fn draw_panel(
         show_clicked_step(&response.response, &response.transform, input, actions);
     }
     if let Some(components) = drawing {
-        edit_drawing(ui, &response.response, &response.transform, id, components, actions);
+        edit_drawing(
+            ui,
+            &response.response,
+            &response.transform,
+            id,
+            components,
+            actions,
+        );
     }
     let b = response.transform.bounds();
-    ((b.min()[0], b.max()[0]), (b.min()[1], b.max()[1]))
+    ShownPlot {
+        bounds: ((b.min()[0], b.max()[0]), (b.min()[1], b.max()[1])),
+        frame: *response.transform.frame(),
+    }
+}
+
+/// Room the axes take from a plot's width and height, roughly.
+const AXIS_ROOM: f32 = 40.0;
+
+/// The box, centred on `canvas`, that holds all of it in a plot of about this size at one unit
+/// per unit on both axes: wider or taller than the canvas where the plot is.
+fn whole_canvas(canvas: ((f64, f64), (f64, f64)), width: f32, height: f32) -> ((f64, f64), (f64, f64)) {
+    let ((x0, x1), (y0, y1)) = canvas;
+    let aspect = ((width - AXIS_ROOM).max(1.0) / (height - AXIS_ROOM).max(1.0)) as f64;
+    let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+    let (mut hx, mut hy) = ((x1 - x0) / 2.0, (y1 - y0) / 2.0);
+    if hx < hy * aspect {
+        hx = hy * aspect;
+    } else {
+        hy = hx / aspect;
+    }
+    ((cx - hx, cx + hx), (cy - hy, cy + hy))
 }
 
 /// A click at step x of a panel over the bridge's steps shows that step.
-fn show_clicked_step(response: &egui::Response, at: &PlotTransform, input: &PlotInput, actions: &mut Vec<Action>) {
+fn show_clicked_step(
+    response: &egui::Response,
+    at: &PlotTransform,
+    input: &PlotInput,
+    actions: &mut Vec<Action>,
+) {
     let Some(pos) = response.interact_pointer_pos() else {
         return;
     };
-    let step = at.value_from_position(pos).x.round().clamp(0.0, input.steps as f64) as usize;
+    let step = at
+        .value_from_position(pos)
+        .x
+        .round()
+        .clamp(0.0, input.steps as f64) as usize;
     actions.push(Action::SetTimeView(TimeView {
         step,
         playing: false,
@@ -262,7 +350,11 @@ fn draw_components(p: &mut egui_plot::PlotUi, components: &[Component]) {
         );
     }
     let centres: Vec<[f64; 2]> = components.iter().map(|c| c.mean).collect();
-    p.points(Points::new("drawn components (1 std)", centres).radius(5.0).color(ring));
+    p.points(
+        Points::new("drawn components (1 std)", centres)
+            .radius(5.0)
+            .color(ring),
+    );
 }
 
 /// Turns the pointer on the sample plot into edits of the drawn target: a click on empty
@@ -285,8 +377,10 @@ fn edit_drawing(
     let radius = [dx * PICK_RADIUS as f64, dy * PICK_RADIUS as f64];
     let picked = |pos| component_at(components, value(pos), radius);
     let drag_id = id.with("dragged-component");
+    // A drag picks the component under the point where the button went down, not where the
+    // pointer is once the drag is recognised.
     if response.drag_started()
-        && let Some(pos) = response.interact_pointer_pos()
+        && let Some(pos) = ui.input(|i| i.pointer.press_origin())
     {
         let index = picked(pos);
         ui.data_mut(|d| d.insert_temp(drag_id, index));
@@ -297,7 +391,10 @@ fn edit_drawing(
         && response.drag_delta() != egui::Vec2::ZERO
         && let Some(pos) = response.interact_pointer_pos()
     {
-        actions.push(Action::EditDrawing(DrawingEdit::Move { index, to: value(pos) }));
+        actions.push(Action::EditDrawing(DrawingEdit::Move {
+            index,
+            to: value(pos),
+        }));
     }
     if response.drag_stopped() {
         ui.data_mut(|d| d.remove::<Option<usize>>(drag_id));

@@ -138,7 +138,10 @@ fn components(ui: &mut egui::Ui, components: &[Component], actions: &mut Vec<Act
             if ui.add(slider).changed() {
                 actions.push(Action::EditDrawing(DrawingEdit::SetWidth { index, std }));
             }
-            if ui.add_enabled(components.len() > 1, egui::Button::new("remove")).clicked() {
+            if ui
+                .add_enabled(components.len() > 1, egui::Button::new("remove"))
+                .clicked()
+            {
                 actions.push(Action::EditDrawing(DrawingEdit::Remove(index)));
             }
         });

@@ -36,14 +36,14 @@ impl DrawnMixture {
         let dim = 2;
         let k = components.len();
         let total: f64 = components.iter().map(|c| c.weight).sum();
-        let locs: Vec<f32> = components
-            .iter()
-            .flat_map(|c| c.mean.map(|v| v as f32))
-            .collect();
+        let locs: Vec<f32> = components.iter().flat_map(|c| c.mean.map(|v| v as f32)).collect();
         let stds: Vec<f32> = components.iter().map(|c| c.std as f32).collect();
         let weights: Vec<f64> = components.iter().map(|c| c.weight / total).collect();
         let row = |v: Vec<f32>| Tensor::<2>::from_data(TensorData::new(v, [1, k]), device);
-        let inv_var = components.iter().map(|c| (1.0 / (c.std * c.std)) as f32).collect();
+        let inv_var = components
+            .iter()
+            .map(|c| (1.0 / (c.std * c.std)) as f32)
+            .collect();
         let scaled_mean_sq = components
             .iter()
             .map(|c| ((c.mean[0].powi(2) + c.mean[1].powi(2)) / (c.std * c.std)) as f32)
