@@ -170,16 +170,9 @@ fn the_readme_screenshot_of_both_processes_mid_way() {
         quiet(a) && a.view().step() >= 300
     });
     let n = h.state().view().preset.as_ref().unwrap().steps / 2;
-    h.state_mut()
-        .apply(Action::SetTimeView(bridgelab::app::time_view::TimeView {
-            on: true,
-            step: n,
-            playing: false,
-            paths: true,
-            strip: true,
-            drift: true,
-            replay: None,
-        }));
+    h.state_mut().apply(Action::SetTimeView(
+        bridgelab::app::time_view::TimeView::everything_at(n),
+    ));
     settle(&mut h, "the paths, the strip and the drifts", |a| {
         let paths = a.view().snapshot.as_ref().and_then(|s| s.paths.as_ref());
         paths.is_some_and(|p| p.strip.is_some() && p.drift.is_some())

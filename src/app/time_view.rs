@@ -31,6 +31,20 @@ pub struct TimeView {
 }
 
 impl TimeView {
+    /// The time axis at step `step` with every panel it has: paths, the coordinate over the
+    /// steps and the drifts.
+    pub fn everything_at(step: usize) -> Self {
+        Self {
+            on: true,
+            step,
+            playing: false,
+            paths: true,
+            strip: true,
+            drift: true,
+            replay: None,
+        }
+    }
+
     /// The view one play tick later, for a run of `steps` steps.
     pub fn ticked(self, steps: usize) -> Self {
         if !self.playing {

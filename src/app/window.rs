@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result, anyhow};
 
+use super::time_view::TimeView;
 use super::{Action, LabApp};
 use crate::protocol::Preset;
 
@@ -18,6 +19,8 @@ pub struct WindowOptions {
     pub after_steps: usize,
     /// Print frame-time figures when the window closes.
     pub frame_stats: bool,
+    /// Open with the time axis and all its panels shown.
+    pub time_axis: bool,
 }
 
 /// A rendered frame has at least this many distinct colours: the heat map, samples and text.
@@ -172,6 +175,7 @@ pub fn run_native(preset: Preset, options: WindowOptions) -> Result<()> {
     let outcome = Arc::new(Mutex::new(Outcome::default()));
     let shared = outcome.clone();
     let window_options = options.clone();
+    let preset_steps = preset.steps;
     eframe::run_native(
         "bridgelab",
         native,
@@ -186,6 +190,9 @@ pub fn run_native(preset: Preset, options: WindowOptions) -> Result<()> {
                 app = app.with_display_file(path);
             }
             app.show_frame_time = true;
+            if window_options.time_axis {
+                app.apply(Action::SetTimeView(TimeView::everything_at(preset_steps / 2)));
+            }
             app.apply(Action::Play);
             Ok(Box::new(Window {
                 app,

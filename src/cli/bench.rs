@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum};
 use serde::{Deserialize, Serialize};
 
 use super::DeviceArg;
+use super::peak::{self, Peak};
 use crate::presets::BUILT_IN;
 use crate::sim::config::{BridgeKind, ComputeDevice, LossKind};
 use crate::sim::device::{describe, make_device};
@@ -77,6 +78,13 @@ pub struct BenchRow {
     pub optimizer: f64,
     /// Network FLOPs of one step divided by the median step time.
     pub gflops: f64,
+    /// Network FLOPs of the batched likelihood pass (forward and backward of every kernel of
+    /// every path, LV and rKL-LD) divided by its median time.
+    #[serde(default)]
+    pub batched_gflops: Option<f64>,
+    /// The machine's measured FP32 peak, GFLOP/s, filled in by the process that prints.
+    #[serde(default)]
+    pub peak_gflops: Option<f64>,
     /// Peak resident memory while this case ran, in MiB.
     pub peak_rss_mib: Option<f64>,
     pub device: String,
@@ -119,6 +127,13 @@ fn step_flops(p: &Preset, flops_per_row: f64) -> f64 {
     }
 }
 
+/// Network FLOPs of the batched likelihood pass of LV and rKL-LD: a forward and a backward
+/// pass (twice a forward) over every kernel; none for rKL-R, which has no such pass.
+fn batched_flops(p: &Preset, flops_per_row: f64) -> Option<f64> {
+    let forward = (p.steps * p.batch) as f64 * flops_per_row;
+    (p.loss != LossKind::RklR).then_some(3.0 * forward)
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     let n = v.len();
@@ -145,7 +160,9 @@ fn time_preset(mut preset: Preset, config: String, steps: usize, device: Compute
     let (bridge, loss) = (preset.bridge, preset.loss);
     preset.device = device;
     let mut trainer = Trainer::new(preset.clone(), make_device(device))?;
-    let flops = step_flops(&preset, trainer.sampler().flops_per_row() as f64);
+    let per_row = trainer.sampler().flops_per_row() as f64;
+    let flops = step_flops(&preset, per_row);
+    let batched = batched_flops(&preset, per_row);
     // The first step pays for allocation and kernel compilation.
     trainer.step()?;
     let mut timed: Vec<PhaseTimes> = Vec::with_capacity(steps);
@@ -156,15 +173,18 @@ fn time_preset(mut preset: Preset, config: String, steps: usize, device: Compute
     }
     let pick = |f: fn(&PhaseTimes) -> f64| median(timed.iter().map(f).collect());
     let seconds = pick(PhaseTimes::total);
+    let loss_backward = pick(|t| t.loss_backward);
     Ok(BenchRow {
         config,
         bridge: bridge.label().into(),
         loss: loss.label().into(),
         seconds_per_step: seconds,
         simulate: pick(|t| t.simulate),
-        loss_backward: pick(|t| t.loss_backward),
+        loss_backward,
         optimizer: pick(|t| t.optimizer),
         gflops: flops / seconds / 1e9,
+        batched_gflops: batched.map(|f| f / loss_backward / 1e9),
+        peak_gflops: None,
         peak_rss_mib: super::memory_mib().peak,
         device: describe(device),
         steps,
@@ -172,8 +192,12 @@ fn time_preset(mut preset: Preset, config: String, steps: usize, device: Compute
 }
 
 fn print_row(r: &BenchRow) {
+    let share = |g: f64| {
+        r.peak_gflops
+            .map_or("-".into(), |p| format!("{:.1} %", 100.0 * g / p))
+    };
     println!(
-        "{:<12} {:<5} {:<7} {:>8.3} {:>9.3} {:>9.3} {:>9.3} {:>8.1} {:>9}",
+        "{:<12} {:<5} {:<7} {:>8.3} {:>9.3} {:>9.3} {:>9.3} {:>8.1} {:>7} {:>8} {:>8} {:>9}",
         r.config,
         r.bridge,
         r.loss,
@@ -182,6 +206,9 @@ fn print_row(r: &BenchRow) {
         r.loss_backward,
         r.optimizer,
         r.gflops,
+        share(r.gflops),
+        r.batched_gflops.map_or("-".into(), |g| format!("{g:.1}")),
+        r.batched_gflops.map_or("-".into(), share),
         r.peak_rss_mib.map_or("-".into(), |m| format!("{m:.0} MiB"))
     );
 }
@@ -230,9 +257,14 @@ fn loss_of(l: BenchLoss) -> LossKind {
 }
 
 /// `bench --preset`: one case, in a fresh process unless already in one.
-fn run_preset(args: &BenchArgs, path: &std::path::Path, device: ComputeDevice) -> Result<()> {
+fn run_preset(
+    args: &BenchArgs,
+    path: &std::path::Path,
+    device: ComputeDevice,
+    peak: Option<&Peak>,
+) -> Result<()> {
     let steps = args.steps.unwrap_or(3).max(1);
-    let row = if args.in_process {
+    let mut row = if args.in_process {
         let preset = crate::presets::load(path)?;
         let name = path
             .file_stem()
@@ -256,23 +288,40 @@ fn run_preset(args: &BenchArgs, path: &std::path::Path, device: ComputeDevice) -
         super::pass_data_dir(&mut cmd);
         read_child(cmd, &path.display().to_string())?
     };
-    if args.json || args.in_process {
-        println!("{}", serde_json::to_string_pretty(&[row])?);
-    } else {
-        print_header(device);
-        print_row(&row);
+    row.peak_gflops = peak.map(|p| p.gflops);
+    match peak {
+        Some(peak) if !args.json => {
+            print_header(device, peak);
+            print_row(&row);
+        }
+        _ => println!("{}", serde_json::to_string_pretty(&[row])?),
     }
     Ok(())
 }
 
-fn print_header(device: ComputeDevice) {
+fn print_header(device: ComputeDevice, peak: &Peak) {
     println!(
         "device: {}; median of the timed steps after one warm-up step, each case in a fresh process",
         describe(device)
     );
     println!(
-        "{:<12} {:<5} {:<7} {:>8} {:>9} {:>9} {:>9} {:>8} {:>9}",
-        "config", "bridge", "loss", "s/step", "simulate", "loss+bw", "optimiser", "GFLOP/s", "peak RSS"
+        "machine FP32 peak: {:.0} GFLOP/s, measured by a loop of {} on {} cores; a step's and its batched pass's network GFLOP/s are given as shares of it",
+        peak.gflops, peak.instructions, peak.cores
+    );
+    println!(
+        "{:<12} {:<5} {:<7} {:>8} {:>9} {:>9} {:>9} {:>8} {:>7} {:>8} {:>8} {:>9}",
+        "config",
+        "bridge",
+        "loss",
+        "s/step",
+        "simulate",
+        "loss+bw",
+        "optimiser",
+        "GFLOP/s",
+        "of peak",
+        "batched",
+        "of peak",
+        "peak RSS"
     );
 }
 
@@ -290,8 +339,10 @@ fn read_child(mut cmd: std::process::Command, what: &str) -> Result<BenchRow> {
 
 pub fn run(args: BenchArgs) -> Result<()> {
     let device = args.device.map_or(ComputeDevice::Auto, Into::into);
+    // The children time the steps; the process that prints measures the peak once.
+    let peak = (!args.in_process).then(|| peak::measure(crate::sim::loss::cores()));
     if let Some(path) = &args.preset {
-        return run_preset(&args, path, device);
+        return run_preset(&args, path, device, peak.as_ref());
     }
     let configs: &[BenchConfig] = match args.config {
         BenchConfig::All => &[BenchConfig::Paper, BenchConfig::Interactive],
@@ -307,8 +358,8 @@ pub fn run(args: BenchArgs) -> Result<()> {
             vec![l]
         });
     let table = !args.json && !args.in_process;
-    if table {
-        print_header(device);
+    if let Some(peak) = peak.as_ref().filter(|_| table) {
+        print_header(device, peak);
     }
     let mut rows = Vec::new();
     for &config in configs {
@@ -318,11 +369,12 @@ pub fn run(args: BenchArgs) -> Result<()> {
             .max(1);
         for &bridge in &bridges {
             for &loss in &losses {
-                let row = if args.in_process {
+                let mut row = if args.in_process {
                     bench_case(config, bridge_of(bridge), loss_of(loss), steps, device)?
                 } else {
                     bench_in_child(config, bridge, loss, steps, args.device)?
                 };
+                row.peak_gflops = peak.as_ref().map(|p| p.gflops);
                 if table {
                     print_row(&row);
                 }

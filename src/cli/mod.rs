@@ -6,6 +6,7 @@ mod density;
 mod distance;
 mod eval;
 pub mod interrupt;
+mod peak;
 mod presets;
 mod soak;
 pub(crate) mod sweep;
@@ -37,6 +38,10 @@ pub struct Cli {
     /// Print frame times and training speed when the lab closes.
     #[arg(long)]
     pub frame_stats: bool,
+    /// Open the lab with its time axis shown: both processes at step N/2 with their paths,
+    /// the first coordinate over the steps and, for 2-D targets, the drifts.
+    #[arg(long)]
+    pub time_axis: bool,
     /// Directory of the benchmark data (mixture constants, Bayesian data sets), replacing the
     /// copy built into bridgelab; default: the environment variable BRIDGELAB_DATA, else the
     /// built-in copy.
@@ -184,6 +189,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 screenshot: cli.screenshot,
                 after_steps: cli.after_steps,
                 frame_stats: cli.frame_stats,
+                time_axis: cli.time_axis,
             };
             crate::app::run_native(preset, options)
         }

@@ -46,7 +46,7 @@ pub struct LossEval {
 /// Cores this process may use, read once: the lookup reads cgroup files on Linux, too slow to
 /// repeat on every training step. `BRIDGELAB_CORES` lowers it, for runs that share a machine
 /// (`bridgelab table` runs several at once).
-fn cores() -> usize {
+pub fn cores() -> usize {
     static CORES: OnceLock<usize> = OnceLock::new();
     *CORES.get_or_init(|| {
         let available = std::thread::available_parallelism().map_or(1, |n| n.get());
