@@ -232,8 +232,9 @@ impl LabApp {
     }
 
     /// Steps of the first run's bridge, N.
+    /// Before the first run has started, the settings' N: a step chosen then is kept.
     fn bridge_steps(&self) -> usize {
-        self.view().preset.as_ref().map_or(0, |p| p.steps)
+        self.view().preset.as_ref().map_or(self.edit.steps, |p| p.steps)
     }
 
     pub fn is_comparing(&self) -> bool {

@@ -7,7 +7,7 @@ pub const PATH_COUNT: usize = 600;
 /// Generative paths drawn as lines (the rest appear as points only).
 pub const PATHS_DRAWN: usize = 30;
 /// Arrows per side of the drift panel's grid.
-pub const ARROWS_PER_SIDE: usize = 12;
+pub const ARROWS_PER_SIDE: usize = 10;
 /// While playing, n advances by one step this often.
 pub const PLAY_TICK: std::time::Duration = std::time::Duration::from_millis(80);
 

@@ -12,10 +12,10 @@ use crate::sim::params::ParamSet;
 use crate::sim::targets::grid_centres;
 
 /// Grid points per side of a drift field.
-pub const DRIFT_GRID: usize = 24;
+pub const DRIFT_GRID: usize = 20;
 /// Network rows a mismatch estimate may take at most (steps × points × draws), so that a
 /// field costs a fraction of a training step whatever N is.
-const MISMATCH_ROWS: usize = 150_000;
+const MISMATCH_ROWS: usize = 40_000;
 /// Noise draws per grid point: at most this many, at least two.
 const MAX_DRAWS: usize = 8;
 
