@@ -1416,6 +1416,24 @@ fn issue_15_a_target_drawn_with_clicks_drags_and_the_wheel_trains_at_once() {
     h.step();
     let widened = h.state().edit.target.components[1].std;
     assert!((widened - start[1].std * 1.1).abs() < 1e-9, "width {widened}");
+    // With Shift held the wheel weighs the component instead.
+    h.event(egui::Event::ModifiersChanged(egui::Modifiers::SHIFT));
+    h.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Line,
+        delta: egui::vec2(0.0, 1.0),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Unknown,
+        modifiers: egui::Modifiers::SHIFT,
+    });
+    h.step();
+    h.event(egui::Event::ModifiersChanged(egui::Modifiers::NONE));
+    h.step();
+    let weighed = h.state().edit.target.components[1];
+    assert!(
+        (weighed.weight - start[1].weight * 1.1).abs() < 1e-9,
+        "{weighed:?}"
+    );
+    assert_eq!(weighed.std, widened, "the width stays");
 
     let third = screen_point(&mut h, PanelKind::Samples, start[2].mean);
     click_at(&mut h, third, egui::PointerButton::Secondary);

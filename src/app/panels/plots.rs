@@ -359,7 +359,7 @@ fn draw_components(p: &mut egui_plot::PlotUi, components: &[Component]) {
 
 /// Turns the pointer on the sample plot into edits of the drawn target: a click on empty
 /// ground adds a component, a drag from a centre moves it, the wheel over it changes its
-/// width and a right-click removes it.
+/// width (with Shift held, its weight) and a right-click removes it.
 fn edit_drawing(
     ui: &mut egui::Ui,
     response: &egui::Response,
@@ -415,17 +415,23 @@ fn edit_drawing(
     // on (the page reads this before the plots are drawn).
     ui.data_mut(|d| d.insert_temp(wheel_edits_id(), hovered.is_some()));
     if let Some(index) = hovered {
-        let notches: f32 = ui.input(|i| {
-            i.events
+        // Some platforms turn a shifted wheel sideways: either axis counts a notch.
+        let (notches, shift): (f32, bool) = ui.input(|i| {
+            let notches = i
+                .events
                 .iter()
                 .filter_map(|e| match e {
-                    egui::Event::MouseWheel { delta, .. } => Some(delta.y.signum()),
+                    egui::Event::MouseWheel { delta, .. } => Some((delta.y + delta.x).signum()),
                     _ => None,
                 })
-                .sum()
+                .sum();
+            (notches, i.modifiers.shift)
         });
-        if notches != 0.0 {
-            let factor = WIDTH_STEP.powf(notches as f64);
+        let factor = WIDTH_STEP.powf(notches as f64);
+        if notches != 0.0 && shift {
+            let weight = components[index].weight * factor;
+            actions.push(Action::EditDrawing(DrawingEdit::SetWeight { index, weight }));
+        } else if notches != 0.0 {
             actions.push(Action::EditDrawing(DrawingEdit::Widen { index, factor }));
         }
     }

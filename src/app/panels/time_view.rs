@@ -55,8 +55,8 @@ pub fn time_view(
             let mut on = drawing;
             ui.checkbox(&mut on, "draw the target").on_hover_text(
                 "On the sample plot: click to add a Gaussian, drag its centre to move it, turn the \
-                 wheel over it to change its width, right-click it to remove it; weights in \
-                 Settings. Every change restarts training from the same seed.",
+                 wheel over it to change its width (with Shift, its weight), right-click it to \
+                 remove it. Every change restarts training from the same seed.",
             );
             if on != drawing {
                 actions.push(Action::SetDrawing(on));
