@@ -447,3 +447,45 @@ fn the_vanilla_network_starts_as_the_same_random_walk_as_ours_and_learns() {
         );
     }
 }
+
+/// Issue 17: the CPU fast path (host state paths, burn for the rest) gives the burn path's
+/// samples, log-weights, per-step terms and gradients on the same batch, to float tolerance,
+/// for both bridges, every loss and every kind of diffusion.
+#[test]
+fn the_cpu_fast_path_computes_what_the_burn_path_computes() {
+    use bridgelab::sim::loss::loss_and_gradients;
+    use bridgelab::sim::noise::{Stream, normal_tensor, rng_for};
+    let cases = [
+        (BridgeKind::Dbs, DiffusionMode::Learned),
+        (BridgeKind::Cmcd, DiffusionMode::Learned),
+        (BridgeKind::Dbs, DiffusionMode::TimeDependent),
+        (BridgeKind::Cmcd, DiffusionMode::Frozen),
+        (BridgeKind::Dds, DiffusionMode::Learned),
+    ];
+    for (bridge, diffusion) in cases {
+        for loss in LossKind::ALL {
+            let mut preset = small_preset(TargetKind::Gmm40, bridge, loss, diffusion);
+            preset.batch = 48;
+            let t = warmed(preset.clone());
+            assert!(t.sampler().is_fused(), "the CPU runs the fast path");
+            let reference = t.sampler().clone().without_fused();
+            let shape = [preset.steps + 1, preset.batch, 2];
+            let noise = normal_tensor(&mut rng_for(5, 0, Stream::Test), shape, &cpu());
+            let fast = loss_and_gradients(t.sampler(), t.params(), loss, noise.clone());
+            let slow = loss_and_gradients(&reference, t.params(), loss, noise);
+            let what = format!("{bridge:?} {diffusion:?} {loss:?}");
+            let worst = worst_mismatch(&grads_host(&fast), &grads_host(&slow), 1.0);
+            assert!(worst < 2e-3, "{what}: gradients differ by {worst}");
+            let gap =
+                |a: &[f32], b: &[f32]| a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0f32, f32::max);
+            let lw = gap(&fast.log_weights, &slow.log_weights);
+            assert!(lw < 1e-3, "{what}: log-weights differ by {lw}");
+            let x = gap(&host::to_vec(fast.samples), &host::to_vec(slow.samples));
+            assert!(x < 1e-3, "{what}: samples differ by {x}");
+            assert!(
+                (fast.loss - slow.loss).abs() < 1e-3 * slow.loss.abs().max(1.0),
+                "{what}: loss"
+            );
+        }
+    }
+}

@@ -140,7 +140,7 @@ fn in_parallel<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Ve
 
 /// The element-wise sum of per-shard gradients, added in shard order so that a run is
 /// reproducible.
-fn sum_gradients(parts: Vec<Vec<Option<Tensor<2>>>>) -> Vec<Option<Tensor<2>>> {
+pub(crate) fn sum_gradients(parts: Vec<Vec<Option<Tensor<2>>>>) -> Vec<Option<Tensor<2>>> {
     let mut parts = parts.into_iter();
     let first = parts.next().unwrap_or_default();
     parts.fold(first, |acc, part| {
@@ -297,6 +297,11 @@ fn log_derivative(
         jobs.push((path, scores, a, bw));
     }
     let grads = in_parallel(jobs, |(path, scores, a, bw)| {
+        if let Some(nets) = plain.host.as_deref() {
+            return super::fused::weighted_likelihood_gradients(
+                s, p, nets, path, scores, &a, &bw, chunk_rows,
+            );
+        }
         let [steps_plus_one, paths, _] = path.dims();
         let chunk = (chunk_rows / steps_plus_one).max(1);
         let device = path.device();

@@ -7,6 +7,7 @@ pub mod data;
 pub mod device;
 pub mod divergence;
 pub mod error;
+pub mod fused;
 pub mod guide;
 pub mod host;
 pub mod json_float;

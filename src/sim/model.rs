@@ -12,7 +12,8 @@ use burn::tensor::{Device, Tensor, TensorData};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use super::config::{BridgeKind, DiffusionMode, PaperCode, Preset};
+use super::config::{Architecture, BridgeKind, DiffusionMode, PaperCode, Preset};
+use super::fused::{MlpWeights, Steps};
 use super::host;
 use super::networks::{Layout, Network, StepTables};
 use super::params::{Group, ParamId, ParamSet};
@@ -42,6 +43,16 @@ pub struct Sampler {
     inf_mean_coef: Tensor<3>,
     inf_var_coef: Tensor<3>,
     inf_mask: Tensor<2>,
+    /// Evaluate the networks' state paths on the CPU fast path where the parameters are plain
+    /// (see [`crate::sim::fused`]).
+    fused: bool,
+}
+
+/// The drift networks' state paths on the host, for the CPU fast path: the generative network
+/// and DBS's inference network.
+pub struct HostNets {
+    pub generative: MlpWeights,
+    pub inference: Option<MlpWeights>,
 }
 
 /// Everything a forward pass derives from the parameters before touching any state.
@@ -55,6 +66,9 @@ pub struct Tables {
     pub prior_log_std: Tensor<2>,
     pub generative: StepTables,
     pub inf: Option<StepTables>,
+    /// The networks on the host when the sampler runs them on the CPU fast path with plain
+    /// parameters.
+    pub host: Option<Arc<HostNets>>,
 }
 
 impl Sampler {
@@ -143,12 +157,53 @@ impl Sampler {
             inf_mean_coef: col3(&sched.inf_mean_coef),
             inf_var_coef: col3(&sched.inf_var_coef),
             inf_mask: host::matrix(mask, n, 1, device),
+            fused: *device == Device::flex() && arch == Architecture::TimeMlp,
         };
         (sampler, params)
     }
 
     pub fn device(&self) -> &Device {
         &self.device
+    }
+
+    /// True when the networks' state paths run on the CPU fast path.
+    pub fn is_fused(&self) -> bool {
+        self.fused
+    }
+
+    /// The same sampler on the burn path alone: the reference the fast path is checked against.
+    pub fn without_fused(mut self) -> Self {
+        self.fused = false;
+        self
+    }
+
+    /// The networks' state paths on the host, given tables of plain parameters.
+    pub fn host_nets(
+        &self,
+        p: &ParamSet,
+        generative: &StepTables,
+        inf: Option<&StepTables>,
+    ) -> Option<HostNets> {
+        let gen_mlp = self.gen_net.time_mlp()?;
+        let inference = match (&self.inf_net, inf) {
+            (Some(net), Some(tables)) => Some(net.time_mlp()?.host_weights(p, tables)),
+            _ => None,
+        };
+        Some(HostNets {
+            generative: gen_mlp.host_weights(p, generative),
+            inference,
+        })
+    }
+
+    /// The state-path parameters of the generative network and of DBS's inference network, in
+    /// the order of [`crate::sim::fused::MlpGrads`]; `None` unless both are time MLPs.
+    pub fn state_params(&self) -> Option<([ParamId; 5], Option<[ParamId; 5]>)> {
+        let generative = self.gen_net.time_mlp()?.state_params();
+        let inference = match &self.inf_net {
+            Some(net) => Some(net.time_mlp()?.state_params()),
+            None => None,
+        };
+        Some((generative, inference))
     }
 
     /// Width of the networks' hidden layers.
@@ -189,6 +244,10 @@ impl Sampler {
 
         let generative = self.gen_net.tables(p);
         let inf = self.inf_net.as_ref().map(|net| net.tables(p));
+        let host = (self.fused && !p.is_tracked())
+            .then(|| self.host_nets(p, &generative, inf.as_ref()))
+            .flatten()
+            .map(Arc::new);
         Tables {
             noise_std,
             anneal,
@@ -196,6 +255,7 @@ impl Sampler {
             prior_log_std: p.get(self.prior_log_std),
             generative,
             inf,
+            host,
         }
     }
 
@@ -243,6 +303,43 @@ impl Sampler {
         }
     }
 
+    /// The output of `net` at states `x` (`[S, B, d]`) of the steps `start..start+S`, given the
+    /// output of its state path (`core`), or with it from the host weights `host` (the CPU
+    /// fast path), or all on the burn path.
+    #[allow(clippy::too_many_arguments)]
+    fn network_output(
+        net: &Network,
+        p: &ParamSet,
+        x: Tensor<3>,
+        tables: &StepTables,
+        start: usize,
+        feature: Tensor<3>,
+        core: Option<Tensor<3>>,
+        host: Option<&MlpWeights>,
+    ) -> Tensor<3> {
+        let [s, b, d] = x.dims();
+        let rows = tables.rows(start, s);
+        let Some(mlp) = net.time_mlp() else {
+            return net.forward(p, x, &rows, feature);
+        };
+        let core = core.or_else(|| {
+            host.map(|w| {
+                let out = w.forward(
+                    &host::to_vec(x.clone()),
+                    Steps {
+                        first: start,
+                        per_step: b,
+                    },
+                );
+                Tensor::from_data(TensorData::new(out, [s, b, d]), &x.device())
+            })
+        });
+        match core {
+            Some(core) => mlp.with_state_path(core, &rows, feature),
+            None => net.forward(p, x, &rows, feature),
+        }
+    }
+
     /// Mean of the generative kernel q(x_{n+1} | x_n) for steps `start..start+S`.
     pub fn gen_mean(
         &self,
@@ -252,10 +349,33 @@ impl Sampler {
         tscore: Tensor<3>,
         start: usize,
     ) -> Tensor<3> {
+        self.gen_mean_given(p, t, x, tscore, start, None)
+    }
+
+    /// [`Sampler::gen_mean`] with the output of the network's state path given (`core`,
+    /// `[S, B, d]`), as the batched pass of the CPU fast path computes it.
+    pub fn gen_mean_given(
+        &self,
+        p: &ParamSet,
+        t: &Tables,
+        x: Tensor<3>,
+        tscore: Tensor<3>,
+        start: usize,
+        core: Option<Tensor<3>>,
+    ) -> Tensor<3> {
         let [s, _, _] = x.dims();
-        let rows = t.generative.rows(start, s);
         let feature = self.langevin_input(t, x.clone(), tscore.clone(), start);
-        let u = self.gen_net.forward(p, x.clone(), &rows, feature);
+        let host = t.host.as_deref().map(|h| &h.generative);
+        let u = Self::network_output(
+            &self.gen_net,
+            p,
+            x.clone(),
+            &t.generative,
+            start,
+            feature,
+            core,
+            host,
+        );
         let var = t.noise_std.clone().narrow(0, start, s).square();
         let drift = match self.bridge {
             BridgeKind::Cmcd => u + self.annealed_score(t, x.clone(), tscore, start, false) * 0.5,
@@ -274,26 +394,46 @@ impl Sampler {
         tscore_next: Tensor<3>,
         start: usize,
     ) -> Tensor<3> {
+        self.inf_mean_given(p, t, x_next, tscore_next, start, None)
+    }
+
+    /// [`Sampler::inf_mean`] with the output of the state path of the network it evaluates at
+    /// `x_next` given (`core`, `[S, B, d]`): DBS's inference network, CMCD's shared one.
+    pub fn inf_mean_given(
+        &self,
+        p: &ParamSet,
+        t: &Tables,
+        x_next: Tensor<3>,
+        tscore_next: Tensor<3>,
+        start: usize,
+        core: Option<Tensor<3>>,
+    ) -> Tensor<3> {
         let [s, _, _] = x_next.dims();
         let base = x_next.clone() * self.inf_mean_coef.clone().narrow(0, start, s);
         match self.bridge {
             BridgeKind::Dbs => {
                 let feature = self.langevin_input(t, x_next.clone(), tscore_next, start + 1);
                 let net = self.inf_net.as_ref().expect("DBS has an inference network");
-                let rows = t
-                    .inf
-                    .as_ref()
-                    .expect("DBS has inference tables")
-                    .rows(start + 1, s);
-                let sphi = net.forward(p, x_next, &rows, feature);
+                let tables = t.inf.as_ref().expect("DBS has inference tables");
+                let host = t.host.as_deref().and_then(|h| h.inference.as_ref());
+                let sphi = Self::network_output(net, p, x_next, tables, start + 1, feature, core, host);
                 let var = t.noise_std.clone().narrow(0, start, s).square();
                 base - var * sphi
             }
             BridgeKind::Cmcd => {
                 let feature = self.langevin_input(t, x_next.clone(), tscore_next.clone(), start + 1);
                 let g = self.annealed_score(t, x_next.clone(), tscore_next, start + 1, false);
-                let rows = t.generative.rows(start + 1, s);
-                let u = self.gen_net.forward(p, x_next, &rows, feature);
+                let host = t.host.as_deref().map(|h| &h.generative);
+                let u = Self::network_output(
+                    &self.gen_net,
+                    p,
+                    x_next,
+                    &t.generative,
+                    start + 1,
+                    feature,
+                    core,
+                    host,
+                );
                 let var = t.noise_std.clone().narrow(0, start, s).square();
                 base + var * (g * 0.5 - u)
             }

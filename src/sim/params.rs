@@ -99,6 +99,11 @@ impl ParamSet {
             .sum()
     }
 
+    /// True for a set made by [`ParamSet::tracked`], whose values record a graph.
+    pub fn is_tracked(&self) -> bool {
+        self.values.first().is_some_and(|v| v.is_autodiff())
+    }
+
     /// The same values as autodiff leaves; frozen parameters stay constants.
     pub fn tracked(&self) -> ParamSet {
         let mut out = self.clone();

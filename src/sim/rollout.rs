@@ -105,13 +105,28 @@ pub fn path_log_likelihoods(
     path: Tensor<3>,
     scores: Tensor<3>,
 ) -> (Tensor<1>, Tensor<1>) {
+    path_log_likelihoods_given(s, p, t, path, scores, None)
+}
+
+/// [`path_log_likelihoods`] with the outputs of the networks' state paths given, `[N, B, d]`
+/// each: the generative network's at x_0 … x_{N−1}, and the one the inference kernel evaluates
+/// at x_1 … x_N (the CPU fast path computes them, and their gradients, itself).
+pub fn path_log_likelihoods_given(
+    s: &Sampler,
+    p: &ParamSet,
+    t: &Tables,
+    path: Tensor<3>,
+    scores: Tensor<3>,
+    cores: Option<(Tensor<3>, Tensor<3>)>,
+) -> (Tensor<1>, Tensor<1>) {
     let [steps_plus_one, b, d] = path.dims();
     let n = steps_plus_one - 1;
     let from = path.clone().narrow(0, 0, n);
     let to = path.clone().narrow(0, 1, n);
-    let mean = s.gen_mean(p, t, from.clone(), scores.clone().narrow(0, 0, n), 0);
+    let (forward, backward) = cores.unzip();
+    let mean = s.gen_mean_given(p, t, from.clone(), scores.clone().narrow(0, 0, n), 0, forward);
     let lq_steps = s.gen_log_prob(t, to.clone(), mean, 0);
-    let back = s.inf_mean(p, t, to, scores.narrow(0, 1, n), 0);
+    let back = s.inf_mean_given(p, t, to, scores.narrow(0, 1, n), 0, backward);
     let lp_steps = s.inf_log_prob(t, from, back, 0);
     let x0 = path.narrow(0, 0, 1).reshape([b, d]);
     let lq = lq_steps.sum_dim(0).reshape([b]) + s.prior_log_prob(t, x0);

@@ -115,6 +115,11 @@ impl SplitDense {
     pub fn apply_x(&self, p: &ParamSet, x: Tensor<2>) -> Tensor<2> {
         x.matmul(p.get(self.x))
     }
+
+    /// The block of the weight that multiplies x.
+    pub fn x_weight(&self) -> ParamId {
+        self.x
+    }
 }
 
 /// A standard normal draw conditioned on |z| ≤ 2, rescaled to unit variance.

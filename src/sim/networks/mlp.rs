@@ -7,6 +7,7 @@ use rand::rngs::StdRng;
 
 use super::dense::{Dense, Init, SplitDense};
 use super::{Layout, StepTables};
+use crate::sim::fused::MlpWeights;
 use crate::sim::host;
 use crate::sim::params::{Group, ParamId, ParamSet};
 
@@ -20,7 +21,7 @@ pub fn gelu(x: Tensor<2>) -> Tensor<2> {
 /// Number of fixed Fourier frequencies of the step embedding.
 pub const FOURIER_FEATURES: usize = 16;
 /// The network output is clipped here before the Langevin term is added.
-const OUTPUT_CLIP: f64 = 1e4;
+const OUTPUT_CLIP: f64 = crate::sim::fused::OUTPUT_CLIP as f64;
 
 #[derive(Clone)]
 pub struct TimeMlp {
@@ -153,20 +154,60 @@ impl TimeMlp {
     /// The network output for states `x` (`[S, B, d]`) at the steps of `tables` (S rows),
     /// with `langevin` the clipped, detached annealed score at `x`.
     pub fn forward(&self, p: &ParamSet, x: Tensor<3>, tables: &StepTables, langevin: Tensor<3>) -> Tensor<3> {
+        let core = self.state_path(p, x, tables);
+        self.with_state_path(core, tables, langevin)
+    }
+
+    /// The clipped output of the state path alone, `[S, B, d]`: what the CPU fast path
+    /// computes instead.
+    fn state_path(&self, p: &ParamSet, x: Tensor<3>, tables: &StepTables) -> Tensor<3> {
         let [s, b, d] = x.dims();
-        let [first_layer, lambda] = tables.parts();
+        let [first_layer, _] = tables.parts();
         let h = self
             .state1
             .apply_x(p, x.reshape([s * b, d]))
             .reshape([s, b, self.hidden]);
         let h = gelu((h + first_layer).reshape([s * b, self.hidden]));
         let h = gelu(self.hidden2.apply(p, h));
-        let out = self
-            .out
+        self.out
             .apply(p, h)
             .clamp(-OUTPUT_CLIP, OUTPUT_CLIP)
-            .reshape([s, b, d]);
-        out + lambda * langevin
+            .reshape([s, b, d])
+    }
+
+    /// The network output from its state path's output `core` (computed elsewhere).
+    pub fn with_state_path(&self, core: Tensor<3>, tables: &StepTables, langevin: Tensor<3>) -> Tensor<3> {
+        let [_, lambda] = tables.parts();
+        core + lambda * langevin
+    }
+
+    /// The state path's weights on the host, with the step part of the first layer from
+    /// `tables` (all N + 1 steps).
+    pub fn host_weights(&self, p: &ParamSet, tables: &StepTables) -> MlpWeights {
+        let [first_layer, _] = tables.parts();
+        let get = |id| host::to_vec(p.get(id).inner());
+        MlpWeights {
+            dim: self.dim,
+            hidden: self.hidden,
+            wx: get(self.state1.x_weight()),
+            w2: get(self.hidden2.w),
+            b2: get(self.hidden2.b),
+            w3: get(self.out.w),
+            b3: get(self.out.b),
+            table: host::to_vec(first_layer.detach().inner()),
+        }
+    }
+
+    /// The state path's parameters in the order of [`crate::sim::fused::MlpGrads`]: wx, w2,
+    /// b2, w3, b3.
+    pub fn state_params(&self) -> [ParamId; 5] {
+        [
+            self.state1.x_weight(),
+            self.hidden2.w,
+            self.hidden2.b,
+            self.out.w,
+            self.out.b,
+        ]
     }
 
     pub fn hidden(&self) -> usize {

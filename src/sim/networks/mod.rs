@@ -10,7 +10,7 @@ use rand::rngs::StdRng;
 
 use super::config::Architecture;
 use super::params::ParamSet;
-use mlp::TimeMlp;
+pub use mlp::TimeMlp;
 use vanilla::Vanilla;
 
 /// The sizes a network is built for: a `dim`-dimensional state, `hidden` units, `steps` steps.
@@ -36,6 +36,11 @@ impl StepTables {
 
     fn parts(&self) -> [Tensor<3>; 2] {
         self.parts.clone()
+    }
+
+    /// The step part of the first layer, `[N+1, 1, H]` (time MLP).
+    pub fn first_layer(&self) -> Tensor<3> {
+        self.parts[0].clone()
     }
 
     /// The tables of the steps `start..start + len`.
@@ -84,6 +89,14 @@ impl Network {
         match self {
             Network::TimeMlp(net) => net.forward(p, x, tables, langevin),
             Network::Vanilla(net) => net.forward(p, x, tables, langevin),
+        }
+    }
+
+    /// The time MLP, which the CPU fast path can evaluate; `None` for the Vanilla model.
+    pub fn time_mlp(&self) -> Option<&TimeMlp> {
+        match self {
+            Network::TimeMlp(net) => Some(net),
+            Network::Vanilla(_) => None,
         }
     }
 

@@ -1,0 +1,310 @@
+//! The state path of the time MLP (SPEC §4) on the host: forward for the simulation, forward
+//! and backward for the batched likelihood pass. The step enters through the first layer's
+//! table, one row per step, which the burn path computes from the time parameters.
+
+use super::math::{gelu, gelu_with_slope};
+use super::matmul::{Mat, matmul};
+
+/// The network output is clipped here, as on the burn path.
+pub const OUTPUT_CLIP: f32 = 1e4;
+
+/// A time MLP's state path as host arrays, row-major, `[in, out]` as the burn path keeps them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MlpWeights {
+    pub dim: usize,
+    pub hidden: usize,
+    /// The first layer's part of x, `d × H`.
+    pub wx: Vec<f32>,
+    pub w2: Vec<f32>,
+    pub b2: Vec<f32>,
+    pub w3: Vec<f32>,
+    pub b3: Vec<f32>,
+    /// The first layer's part of the step, bias included: a row of H per step 0 … N.
+    pub table: Vec<f32>,
+}
+
+/// Where a batch of rows stands on the bridge: row r is at step `first + r / per_step`, as
+/// when `[S, B, d]` states are read row by row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Steps {
+    pub first: usize,
+    pub per_step: usize,
+}
+
+impl Steps {
+    fn of_row(&self, r: usize) -> usize {
+        self.first + r / self.per_step.max(1)
+    }
+}
+
+/// What a forward pass keeps for its backward pass.
+pub struct Kept {
+    x: Vec<f32>,
+    h1: Vec<f32>,
+    slope1: Vec<f32>,
+    h2: Vec<f32>,
+    slope2: Vec<f32>,
+    out: Vec<f32>,
+    steps: Steps,
+}
+
+/// Gradients of the state path's weights and of the step table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MlpGrads {
+    pub wx: Vec<f32>,
+    pub w2: Vec<f32>,
+    pub b2: Vec<f32>,
+    pub w3: Vec<f32>,
+    pub b3: Vec<f32>,
+    pub table: Vec<f32>,
+}
+
+impl MlpGrads {
+    pub fn zeros(w: &MlpWeights) -> Self {
+        MlpGrads {
+            wx: vec![0.0; w.wx.len()],
+            w2: vec![0.0; w.w2.len()],
+            b2: vec![0.0; w.b2.len()],
+            w3: vec![0.0; w.w3.len()],
+            b3: vec![0.0; w.b3.len()],
+            table: vec![0.0; w.table.len()],
+        }
+    }
+}
+
+/// Adds the column sums of `m` (`rows × cols`) to `into`.
+fn add_column_sums(into: &mut [f32], m: &[f32]) {
+    for row in m.chunks_exact(into.len()) {
+        for (a, v) in into.iter_mut().zip(row) {
+            *a += v;
+        }
+    }
+}
+
+impl MlpWeights {
+    /// The first layer and its activation for `x` (`rows × d`): the step's table row plus
+    /// x·Wx.
+    fn first_layer(&self, x: &[f32], steps: Steps) -> Vec<f32> {
+        let (d, h) = (self.dim, self.hidden);
+        let rows = x.len() / d;
+        let mut a1 = Vec::with_capacity(rows * h);
+        for r in 0..rows {
+            let s = steps.of_row(r);
+            a1.extend_from_slice(&self.table[s * h..(s + 1) * h]);
+        }
+        matmul(&mut a1, Mat::new(x, rows, d), Mat::new(&self.wx, d, h), true);
+        a1
+    }
+
+    /// The second layer's pre-activation from the first layer's activation.
+    fn second_layer(&self, h1: &[f32]) -> Vec<f32> {
+        let h = self.hidden;
+        let rows = h1.len() / h;
+        let mut a2: Vec<f32> = self.b2.iter().copied().cycle().take(rows * h).collect();
+        matmul(&mut a2, Mat::new(h1, rows, h), Mat::new(&self.w2, h, h), true);
+        a2
+    }
+
+    /// The clipped output from the second layer's activation.
+    fn output(&self, h2: &[f32]) -> Vec<f32> {
+        let (d, h) = (self.dim, self.hidden);
+        let rows = h2.len() / h;
+        let mut out: Vec<f32> = self.b3.iter().copied().cycle().take(rows * d).collect();
+        matmul(&mut out, Mat::new(h2, rows, h), Mat::new(&self.w3, h, d), true);
+        for v in &mut out {
+            *v = v.clamp(-OUTPUT_CLIP, OUTPUT_CLIP);
+        }
+        out
+    }
+
+    /// clip(MLP(x)) for the rows of `x` (`rows × d`) at `steps`.
+    pub fn forward(&self, x: &[f32], steps: Steps) -> Vec<f32> {
+        let mut a1 = self.first_layer(x, steps);
+        gelu(&mut a1);
+        let mut a2 = self.second_layer(&a1);
+        gelu(&mut a2);
+        self.output(&a2)
+    }
+
+    /// [`MlpWeights::forward`], keeping what [`MlpWeights::backward`] needs.
+    pub fn forward_kept(&self, x: &[f32], steps: Steps) -> (Vec<f32>, Kept) {
+        let mut h1 = self.first_layer(x, steps);
+        let mut slope1 = vec![0.0; h1.len()];
+        gelu_with_slope(&mut h1, &mut slope1);
+        let mut h2 = self.second_layer(&h1);
+        let mut slope2 = vec![0.0; h2.len()];
+        gelu_with_slope(&mut h2, &mut slope2);
+        let out = self.output(&h2);
+        let kept = Kept {
+            x: x.to_vec(),
+            h1,
+            slope1,
+            h2,
+            slope2,
+            out: out.clone(),
+            steps,
+        };
+        (out, kept)
+    }
+
+    /// Adds to `grads` the gradients of Σ ⟨g, clip(MLP(x))⟩ for the output gradient `g`
+    /// (`rows × d`) of a forward pass.
+    pub fn backward(&self, kept: &Kept, g: &[f32], grads: &mut MlpGrads) {
+        let (d, h) = (self.dim, self.hidden);
+        let rows = kept.x.len() / d;
+        assert_eq!(g.len(), rows * d, "one output gradient per output");
+        // Clipped outputs pass no gradient.
+        let g: Vec<f32> = g
+            .iter()
+            .zip(&kept.out)
+            .map(|(g, o)| if o.abs() < OUTPUT_CLIP { *g } else { 0.0 })
+            .collect();
+        matmul(
+            &mut grads.w3,
+            Mat::new(&kept.h2, rows, h).t(),
+            Mat::new(&g, rows, d),
+            true,
+        );
+        add_column_sums(&mut grads.b3, &g);
+        let mut g2 = vec![0.0; rows * h];
+        matmul(
+            &mut g2,
+            Mat::new(&g, rows, d),
+            Mat::new(&self.w3, h, d).t(),
+            false,
+        );
+        for (v, s) in g2.iter_mut().zip(&kept.slope2) {
+            *v *= s;
+        }
+        matmul(
+            &mut grads.w2,
+            Mat::new(&kept.h1, rows, h).t(),
+            Mat::new(&g2, rows, h),
+            true,
+        );
+        add_column_sums(&mut grads.b2, &g2);
+        let mut g1 = vec![0.0; rows * h];
+        matmul(
+            &mut g1,
+            Mat::new(&g2, rows, h),
+            Mat::new(&self.w2, h, h).t(),
+            false,
+        );
+        for (v, s) in g1.iter_mut().zip(&kept.slope1) {
+            *v *= s;
+        }
+        matmul(
+            &mut grads.wx,
+            Mat::new(&kept.x, rows, d).t(),
+            Mat::new(&g1, rows, h),
+            true,
+        );
+        for (r, row) in g1.chunks_exact(h).enumerate() {
+            let s = kept.steps.of_row(r);
+            for (a, v) in grads.table[s * h..(s + 1) * h].iter_mut().zip(row) {
+                *a += v;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small network with weights from a fixed sequence.
+    fn weights(d: usize, h: usize, steps: usize) -> MlpWeights {
+        let mut k = 0u32;
+        let mut next = |n: usize| -> Vec<f32> {
+            (0..n)
+                .map(|_| {
+                    k += 1;
+                    ((k as f32 * 0.618).fract() - 0.5) * 0.8
+                })
+                .collect()
+        };
+        MlpWeights {
+            dim: d,
+            hidden: h,
+            wx: next(d * h),
+            w2: next(h * h),
+            b2: next(h),
+            w3: next(h * d),
+            b3: next(d),
+            table: next((steps + 1) * h),
+        }
+    }
+
+    /// Σ ⟨g, forward(x)⟩ in double precision, the function the backward pass differentiates.
+    fn objective(w: &MlpWeights, x: &[f32], steps: Steps, g: &[f32]) -> f64 {
+        w.forward(x, steps)
+            .iter()
+            .zip(g)
+            .map(|(o, g)| *o as f64 * *g as f64)
+            .sum()
+    }
+
+    #[test]
+    fn backward_matches_central_differences_of_the_forward_pass() {
+        let (d, h, n) = (3, 8, 4);
+        let w = weights(d, h, n);
+        let steps = Steps {
+            first: 1,
+            per_step: 2,
+        };
+        let x: Vec<f32> = (0..6 * d).map(|i| ((i as f32 * 0.37).sin()) * 1.5).collect();
+        let g: Vec<f32> = (0..6 * d).map(|i| ((i as f32 * 0.71).cos()) * 0.5).collect();
+        let (_, kept) = w.forward_kept(&x, steps);
+        let mut grads = MlpGrads::zeros(&w);
+        w.backward(&kept, &g, &mut grads);
+        let eps = 1e-2f32;
+        let check = |name: &str, get: &dyn Fn(&mut MlpWeights) -> &mut Vec<f32>, analytic: &[f32]| {
+            for (i, &back) in analytic.iter().enumerate() {
+                let (mut up, mut down) = (w.clone(), w.clone());
+                get(&mut up)[i] += eps;
+                get(&mut down)[i] -= eps;
+                let fd =
+                    (objective(&up, &x, steps, &g) - objective(&down, &x, steps, &g)) / (2.0 * eps as f64);
+                assert!(
+                    (fd - back as f64).abs() < 2e-3 * fd.abs().max(1.0),
+                    "{name}[{i}]: finite difference {fd}, backward {back}"
+                );
+            }
+        };
+        check("wx", &|w| &mut w.wx, &grads.wx);
+        check("w2", &|w| &mut w.w2, &grads.w2);
+        check("b2", &|w| &mut w.b2, &grads.b2);
+        check("w3", &|w| &mut w.w3, &grads.w3);
+        check("b3", &|w| &mut w.b3, &grads.b3);
+        check("table", &|w| &mut w.table, &grads.table);
+        // Rows sit at steps 1 to 3: rows 0 and 4 of the table get nothing.
+        assert!(
+            grads.table[..h]
+                .iter()
+                .chain(&grads.table[4 * h..])
+                .all(|v| *v == 0.0)
+        );
+    }
+
+    #[test]
+    fn clipped_outputs_pass_no_gradient() {
+        let mut w = weights(2, 4, 1);
+        w.b3 = vec![2e4, 0.0];
+        let steps = Steps {
+            first: 0,
+            per_step: 1,
+        };
+        let (out, kept) = w.forward_kept(&[0.5, -0.5], steps);
+        assert_eq!(out[0], OUTPUT_CLIP);
+        let mut grads = MlpGrads::zeros(&w);
+        w.backward(&kept, &[1.0, 0.0], &mut grads);
+        assert!(
+            grads
+                .b3
+                .iter()
+                .chain(&grads.w3)
+                .chain(&grads.wx)
+                .all(|v| *v == 0.0)
+        );
+    }
+}
