@@ -12,6 +12,8 @@ const LN2_HI: f32 = 0.693_145_75;
 const LN2_LO: f32 = 1.428_606_8e-6;
 /// 1.5 · 2²³: adding and subtracting it rounds to the nearest integer.
 const ROUND: f32 = 12_582_912.0;
+/// 2²³: a float in [2²³, 2²⁴) holds its integer part in its mantissa bits.
+const EXPONENT_SHIFT: f32 = 8_388_608.0;
 
 /// e^x for x in [−87, 88] (clamped there), to about 2 units in the last place: Cody–Waite
 /// reduction to |r| ≤ ln 2 / 2 and a degree-6 polynomial, then the exponent put in by bits.
@@ -22,7 +24,10 @@ fn exp(x: f32) -> f32 {
     let r = x - n * LN2_HI - n * LN2_LO;
     let p = 1.0
         + r * (1.0 + r * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0))))));
-    p * f32::from_bits(((n as i32 + 127) as u32) << 23)
+    // 2^n from the bits of n + 127 + 2²³, whose low bits are n + 127 exactly: an integer
+    // conversion (`as i32`) would be done one lane at a time, for its saturation rules.
+    let biased = (n + (127.0 + EXPONENT_SHIFT)).to_bits() & 0x7f_ffff;
+    p * f32::from_bits(biased << 23)
 }
 
 #[inline(always)]

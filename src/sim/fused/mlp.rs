@@ -2,6 +2,7 @@
 //! and backward for the batched likelihood pass. The step enters through the first layer's
 //! table, one row per step, which the burn path computes from the time parameters.
 
+use super::affine::{BiasRows, Packed, SameBias, affine, pad};
 use super::math::{gelu, gelu_with_slope};
 use super::matmul::{Mat, matmul};
 
@@ -72,6 +73,35 @@ impl MlpGrads {
     }
 }
 
+/// `row` padded with zeros to whole registers.
+fn padded(row: &[f32]) -> Vec<f32> {
+    let mut out = row.to_vec();
+    out.resize(pad(row.len()), 0.0);
+    out
+}
+
+/// The step table's rows, each padded to whole registers, read by the row's step.
+struct StepBias {
+    table: Vec<f32>,
+    width: usize,
+    steps: Steps,
+}
+
+impl StepBias {
+    fn new(table: &[f32], hidden: usize, steps: Steps) -> Self {
+        let width = pad(hidden);
+        let table = table.chunks_exact(hidden).flat_map(padded).collect();
+        StepBias { table, width, steps }
+    }
+}
+
+impl BiasRows for StepBias {
+    fn row(&self, r: usize) -> &[f32] {
+        let s = self.steps.of_row(r);
+        &self.table[s * self.width..(s + 1) * self.width]
+    }
+}
+
 /// Adds the column sums of `m` (`rows × cols`) to `into`.
 fn add_column_sums(into: &mut [f32], m: &[f32]) {
     for row in m.chunks_exact(into.len()) {
@@ -82,35 +112,30 @@ fn add_column_sums(into: &mut [f32], m: &[f32]) {
 }
 
 impl MlpWeights {
-    /// The first layer and its activation for `x` (`rows × d`): the step's table row plus
-    /// x·Wx.
+    /// The first layer's pre-activation for `x` (`rows × d`): the step's table row plus x·Wx.
     fn first_layer(&self, x: &[f32], steps: Steps) -> Vec<f32> {
         let (d, h) = (self.dim, self.hidden);
-        let rows = x.len() / d;
-        let mut a1 = Vec::with_capacity(rows * h);
-        for r in 0..rows {
-            let s = steps.of_row(r);
-            a1.extend_from_slice(&self.table[s * h..(s + 1) * h]);
-        }
-        matmul(&mut a1, Mat::new(x, rows, d), Mat::new(&self.wx, d, h), true);
+        let mut a1 = vec![0.0; x.len() / d * h];
+        let bias = StepBias::new(&self.table, h, steps);
+        affine(x, &Packed::new(&self.wx, d, h, false), &bias, &mut a1);
         a1
     }
 
     /// The second layer's pre-activation from the first layer's activation.
     fn second_layer(&self, h1: &[f32]) -> Vec<f32> {
         let h = self.hidden;
-        let rows = h1.len() / h;
-        let mut a2: Vec<f32> = self.b2.iter().copied().cycle().take(rows * h).collect();
-        matmul(&mut a2, Mat::new(h1, rows, h), Mat::new(&self.w2, h, h), true);
+        let mut a2 = vec![0.0; h1.len()];
+        let bias = padded(&self.b2);
+        affine(h1, &Packed::new(&self.w2, h, h, false), &SameBias(&bias), &mut a2);
         a2
     }
 
     /// The clipped output from the second layer's activation.
     fn output(&self, h2: &[f32]) -> Vec<f32> {
         let (d, h) = (self.dim, self.hidden);
-        let rows = h2.len() / h;
-        let mut out: Vec<f32> = self.b3.iter().copied().cycle().take(rows * d).collect();
-        matmul(&mut out, Mat::new(h2, rows, h), Mat::new(&self.w3, h, d), true);
+        let mut out = vec![0.0; h2.len() / h * d];
+        let bias = padded(&self.b3);
+        affine(h2, &Packed::new(&self.w3, h, d, false), &SameBias(&bias), &mut out);
         for v in &mut out {
             *v = v.clamp(-OUTPUT_CLIP, OUTPUT_CLIP);
         }
@@ -167,12 +192,8 @@ impl MlpWeights {
         );
         add_column_sums(&mut grads.b3, &g);
         let mut g2 = vec![0.0; rows * h];
-        matmul(
-            &mut g2,
-            Mat::new(&g, rows, d),
-            Mat::new(&self.w3, h, d).t(),
-            false,
-        );
+        let no_bias = vec![0.0; pad(h)];
+        affine(&g, &Packed::new(&self.w3, d, h, true), &SameBias(&no_bias), &mut g2);
         for (v, s) in g2.iter_mut().zip(&kept.slope2) {
             *v *= s;
         }
@@ -184,12 +205,7 @@ impl MlpWeights {
         );
         add_column_sums(&mut grads.b2, &g2);
         let mut g1 = vec![0.0; rows * h];
-        matmul(
-            &mut g1,
-            Mat::new(&g2, rows, h),
-            Mat::new(&self.w2, h, h).t(),
-            false,
-        );
+        affine(&g2, &Packed::new(&self.w2, h, h, true), &SameBias(&no_bias), &mut g1);
         for (v, s) in g1.iter_mut().zip(&kept.slope1) {
             *v *= s;
         }

@@ -4,6 +4,7 @@
 //! reference, and the path for the GPU and for the paper's Vanilla model; tests check that both
 //! give the same samples, losses and gradients to float tolerance.
 
+mod affine;
 mod batched;
 mod math;
 mod matmul;
