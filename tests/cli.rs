@@ -231,6 +231,30 @@ fn bench_times_a_case_and_splits_its_step() {
         r["peak_rss_mib"].as_f64().unwrap() > 1.0,
         "the case's own peak memory: {r}"
     );
+    // Issue 17 item 3: the machine's measured FP32 peak and the batched pass's rate beside it.
+    let peak = r["peak_gflops"].as_f64().unwrap();
+    let batched = r["batched_gflops"].as_f64().unwrap();
+    assert!(
+        peak > r["gflops"].as_f64().unwrap() && batched > 0.0 && batched < peak,
+        "{r}"
+    );
+    let table = run_ok(bin().args([
+        "bench",
+        "--config",
+        "interactive",
+        "--bridge",
+        "dbs",
+        "--loss",
+        "rkl-r",
+        "--steps",
+        "1",
+        "--device",
+        "cpu",
+    ]));
+    assert!(
+        table.contains("machine FP32 peak:") && table.contains("of peak"),
+        "{table}"
+    );
 }
 
 #[test]

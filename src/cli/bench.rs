@@ -288,7 +288,7 @@ fn run_preset(
         super::pass_data_dir(&mut cmd);
         read_child(cmd, &path.display().to_string())?
     };
-    row.peak_gflops = peak.map(|p| p.gflops);
+    row.peak_gflops = peak.map(|p| p.gflops).filter(|g| *g > 0.0);
     match peak {
         Some(peak) if !args.json => {
             print_header(device, peak);
@@ -304,10 +304,14 @@ fn print_header(device: ComputeDevice, peak: &Peak) {
         "device: {}; median of the timed steps after one warm-up step, each case in a fresh process",
         describe(device)
     );
-    println!(
-        "machine FP32 peak: {:.0} GFLOP/s, measured by a loop of {} on {} cores; a step's and its batched pass's network GFLOP/s are given as shares of it",
-        peak.gflops, peak.instructions, peak.cores
-    );
+    if peak.gflops > 0.0 {
+        println!(
+            "machine FP32 peak: {:.0} GFLOP/s, measured by a loop of {} on {} cores; a step's and its batched pass's network GFLOP/s are given as shares of it",
+            peak.gflops, peak.instructions, peak.cores
+        );
+    } else {
+        println!("the GPU's FP32 peak is not measured: no shares of it are given");
+    }
     println!(
         "{:<12} {:<5} {:<7} {:>8} {:>9} {:>9} {:>9} {:>8} {:>7} {:>8} {:>8} {:>9}",
         "config",
@@ -339,8 +343,16 @@ fn read_child(mut cmd: std::process::Command, what: &str) -> Result<BenchRow> {
 
 pub fn run(args: BenchArgs) -> Result<()> {
     let device = args.device.map_or(ComputeDevice::Auto, Into::into);
-    // The children time the steps; the process that prints measures the peak once.
-    let peak = (!args.in_process).then(|| peak::measure(crate::sim::loss::cores()));
+    // The children time the steps; the process that prints measures the CPU's peak once. A GPU
+    // case is not compared with it.
+    let on_cpu = crate::sim::device::resolve(device) != ComputeDevice::Gpu;
+    let peak = (!args.in_process).then(|| {
+        if on_cpu {
+            peak::measure(crate::sim::loss::cores())
+        } else {
+            Peak::not_measured()
+        }
+    });
     if let Some(path) = &args.preset {
         return run_preset(&args, path, device, peak.as_ref());
     }
@@ -374,7 +386,7 @@ pub fn run(args: BenchArgs) -> Result<()> {
                 } else {
                     bench_in_child(config, bridge, loss, steps, args.device)?
                 };
-                row.peak_gflops = peak.as_ref().map(|p| p.gflops);
+                row.peak_gflops = peak.as_ref().map(|p| p.gflops).filter(|g| *g > 0.0);
                 if table {
                     print_row(&row);
                 }

@@ -21,6 +21,17 @@ pub struct Peak {
     pub instructions: String,
 }
 
+impl Peak {
+    /// No measurement: where the steps run on a GPU.
+    pub fn not_measured() -> Self {
+        Peak {
+            gflops: 0.0,
+            cores: 0,
+            instructions: String::new(),
+        }
+    }
+}
+
 /// Runs the loop on `cores` threads at once and adds their rates.
 pub fn measure(cores: usize) -> Peak {
     let cores = cores.max(1);

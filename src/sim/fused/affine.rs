@@ -208,10 +208,19 @@ mod tests {
 
     #[test]
     fn the_kernel_matches_a_plain_product_for_every_shape() {
-        for (rows, k, n) in [(1, 1, 1), (7, 3, 17), (9, 50, 64), (13, 64, 50), (5, 64, 130), (4, 2, 33)] {
+        for (rows, k, n) in [
+            (1, 1, 1),
+            (7, 3, 17),
+            (9, 50, 64),
+            (13, 64, 50),
+            (5, 64, 130),
+            (4, 2, 33),
+        ] {
             let x: Vec<f32> = (0..rows * k).map(|i| ((i * 7 % 13) as f32 - 6.0) * 0.1).collect();
             let w: Vec<f32> = (0..k * n).map(|i| ((i * 5 % 11) as f32 - 5.0) * 0.2).collect();
-            let bias: Vec<f32> = (0..pad(n)).map(|i| if i < n { i as f32 * 0.01 } else { 0.0 }).collect();
+            let bias: Vec<f32> = (0..pad(n))
+                .map(|i| if i < n { i as f32 * 0.01 } else { 0.0 })
+                .collect();
             let packed = Packed::new(&w, k, n, false);
             let mut out = vec![f32::NAN; rows * n];
             affine(&x, &packed, &SameBias(&bias), &mut out);
@@ -219,39 +228,15 @@ mod tests {
                 for j in 0..n {
                     let want: f32 = bias[j] + (0..k).map(|i| x[r * k + i] * w[i * n + j]).sum::<f32>();
                     let got = out[r * n + j];
-                    assert!((got - want).abs() < 1e-4, "{rows}×{k}×{n} at ({r}, {j}): {got} vs {want}");
+                    assert!(
+                        (got - want).abs() < 1e-4,
+                        "{rows}×{k}×{n} at ({r}, {j}): {got} vs {want}"
+                    );
                 }
             }
             // The transpose of an n × k weight.
             let t: Vec<f32> = (0..n * k).map(|i| w[(i % k) * n + i / k]).collect();
             assert_eq!(Packed::new(&t, k, n, true).plain, packed.plain);
-        }
-    }
-}
-#[cfg(test)]
-mod timing {
-    use super::*;
-    #[test]
-    #[ignore]
-    fn tmp_time_affine() {
-        for (rows, k, n) in [(8064, 64, 64), (8064, 50, 64), (8064, 64, 50), (1000, 64, 64)] {
-            let x: Vec<f32> = (0..rows * k).map(|i| ((i * 7 % 13) as f32 - 6.0) * 0.1).collect();
-            let w: Vec<f32> = (0..k * n).map(|i| ((i * 5 % 11) as f32 - 5.0) * 0.2).collect();
-            let bias = vec![0.0; pad(n)];
-            let packed = Packed::new(&w, k, n, false);
-            let mut out = vec![0.0; rows * n];
-            let t = std::time::Instant::now();
-            let reps = 50;
-            for _ in 0..reps {
-                affine(&x, &packed, &SameBias(&bias), &mut out);
-            }
-            let s = t.elapsed().as_secs_f64() / reps as f64;
-            let t2 = std::time::Instant::now();
-            for _ in 0..reps {
-                matmul(&mut out, Mat::new(&x, rows, k), Mat::new(&w, k, n), false);
-            }
-            let s2 = t2.elapsed().as_secs_f64() / reps as f64;
-            eprintln!("{rows}x{k}x{n}: kernel {:.1} GFLOP/s, gemm crate {:.1} GFLOP/s", 2.0 * (rows * k * n) as f64 / s / 1e9, 2.0 * (rows * k * n) as f64 / s2 / 1e9);
         }
     }
 }

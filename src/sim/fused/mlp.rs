@@ -135,7 +135,12 @@ impl MlpWeights {
         let (d, h) = (self.dim, self.hidden);
         let mut out = vec![0.0; h2.len() / h * d];
         let bias = padded(&self.b3);
-        affine(h2, &Packed::new(&self.w3, h, d, false), &SameBias(&bias), &mut out);
+        affine(
+            h2,
+            &Packed::new(&self.w3, h, d, false),
+            &SameBias(&bias),
+            &mut out,
+        );
         for v in &mut out {
             *v = v.clamp(-OUTPUT_CLIP, OUTPUT_CLIP);
         }
@@ -193,7 +198,12 @@ impl MlpWeights {
         add_column_sums(&mut grads.b3, &g);
         let mut g2 = vec![0.0; rows * h];
         let no_bias = vec![0.0; pad(h)];
-        affine(&g, &Packed::new(&self.w3, d, h, true), &SameBias(&no_bias), &mut g2);
+        affine(
+            &g,
+            &Packed::new(&self.w3, d, h, true),
+            &SameBias(&no_bias),
+            &mut g2,
+        );
         for (v, s) in g2.iter_mut().zip(&kept.slope2) {
             *v *= s;
         }
@@ -205,7 +215,12 @@ impl MlpWeights {
         );
         add_column_sums(&mut grads.b2, &g2);
         let mut g1 = vec![0.0; rows * h];
-        affine(&g2, &Packed::new(&self.w2, h, h, true), &SameBias(&no_bias), &mut g1);
+        affine(
+            &g2,
+            &Packed::new(&self.w2, h, h, true),
+            &SameBias(&no_bias),
+            &mut g1,
+        );
         for (v, s) in g1.iter_mut().zip(&kept.slope1) {
             *v *= s;
         }
