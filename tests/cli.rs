@@ -533,7 +533,7 @@ fn the_files_of_a_run_with_skipped_steps_read_back() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("presets/diverging_lv_learned_large_lr.ron"),
     )
     .unwrap()
-    .replace("sde: 20.0", "sde: 1000000.0")
+    .replace("sde: 50.0", "sde: 1000000.0")
     .replace("train_steps: 200", "train_steps: 20")
     .replace("log_every: 10", "log_every: 1")
     .replace("    device: Cpu,", "    device: Cpu,\n    on_divergence: Skip,");
