@@ -5,6 +5,7 @@
 use super::affine::{BiasRows, Packed, SameBias, affine, pad};
 use super::math::{gelu, gelu_with_slope};
 use super::matmul::{Mat, matmul};
+use super::scratch;
 
 /// The network output is clipped here, as on the burn path.
 pub const OUTPUT_CLIP: f32 = 1e4;
@@ -115,7 +116,7 @@ impl MlpWeights {
     /// The first layer's pre-activation for `x` (`rows × d`): the step's table row plus x·Wx.
     fn first_layer(&self, x: &[f32], steps: Steps) -> Vec<f32> {
         let (d, h) = (self.dim, self.hidden);
-        let mut a1 = vec![0.0; x.len() / d * h];
+        let mut a1 = scratch::zeros(x.len() / d * h);
         let bias = StepBias::new(&self.table, h, steps);
         affine(x, &Packed::new(&self.wx, d, h, false), &bias, &mut a1);
         a1
@@ -124,7 +125,7 @@ impl MlpWeights {
     /// The second layer's pre-activation from the first layer's activation.
     fn second_layer(&self, h1: &[f32]) -> Vec<f32> {
         let h = self.hidden;
-        let mut a2 = vec![0.0; h1.len()];
+        let mut a2 = scratch::zeros(h1.len());
         let bias = padded(&self.b2);
         affine(h1, &Packed::new(&self.w2, h, h, false), &SameBias(&bias), &mut a2);
         a2
@@ -133,7 +134,7 @@ impl MlpWeights {
     /// The clipped output from the second layer's activation.
     fn output(&self, h2: &[f32]) -> Vec<f32> {
         let (d, h) = (self.dim, self.hidden);
-        let mut out = vec![0.0; h2.len() / h * d];
+        let mut out = scratch::zeros(h2.len() / h * d);
         let bias = padded(&self.b3);
         affine(
             h2,
@@ -153,25 +154,28 @@ impl MlpWeights {
         gelu(&mut a1);
         let mut a2 = self.second_layer(&a1);
         gelu(&mut a2);
-        self.output(&a2)
+        let out = self.output(&a2);
+        scratch::recycle(a1);
+        scratch::recycle(a2);
+        out
     }
 
     /// [`MlpWeights::forward`], keeping what [`MlpWeights::backward`] needs.
     pub fn forward_kept(&self, x: &[f32], steps: Steps) -> (Vec<f32>, Kept) {
         let mut h1 = self.first_layer(x, steps);
-        let mut slope1 = vec![0.0; h1.len()];
+        let mut slope1 = scratch::zeros(h1.len());
         gelu_with_slope(&mut h1, &mut slope1);
         let mut h2 = self.second_layer(&h1);
-        let mut slope2 = vec![0.0; h2.len()];
+        let mut slope2 = scratch::zeros(h2.len());
         gelu_with_slope(&mut h2, &mut slope2);
         let out = self.output(&h2);
         let kept = Kept {
-            x: x.to_vec(),
+            x: scratch::copy(x),
             h1,
             slope1,
             h2,
             slope2,
-            out: out.clone(),
+            out: scratch::copy(&out),
             steps,
         };
         (out, kept)
@@ -184,11 +188,12 @@ impl MlpWeights {
         let rows = kept.x.len() / d;
         assert_eq!(g.len(), rows * d, "one output gradient per output");
         // Clipped outputs pass no gradient.
-        let g: Vec<f32> = g
-            .iter()
-            .zip(&kept.out)
-            .map(|(g, o)| if o.abs() < OUTPUT_CLIP { *g } else { 0.0 })
-            .collect();
+        let mut g = scratch::copy(g);
+        for (g, o) in g.iter_mut().zip(&kept.out) {
+            if o.abs() >= OUTPUT_CLIP {
+                *g = 0.0;
+            }
+        }
         matmul(
             &mut grads.w3,
             Mat::new(&kept.h2, rows, h).t(),
@@ -196,7 +201,7 @@ impl MlpWeights {
             true,
         );
         add_column_sums(&mut grads.b3, &g);
-        let mut g2 = vec![0.0; rows * h];
+        let mut g2 = scratch::zeros(rows * h);
         let no_bias = vec![0.0; pad(h)];
         affine(
             &g,
@@ -214,7 +219,7 @@ impl MlpWeights {
             true,
         );
         add_column_sums(&mut grads.b2, &g2);
-        let mut g1 = vec![0.0; rows * h];
+        let mut g1 = scratch::zeros(rows * h);
         affine(
             &g2,
             &Packed::new(&self.w2, h, h, true),
@@ -235,6 +240,24 @@ impl MlpWeights {
             for (a, v) in grads.table[s * h..(s + 1) * h].iter_mut().zip(row) {
                 *a += v;
             }
+        }
+        for buffer in [g, g1, g2] {
+            scratch::recycle(buffer);
+        }
+    }
+}
+
+impl Drop for Kept {
+    fn drop(&mut self) {
+        for buffer in [
+            &mut self.x,
+            &mut self.h1,
+            &mut self.slope1,
+            &mut self.h2,
+            &mut self.slope2,
+            &mut self.out,
+        ] {
+            scratch::recycle(std::mem::take(buffer));
         }
     }
 }

@@ -9,6 +9,7 @@ mod batched;
 mod math;
 mod matmul;
 mod mlp;
+mod scratch;
 
 pub use batched::weighted_likelihood_gradients;
 pub use mlp::{Kept, MlpGrads, MlpWeights, OUTPUT_CLIP, Steps};
