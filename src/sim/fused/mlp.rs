@@ -194,41 +194,10 @@ impl MlpWeights {
                 *g = 0.0;
             }
         }
-        matmul(
-            &mut grads.w3,
-            Mat::new(&kept.h2, rows, h).t(),
-            Mat::new(&g, rows, d),
-            true,
-        );
-        add_column_sums(&mut grads.b3, &g);
-        let mut g2 = scratch::zeros(rows * h);
-        let no_bias = vec![0.0; pad(h)];
-        affine(
-            &g,
-            &Packed::new(&self.w3, d, h, true),
-            &SameBias(&no_bias),
-            &mut g2,
-        );
-        for (v, s) in g2.iter_mut().zip(&kept.slope2) {
-            *v *= s;
-        }
-        matmul(
-            &mut grads.w2,
-            Mat::new(&kept.h1, rows, h).t(),
-            Mat::new(&g2, rows, h),
-            true,
-        );
-        add_column_sums(&mut grads.b2, &g2);
-        let mut g1 = scratch::zeros(rows * h);
-        affine(
-            &g2,
-            &Packed::new(&self.w2, h, h, true),
-            &SameBias(&no_bias),
-            &mut g1,
-        );
-        for (v, s) in g1.iter_mut().zip(&kept.slope1) {
-            *v *= s;
-        }
+        add_weight_gradients(&kept.h2, &g, &mut grads.w3, &mut grads.b3);
+        let g2 = input_gradient(&g, &self.w3, (h, d), &kept.slope2);
+        add_weight_gradients(&kept.h1, &g2, &mut grads.w2, &mut grads.b2);
+        let g1 = input_gradient(&g2, &self.w2, (h, h), &kept.slope1);
         matmul(
             &mut grads.wx,
             Mat::new(&kept.x, rows, d).t(),
@@ -245,6 +214,37 @@ impl MlpWeights {
             scratch::recycle(buffer);
         }
     }
+}
+
+/// Adds a dense layer's weight and bias gradients, inputᵀ · g and the column sums of g, for
+/// its input `input` (`rows × in`) and the gradient `g` at its output (`rows × out`).
+fn add_weight_gradients(input: &[f32], g: &[f32], weight: &mut [f32], bias: &mut [f32]) {
+    let (width_in, width_out) = (weight.len() / bias.len(), bias.len());
+    let rows = g.len() / width_out;
+    matmul(
+        weight,
+        Mat::new(input, rows, width_in).t(),
+        Mat::new(g, rows, width_out),
+        true,
+    );
+    add_column_sums(bias, g);
+}
+
+/// The gradient at a dense layer's input, g · Wᵀ for its weight `w` (`in × out`), times
+/// `slope`, the derivative of the activation that made that input.
+fn input_gradient(g: &[f32], w: &[f32], (width_in, width_out): (usize, usize), slope: &[f32]) -> Vec<f32> {
+    let mut out = scratch::zeros(g.len() / width_out * width_in);
+    let no_bias = vec![0.0; pad(width_in)];
+    affine(
+        g,
+        &Packed::new(w, width_out, width_in, true),
+        &SameBias(&no_bias),
+        &mut out,
+    );
+    for (v, s) in out.iter_mut().zip(slope) {
+        *v *= s;
+    }
+    out
 }
 
 impl Drop for Kept {
