@@ -373,7 +373,8 @@ impl LabApp {
         let Some(act) = self.origin.guide[self.guide_step].act else {
             return;
         };
-        let steps = self.bridge_steps().max(self.edit.steps);
+        // The run a guide acts on is the one its settings start, before its first event.
+        let steps = self.edit.steps;
         let time = self.time;
         match act {
             GuideAct::Play => self.apply_one(Action::Play),
@@ -394,7 +395,10 @@ impl LabApp {
                 ..time
             })),
             GuideAct::ShowCoordinateOverSteps { coordinate } => {
-                self.plot.marginal = coordinate.saturating_sub(1);
+                self.apply_one(Action::SetPlotChoice(PlotChoice {
+                    marginal: coordinate.saturating_sub(1),
+                    ..self.plot
+                }));
                 self.apply_one(Action::SetTimeView(TimeView {
                     on: true,
                     strip: true,

@@ -13,7 +13,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use super::config::{Architecture, BridgeKind, DiffusionMode, PaperCode, Preset};
-use super::fused::{MlpWeights, Steps};
+use super::fused::{PackedMlp, Steps};
 use super::host;
 use super::networks::{Layout, Network, StepTables};
 use super::params::{Group, ParamId, ParamSet};
@@ -51,8 +51,8 @@ pub struct Sampler {
 /// The drift networks' state paths on the host, for the CPU fast path: the generative network
 /// and DBS's inference network.
 pub struct HostNets {
-    pub generative: MlpWeights,
-    pub inference: Option<MlpWeights>,
+    pub generative: PackedMlp,
+    pub inference: Option<PackedMlp>,
 }
 
 /// Everything a forward pass derives from the parameters before touching any state.
@@ -178,7 +178,7 @@ impl Sampler {
     }
 
     /// The networks' state paths on the host, given tables of plain parameters.
-    pub fn host_nets(
+    fn host_nets(
         &self,
         p: &ParamSet,
         generative: &StepTables,
@@ -186,11 +186,11 @@ impl Sampler {
     ) -> Option<HostNets> {
         let gen_mlp = self.gen_net.time_mlp()?;
         let inference = match (&self.inf_net, inf) {
-            (Some(net), Some(tables)) => Some(net.time_mlp()?.host_weights(p, tables)),
+            (Some(net), Some(tables)) => Some(net.time_mlp()?.host_weights(p, tables).pack()),
             _ => None,
         };
         Some(HostNets {
-            generative: gen_mlp.host_weights(p, generative),
+            generative: gen_mlp.host_weights(p, generative).pack(),
             inference,
         })
     }
@@ -315,7 +315,7 @@ impl Sampler {
         start: usize,
         feature: Tensor<3>,
         core: Option<Tensor<3>>,
-        host: Option<&MlpWeights>,
+        host: Option<&PackedMlp>,
     ) -> Tensor<3> {
         let [s, b, d] = x.dims();
         let rows = tables.rows(start, s);

@@ -6,7 +6,7 @@
 
 use burn::tensor::{Tensor, TensorData};
 
-use super::mlp::{MlpGrads, MlpWeights, Steps};
+use super::mlp::{MlpGrads, Steps};
 use crate::sim::host;
 use crate::sim::loss::sum_gradients;
 use crate::sim::model::{HostNets, Sampler};
@@ -92,13 +92,7 @@ pub fn weighted_likelihood_gradients(
         put(&mut direct, p, ids, g);
     }
     parts.push(direct);
-    parts.push(step_table_gradients(
-        s,
-        p,
-        &nets.generative,
-        &generative,
-        inference.as_ref(),
-    ));
+    parts.push(step_table_gradients(s, p, &generative, inference.as_ref()));
     sum_gradients(parts)
 }
 
@@ -116,18 +110,15 @@ fn put(into: &mut [Option<Tensor<2>>], p: &ParamSet, ids: [ParamId; 5], g: &MlpG
 fn step_table_gradients(
     s: &Sampler,
     p: &ParamSet,
-    shape: &MlpWeights,
     generative: &MlpGrads,
     inference: Option<&MlpGrads>,
 ) -> Vec<Option<Tensor<2>>> {
     let tracked = p.tracked();
     let t = s.tables(&tracked);
-    let rows = shape.table.len() / shape.hidden;
     let as_table = |g: &MlpGrads| {
-        Tensor::<3>::from_data(
-            TensorData::new(g.table.clone(), [rows, 1, shape.hidden]),
-            &t.noise_std.device(),
-        )
+        let hidden = g.b2.len();
+        let shape = [g.table.len() / hidden, 1, hidden];
+        Tensor::<3>::from_data(TensorData::new(g.table.clone(), shape), &t.noise_std.device())
     };
     let mut surrogate = (t.generative.first_layer() * as_table(generative)).sum();
     if let (Some(tables), Some(g)) = (&t.inf, inference) {

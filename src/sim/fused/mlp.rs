@@ -62,14 +62,15 @@ pub struct MlpGrads {
 }
 
 impl MlpGrads {
-    pub fn zeros(w: &MlpWeights) -> Self {
+    pub fn zeros(w: &PackedMlp) -> Self {
+        let (d, h) = (w.dim, w.hidden);
         MlpGrads {
-            wx: vec![0.0; w.wx.len()],
-            w2: vec![0.0; w.w2.len()],
-            b2: vec![0.0; w.b2.len()],
-            w3: vec![0.0; w.w3.len()],
-            b3: vec![0.0; w.b3.len()],
-            table: vec![0.0; w.table.len()],
+            wx: vec![0.0; d * h],
+            w2: vec![0.0; h * h],
+            b2: vec![0.0; h],
+            w3: vec![0.0; h * d],
+            b3: vec![0.0; d],
+            table: vec![0.0; w.steps * h],
         }
     }
 }
@@ -81,22 +82,14 @@ fn padded(row: &[f32]) -> Vec<f32> {
     out
 }
 
-/// The step table's rows, each padded to whole registers, read by the row's step.
-struct StepBias {
-    table: Vec<f32>,
+/// The padded step table's rows, read by the row's step.
+struct StepBias<'a> {
+    table: &'a [f32],
     width: usize,
     steps: Steps,
 }
 
-impl StepBias {
-    fn new(table: &[f32], hidden: usize, steps: Steps) -> Self {
-        let width = pad(hidden);
-        let table = table.chunks_exact(hidden).flat_map(padded).collect();
-        StepBias { table, width, steps }
-    }
-}
-
-impl BiasRows for StepBias {
+impl BiasRows for StepBias<'_> {
     fn row(&self, r: usize) -> &[f32] {
         let s = self.steps.of_row(r);
         &self.table[s * self.width..(s + 1) * self.width]
@@ -112,36 +105,70 @@ fn add_column_sums(into: &mut [f32], m: &[f32]) {
     }
 }
 
+/// A state path ready for the kernels: its weights packed (and transposed for the backward
+/// pass) and its step table padded once per set of parameters, not once per pass.
+pub struct PackedMlp {
+    dim: usize,
+    hidden: usize,
+    /// Rows of the step table, N + 1.
+    steps: usize,
+    wx: Packed,
+    w2: Packed,
+    b2: Vec<f32>,
+    w3: Packed,
+    b3: Vec<f32>,
+    /// W₂ᵀ and W₃ᵀ, which carry gradients back to the layers' inputs.
+    w2_back: Packed,
+    w3_back: Packed,
+    /// The step table's rows, each padded to whole registers.
+    table: Vec<f32>,
+}
+
 impl MlpWeights {
+    /// The weights packed for the kernels.
+    pub fn pack(&self) -> PackedMlp {
+        let (d, h) = (self.dim, self.hidden);
+        PackedMlp {
+            dim: d,
+            hidden: h,
+            steps: self.table.len() / h,
+            wx: Packed::new(&self.wx, d, h, false),
+            w2: Packed::new(&self.w2, h, h, false),
+            b2: padded(&self.b2),
+            w3: Packed::new(&self.w3, h, d, false),
+            b3: padded(&self.b3),
+            w2_back: Packed::new(&self.w2, h, h, true),
+            w3_back: Packed::new(&self.w3, d, h, true),
+            table: self.table.chunks_exact(h).flat_map(padded).collect(),
+        }
+    }
+}
+
+impl PackedMlp {
     /// The first layer's pre-activation for `x` (`rows × d`): the step's table row plus x·Wx.
     fn first_layer(&self, x: &[f32], steps: Steps) -> Vec<f32> {
         let (d, h) = (self.dim, self.hidden);
         let mut a1 = scratch::zeros(x.len() / d * h);
-        let bias = StepBias::new(&self.table, h, steps);
-        affine(x, &Packed::new(&self.wx, d, h, false), &bias, &mut a1);
+        let bias = StepBias {
+            table: &self.table,
+            width: pad(h),
+            steps,
+        };
+        affine(x, &self.wx, &bias, &mut a1);
         a1
     }
 
     /// The second layer's pre-activation from the first layer's activation.
     fn second_layer(&self, h1: &[f32]) -> Vec<f32> {
-        let h = self.hidden;
         let mut a2 = scratch::zeros(h1.len());
-        let bias = padded(&self.b2);
-        affine(h1, &Packed::new(&self.w2, h, h, false), &SameBias(&bias), &mut a2);
+        affine(h1, &self.w2, &SameBias(&self.b2), &mut a2);
         a2
     }
 
     /// The clipped output from the second layer's activation.
     fn output(&self, h2: &[f32]) -> Vec<f32> {
-        let (d, h) = (self.dim, self.hidden);
-        let mut out = scratch::zeros(h2.len() / h * d);
-        let bias = padded(&self.b3);
-        affine(
-            h2,
-            &Packed::new(&self.w3, h, d, false),
-            &SameBias(&bias),
-            &mut out,
-        );
+        let mut out = scratch::zeros(h2.len() / self.hidden * self.dim);
+        affine(h2, &self.w3, &SameBias(&self.b3), &mut out);
         for v in &mut out {
             *v = v.clamp(-OUTPUT_CLIP, OUTPUT_CLIP);
         }
@@ -160,7 +187,7 @@ impl MlpWeights {
         out
     }
 
-    /// [`MlpWeights::forward`], keeping what [`MlpWeights::backward`] needs.
+    /// [`PackedMlp::forward`], keeping what [`PackedMlp::backward`] needs.
     pub fn forward_kept(&self, x: &[f32], steps: Steps) -> (Vec<f32>, Kept) {
         let mut h1 = self.first_layer(x, steps);
         let mut slope1 = scratch::zeros(h1.len());
@@ -195,9 +222,9 @@ impl MlpWeights {
             }
         }
         add_weight_gradients(&kept.h2, &g, &mut grads.w3, &mut grads.b3);
-        let g2 = input_gradient(&g, &self.w3, (h, d), &kept.slope2);
+        let g2 = input_gradient(&g, &self.w3_back, &kept.slope2);
         add_weight_gradients(&kept.h1, &g2, &mut grads.w2, &mut grads.b2);
-        let g1 = input_gradient(&g2, &self.w2, (h, h), &kept.slope1);
+        let g1 = input_gradient(&g2, &self.w2_back, &kept.slope1);
         matmul(
             &mut grads.wx,
             Mat::new(&kept.x, rows, d).t(),
@@ -230,17 +257,12 @@ fn add_weight_gradients(input: &[f32], g: &[f32], weight: &mut [f32], bias: &mut
     add_column_sums(bias, g);
 }
 
-/// The gradient at a dense layer's input, g · Wᵀ for its weight `w` (`in × out`), times
-/// `slope`, the derivative of the activation that made that input.
-fn input_gradient(g: &[f32], w: &[f32], (width_in, width_out): (usize, usize), slope: &[f32]) -> Vec<f32> {
-    let mut out = scratch::zeros(g.len() / width_out * width_in);
-    let no_bias = vec![0.0; pad(width_in)];
-    affine(
-        g,
-        &Packed::new(w, width_out, width_in, true),
-        &SameBias(&no_bias),
-        &mut out,
-    );
+/// The gradient at a dense layer's input, g · Wᵀ for the packed transpose `back` of its
+/// weight, times `slope`, the derivative of the activation that made that input.
+fn input_gradient(g: &[f32], back: &Packed, slope: &[f32]) -> Vec<f32> {
+    let mut out = scratch::zeros(g.len() / back.k * back.n);
+    let no_bias = vec![0.0; pad(back.n)];
+    affine(g, back, &SameBias(&no_bias), &mut out);
     for (v, s) in out.iter_mut().zip(slope) {
         *v *= s;
     }
@@ -291,7 +313,8 @@ mod tests {
 
     /// Σ ⟨g, forward(x)⟩ in double precision, the function the backward pass differentiates.
     fn objective(w: &MlpWeights, x: &[f32], steps: Steps, g: &[f32]) -> f64 {
-        w.forward(x, steps)
+        w.pack()
+            .forward(x, steps)
             .iter()
             .zip(g)
             .map(|(o, g)| *o as f64 * *g as f64)
@@ -308,9 +331,10 @@ mod tests {
         };
         let x: Vec<f32> = (0..6 * d).map(|i| ((i as f32 * 0.37).sin()) * 1.5).collect();
         let g: Vec<f32> = (0..6 * d).map(|i| ((i as f32 * 0.71).cos()) * 0.5).collect();
-        let (_, kept) = w.forward_kept(&x, steps);
-        let mut grads = MlpGrads::zeros(&w);
-        w.backward(&kept, &g, &mut grads);
+        let packed = w.pack();
+        let (_, kept) = packed.forward_kept(&x, steps);
+        let mut grads = MlpGrads::zeros(&packed);
+        packed.backward(&kept, &g, &mut grads);
         let eps = 1e-2f32;
         let check = |name: &str, get: &dyn Fn(&mut MlpWeights) -> &mut Vec<f32>, analytic: &[f32]| {
             for (i, &back) in analytic.iter().enumerate() {
@@ -348,6 +372,7 @@ mod tests {
             first: 0,
             per_step: 1,
         };
+        let w = w.pack();
         let (out, kept) = w.forward_kept(&[0.5, -0.5], steps);
         assert_eq!(out[0], OUTPUT_CLIP);
         let mut grads = MlpGrads::zeros(&w);

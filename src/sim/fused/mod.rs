@@ -12,4 +12,4 @@ mod mlp;
 mod scratch;
 
 pub use batched::weighted_likelihood_gradients;
-pub use mlp::{Kept, MlpGrads, MlpWeights, OUTPUT_CLIP, Steps};
+pub use mlp::{Kept, MlpGrads, MlpWeights, OUTPUT_CLIP, PackedMlp, Steps};
