@@ -178,12 +178,7 @@ impl Sampler {
     }
 
     /// The networks' state paths on the host, given tables of plain parameters.
-    fn host_nets(
-        &self,
-        p: &ParamSet,
-        generative: &StepTables,
-        inf: Option<&StepTables>,
-    ) -> Option<HostNets> {
+    fn host_nets(&self, p: &ParamSet, generative: &StepTables, inf: Option<&StepTables>) -> Option<HostNets> {
         let gen_mlp = self.gen_net.time_mlp()?;
         let inference = match (&self.inf_net, inf) {
             (Some(net), Some(tables)) => Some(net.time_mlp()?.host_weights(p, tables).pack()),
