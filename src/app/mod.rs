@@ -376,43 +376,44 @@ impl LabApp {
         // The run a guide acts on is the one its settings start, before its first event.
         let steps = self.edit.steps;
         let time = self.time;
-        match act {
-            GuideAct::Play => self.apply_one(Action::Play),
-            GuideAct::ShowStep { step, paths } => self.apply_one(Action::SetTimeView(TimeView {
+        let shown = match act {
+            GuideAct::Play => return self.apply_one(Action::Play),
+            GuideAct::ShowStep { step, paths } => TimeView {
                 on: true,
                 step: step.min(steps),
                 playing: false,
                 paths,
                 replay: None,
                 ..time
-            })),
-            GuideAct::ShowDrifts { step } => self.apply_one(Action::SetTimeView(TimeView {
+            },
+            GuideAct::ShowDrifts { step } => TimeView {
                 on: true,
                 step: step.min(steps),
                 playing: false,
                 drift: true,
                 replay: None,
                 ..time
-            })),
+            },
             GuideAct::ShowCoordinateOverSteps { coordinate } => {
                 self.apply_one(Action::SetPlotChoice(PlotChoice {
                     marginal: coordinate.saturating_sub(1),
                     ..self.plot
                 }));
-                self.apply_one(Action::SetTimeView(TimeView {
+                TimeView {
                     on: true,
                     strip: true,
                     replay: None,
                     ..time
-                }));
+                }
             }
-            GuideAct::Replay { step } => self.apply_one(Action::SetTimeView(TimeView {
+            GuideAct::Replay { step } => TimeView {
                 on: false,
                 playing: false,
                 replay: Some(step),
                 ..time
-            })),
-        }
+            },
+        };
+        self.apply_one(Action::SetTimeView(shown));
     }
 
     /// Loads a preset file (opened or dropped) and restarts on it; a bad file leaves the runs

@@ -288,7 +288,7 @@ fn run_preset(
         super::pass_data_dir(&mut cmd);
         read_child(cmd, &path.display().to_string())?
     };
-    row.peak_gflops = peak.map(|p| p.gflops).filter(|g| *g > 0.0);
+    row.peak_gflops = peak.and_then(Peak::measured);
     match peak {
         Some(peak) if !args.json => {
             print_header(device, peak);
@@ -304,10 +304,10 @@ fn print_header(device: ComputeDevice, peak: &Peak) {
         "device: {}; median of the timed steps after one warm-up step, each case in a fresh process",
         describe(device)
     );
-    if peak.gflops > 0.0 {
+    if let Some(gflops) = peak.measured() {
         println!(
-            "machine FP32 peak: {:.0} GFLOP/s, measured by a loop of {} on {} cores; a step's and its batched pass's network GFLOP/s are given as shares of it",
-            peak.gflops, peak.instructions, peak.cores
+            "machine FP32 peak: {gflops:.0} GFLOP/s, measured by a loop of {} on {} cores; a step's and its batched pass's network GFLOP/s are given as shares of it",
+            peak.instructions, peak.cores
         );
     } else {
         println!("the GPU's FP32 peak is not measured: no shares of it are given");
@@ -386,7 +386,7 @@ pub fn run(args: BenchArgs) -> Result<()> {
                 } else {
                     bench_in_child(config, bridge, loss, steps, args.device)?
                 };
-                row.peak_gflops = peak.as_ref().map(|p| p.gflops).filter(|g| *g > 0.0);
+                row.peak_gflops = peak.as_ref().and_then(Peak::measured);
                 if table {
                     print_row(&row);
                 }

@@ -4,6 +4,8 @@
 
 use std::time::{Duration, Instant};
 
+use crate::sim::fused::Width;
+
 /// How long each core runs the loop.
 const RUN: Duration = Duration::from_millis(300);
 /// Independent accumulators: enough to cover the latency of two FMA ports.
@@ -30,6 +32,11 @@ impl Peak {
             instructions: String::new(),
         }
     }
+
+    /// The peak in GFLOP/s where one was measured, what shares are taken of.
+    pub fn measured(&self) -> Option<f64> {
+        (self.gflops > 0.0).then_some(self.gflops)
+    }
 }
 
 /// Runs the loop on `cores` threads at once and adds their rates.
@@ -42,21 +49,8 @@ pub fn measure(cores: usize) -> Peak {
     Peak {
         gflops: rates.iter().sum::<f64>() / 1e9,
         cores,
-        instructions: kernel_name().into(),
+        instructions: Width::here().label().into(),
     }
-}
-
-fn kernel_name() -> &'static str {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("avx512f") {
-            return "AVX-512 FMA";
-        }
-        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
-            return "AVX2 FMA";
-        }
-    }
-    "scalar"
 }
 
 /// FLOP/s of one core.
@@ -71,27 +65,29 @@ fn one_core() -> f64 {
 
 /// Runs `n` turns of the loop and returns the FLOPs done.
 fn turns(n: u64) -> f64 {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the CPU has AVX-512F, checked just above.
+    match Width::here() {
+        // SAFETY: `Width::here` found the instructions each loop is compiled for.
+        #[cfg(target_arch = "x86_64")]
+        Width::Avx512 => {
             std::hint::black_box(unsafe { x86::fma512(n) });
-            return (n * (CHAINS * 16 * 2) as u64) as f64;
+            (n * (CHAINS * 16 * 2) as u64) as f64
         }
-        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
-            // SAFETY: the CPU has AVX2 and FMA, checked just above.
+        #[cfg(target_arch = "x86_64")]
+        Width::Avx2 => {
             std::hint::black_box(unsafe { x86::fma256(n) });
-            return (n * (CHAINS * 8 * 2) as u64) as f64;
+            (n * (CHAINS * 8 * 2) as u64) as f64
+        }
+        _ => {
+            let mut acc = [1.0f32; CHAINS];
+            for _ in 0..n {
+                for a in &mut acc {
+                    *a = a.mul_add(0.999_999, 1e-7);
+                }
+            }
+            std::hint::black_box(acc);
+            (n * (CHAINS * 2) as u64) as f64
         }
     }
-    let mut acc = [1.0f32; CHAINS];
-    for _ in 0..n {
-        for a in &mut acc {
-            *a = a.mul_add(0.999_999, 1e-7);
-        }
-    }
-    std::hint::black_box(acc);
-    (n * (CHAINS * 2) as u64) as f64
 }
 
 #[cfg(target_arch = "x86_64")]

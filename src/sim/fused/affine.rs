@@ -4,6 +4,8 @@
 //! registers and streams W row by row, which reaches several times the crate's speed at these
 //! sizes. Elsewhere the crate computes the same product.
 
+#[cfg(target_arch = "x86_64")]
+use super::cpu::Width;
 use super::matmul::{Mat, matmul};
 
 /// Lanes of an AVX-512 register.
@@ -78,7 +80,7 @@ pub fn affine(x: &[f32], w: &Packed, bias: &dyn BiasRows, out: &mut [f32]) {
     assert_eq!(x.len(), rows * w.k, "whole rows of x");
     assert_eq!(out.len(), rows * w.n, "an output row per row of x");
     #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("avx512f") && w.k > 0 {
+    if Width::here() == Width::Avx512 && w.k > 0 {
         // SAFETY: the processor has AVX-512F (checked just above); the sizes were checked.
         unsafe { avx512::affine(x, rows, w, bias, out) };
         return;
@@ -153,6 +155,34 @@ mod avx512 {
         }
     }
 
+    /// Rows `r..` of one register block of `NB` registers of columns: a full block of rows
+    /// where [`BLOCK_ROWS`] are left, else the remaining rows one by one.
+    ///
+    /// # Safety
+    /// As for [`block`], for every row taken.
+    #[target_feature(enable = "avx512f")]
+    #[inline]
+    unsafe fn row_block<const NB: usize>(
+        x: &[f32],
+        r: usize,
+        rows: usize,
+        c: usize,
+        w: &Packed,
+        bias: &dyn BiasRows,
+        out: &mut [f32],
+    ) {
+        // SAFETY: the caller's rows and registers are inside the matrices.
+        unsafe {
+            if rows - r >= BLOCK_ROWS {
+                block::<BLOCK_ROWS, NB>(x, r, c, w, bias, out);
+            } else {
+                for i in r..rows {
+                    block::<1, NB>(x, i, c, w, bias, out);
+                }
+            }
+        }
+    }
+
     /// Every row with every register of columns.
     ///
     /// # Safety
@@ -162,37 +192,16 @@ mod avx512 {
         let vectors = w.padded / LANES;
         let mut r = 0;
         while r < rows {
-            let full = rows - r >= BLOCK_ROWS;
             let mut c = 0;
             while c < vectors {
                 let nb = (vectors - c).min(BLOCK_VECTORS);
                 // SAFETY: the block's rows and registers are inside the matrices.
                 unsafe {
-                    match (full, nb) {
-                        (true, 4) => block::<BLOCK_ROWS, 4>(x, r, c, w, bias, out),
-                        (true, 3) => block::<BLOCK_ROWS, 3>(x, r, c, w, bias, out),
-                        (true, 2) => block::<BLOCK_ROWS, 2>(x, r, c, w, bias, out),
-                        (true, _) => block::<BLOCK_ROWS, 1>(x, r, c, w, bias, out),
-                        (false, 4) => {
-                            for i in r..rows {
-                                block::<1, 4>(x, i, c, w, bias, out);
-                            }
-                        }
-                        (false, 3) => {
-                            for i in r..rows {
-                                block::<1, 3>(x, i, c, w, bias, out);
-                            }
-                        }
-                        (false, 2) => {
-                            for i in r..rows {
-                                block::<1, 2>(x, i, c, w, bias, out);
-                            }
-                        }
-                        (false, _) => {
-                            for i in r..rows {
-                                block::<1, 1>(x, i, c, w, bias, out);
-                            }
-                        }
+                    match nb {
+                        4 => row_block::<4>(x, r, rows, c, w, bias, out),
+                        3 => row_block::<3>(x, r, rows, c, w, bias, out),
+                        2 => row_block::<2>(x, r, rows, c, w, bias, out),
+                        _ => row_block::<1>(x, r, rows, c, w, bias, out),
                     }
                 }
                 c += nb;

@@ -116,8 +116,7 @@ fn step_table_gradients(
     let tracked = p.tracked();
     let t = s.tables(&tracked);
     let as_table = |g: &MlpGrads| {
-        let hidden = g.b2.len();
-        let shape = [g.table.len() / hidden, 1, hidden];
+        let shape = [g.table.len() / g.hidden, 1, g.hidden];
         Tensor::<3>::from_data(TensorData::new(g.table.clone(), shape), &t.noise_std.device())
     };
     let mut surrogate = (t.generative.first_layer() * as_table(generative)).sum();

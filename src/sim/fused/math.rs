@@ -3,6 +3,8 @@
 //! kernel is compiled for AVX-512, for AVX2 with FMA and for the baseline, and the widest the
 //! processor has is chosen at run time.
 
+use super::cpu::Width;
+
 /// GELU's sigmoid form x·σ(1.702x), as the burn path computes it.
 const GELU_SCALE: f32 = 1.702;
 
@@ -73,31 +75,10 @@ mod wide {
     }
 }
 
-/// The vector width the kernels run at here.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Width {
-    Avx512,
-    Avx2,
-    Baseline,
-}
-
-fn width() -> Width {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("avx512f") {
-            return Width::Avx512;
-        }
-        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
-            return Width::Avx2;
-        }
-    }
-    Width::Baseline
-}
-
 /// GELU of `a` in place, with its derivative in `slope` (the same length).
 pub fn gelu_with_slope(a: &mut [f32], slope: &mut [f32]) {
     assert_eq!(a.len(), slope.len(), "one slope per activation");
-    match width() {
+    match Width::here() {
         // SAFETY: the processor has the features the kernel is compiled for, checked above.
         #[cfg(target_arch = "x86_64")]
         Width::Avx512 => unsafe { wide::gelu_avx512(a, slope) },
@@ -109,7 +90,7 @@ pub fn gelu_with_slope(a: &mut [f32], slope: &mut [f32]) {
 
 /// GELU of `a` in place, for passes that need no derivative.
 pub fn gelu(a: &mut [f32]) {
-    match width() {
+    match Width::here() {
         // SAFETY: as in `gelu_with_slope`.
         #[cfg(target_arch = "x86_64")]
         Width::Avx512 => unsafe { wide::gelu_plain_avx512(a) },

@@ -50,21 +50,16 @@ pub struct Kept {
     steps: Steps,
 }
 
-/// Gradients of the state path's weights and of the step table.
-#[derive(Clone, Debug, PartialEq)]
-pub struct MlpGrads {
-    pub wx: Vec<f32>,
-    pub w2: Vec<f32>,
-    pub b2: Vec<f32>,
-    pub w3: Vec<f32>,
-    pub b3: Vec<f32>,
-    pub table: Vec<f32>,
-}
+/// Gradients of a state path's weights and of its step table, laid out as the weights are.
+pub type MlpGrads = MlpWeights;
 
-impl MlpGrads {
+impl MlpWeights {
+    /// Zeros in the layout of `w`, where a pass adds its gradients.
     pub fn zeros(w: &PackedMlp) -> Self {
         let (d, h) = (w.dim, w.hidden);
-        MlpGrads {
+        MlpWeights {
+            dim: d,
+            hidden: h,
             wx: vec![0.0; d * h],
             w2: vec![0.0; h * h],
             b2: vec![0.0; h],

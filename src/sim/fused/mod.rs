@@ -6,10 +6,12 @@
 
 mod affine;
 mod batched;
+mod cpu;
 mod math;
 mod matmul;
 mod mlp;
 mod scratch;
 
 pub use batched::weighted_likelihood_gradients;
+pub use cpu::Width;
 pub use mlp::{Kept, MlpGrads, MlpWeights, OUTPUT_CLIP, PackedMlp, Steps};

@@ -12,8 +12,9 @@ thread_local! {
     static POOL: RefCell<Vec<Vec<f32>>> = const { RefCell::new(Vec::new()) };
 }
 
-/// A buffer of `len` zeros, from this thread's pool where one is large enough.
-pub fn zeros(len: usize) -> Vec<f32> {
+/// An empty buffer that holds `len` values without growing: the smallest such buffer of
+/// this thread's pool, else a new one.
+fn take(len: usize) -> Vec<f32> {
     let reused = POOL.with(|pool| {
         let mut pool = pool.borrow_mut();
         let best = pool
@@ -26,13 +27,20 @@ pub fn zeros(len: usize) -> Vec<f32> {
     });
     let mut v = reused.unwrap_or_default();
     v.clear();
+    v.reserve(len);
+    v
+}
+
+/// A buffer of `len` zeros, from this thread's pool where one is large enough.
+pub fn zeros(len: usize) -> Vec<f32> {
+    let mut v = take(len);
     v.resize(len, 0.0);
     v
 }
 
 /// A copy of `values` in a buffer from the pool.
 pub fn copy(values: &[f32]) -> Vec<f32> {
-    let mut v = zeros(0);
+    let mut v = take(values.len());
     v.extend_from_slice(values);
     v
 }
