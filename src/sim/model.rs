@@ -216,6 +216,28 @@ impl Sampler {
     }
 
     pub fn tables(&self, p: &ParamSet) -> Tables {
+        self.tables_with(p, true)
+    }
+
+    /// The tables of a pass that takes the networks' state paths from the host (the batched
+    /// pass of the fast path): the networks' first-layer tables are left out
+    /// ([`Network::tables_without_state_path`]).
+    pub fn tables_for_host_state_paths(&self, p: &ParamSet) -> Tables {
+        self.tables_with(p, false)
+    }
+
+    /// The first-layer step tables of the generative network and of DBS's inference network,
+    /// `[N+1, 1, H]` each; `None` unless both are time MLPs.
+    pub fn first_layer_tables(&self, p: &ParamSet) -> Option<(Tensor<3>, Option<Tensor<3>>)> {
+        let generative = self.gen_net.time_mlp()?.first_layer_table(p);
+        let inference = match &self.inf_net {
+            Some(net) => Some(net.time_mlp()?.first_layer_table(p)),
+            None => None,
+        };
+        Some((generative, inference))
+    }
+
+    fn tables_with(&self, p: &ParamSet, state_paths: bool) -> Tables {
         let n = self.steps;
         let d = self.dim;
         let sigma = p.get(self.log_sigma).exp();
@@ -237,9 +259,16 @@ impl Sampler {
             anneal = Tensor::cat(vec![anneal.narrow(0, 0, n), last], 0);
         }
 
-        let generative = self.gen_net.tables(p);
-        let inf = self.inf_net.as_ref().map(|net| net.tables(p));
-        let host = (self.fused && !p.is_tracked())
+        let net_tables = |net: &Network| {
+            if state_paths {
+                net.tables(p)
+            } else {
+                net.tables_without_state_path(p)
+            }
+        };
+        let generative = net_tables(&self.gen_net);
+        let inf = self.inf_net.as_ref().map(net_tables);
+        let host = (self.fused && state_paths && !p.is_tracked())
             .then(|| self.host_nets(p, &generative, inf.as_ref()))
             .flatten()
             .map(Arc::new);

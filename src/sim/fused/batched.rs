@@ -61,7 +61,7 @@ pub fn weighted_likelihood_gradients(
         };
         let (forward_leaf, backward_leaf) = (leaf(forward_core), leaf(backward_core));
         let tracked = p.tracked();
-        let t = s.tables(&tracked);
+        let t = s.tables_for_host_state_paths(&tracked);
         let (lq, lp) = path_log_likelihoods_given(
             s,
             &tracked,
@@ -106,7 +106,8 @@ fn put(into: &mut [Option<Tensor<2>>], p: &ParamSet, ids: [ParamId; 5], g: &MlpG
 }
 
 /// The gradients of the time parameters, from the host's gradients of the step tables: the
-/// tables are recomputed with tracked parameters and Σ table ⊙ gradient differentiated.
+/// first-layer tables are recomputed with tracked parameters and Σ table ⊙ gradient
+/// differentiated.
 fn step_table_gradients(
     s: &Sampler,
     p: &ParamSet,
@@ -114,14 +115,16 @@ fn step_table_gradients(
     inference: Option<&MlpGrads>,
 ) -> Vec<Option<Tensor<2>>> {
     let tracked = p.tracked();
-    let t = s.tables(&tracked);
-    let as_table = |g: &MlpGrads| {
+    let (gen_table, inf_table) = s
+        .first_layer_tables(&tracked)
+        .expect("the fast path runs time MLPs only");
+    let as_table = |g: &MlpGrads, like: &Tensor<3>| {
         let shape = [g.table.len() / g.hidden, 1, g.hidden];
-        Tensor::<3>::from_data(TensorData::new(g.table.clone(), shape), &t.noise_std.device())
+        Tensor::<3>::from_data(TensorData::new(g.table.clone(), shape), &like.device())
     };
-    let mut surrogate = (t.generative.first_layer() * as_table(generative)).sum();
-    if let (Some(tables), Some(g)) = (&t.inf, inference) {
-        surrogate = surrogate + (tables.first_layer() * as_table(g)).sum();
+    let mut surrogate = (gen_table.clone() * as_table(generative, &gen_table)).sum();
+    if let (Some(table), Some(g)) = (inf_table, inference) {
+        surrogate = surrogate + (table.clone() * as_table(g, &table)).sum();
     }
     p.gradients(&tracked, &surrogate.backward())
 }

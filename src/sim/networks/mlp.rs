@@ -136,19 +136,48 @@ impl TimeMlp {
         }
     }
 
+    /// The Fourier features of the steps 0..=N, `[N+1, 2F]`.
+    fn features(&self, p: &ParamSet) -> Tensor<2> {
+        let angle = self.taus.clone().matmul(self.freqs.clone()) + p.get(self.phase);
+        Tensor::cat(vec![angle.clone().sin(), angle.cos()], 1)
+    }
+
+    fn first_layer_from(&self, p: &ParamSet, feats: Tensor<2>) -> Tensor<3> {
+        let [s, _] = feats.dims();
+        let emb = self.time2.apply(p, gelu(self.time1.apply(p, feats)));
+        self.state1.apply_t(p, emb).reshape([s, 1, self.hidden])
+    }
+
+    fn lambda_from(&self, p: &ParamSet, feats: Tensor<2>) -> Tensor<3> {
+        let [s, _] = feats.dims();
+        self.lambda2
+            .apply(p, gelu(self.lambda1.apply(p, feats)))
+            .reshape([s, 1, self.dim])
+    }
+
     /// Step tables for the steps 0..=N: the time embedding's part of the first state layer,
     /// `[N+1, 1, H]`, and the Langevin scale λ(τ), `[N+1, 1, d]`.
     pub fn tables(&self, p: &ParamSet) -> StepTables {
-        let [s, _] = self.taus.dims();
-        let angle = self.taus.clone().matmul(self.freqs.clone()) + p.get(self.phase);
-        let feats = Tensor::cat(vec![angle.clone().sin(), angle.cos()], 1);
-        let emb = self.time2.apply(p, gelu(self.time1.apply(p, feats.clone())));
-        let first = self.state1.apply_t(p, emb);
-        let lambda = self.lambda2.apply(p, gelu(self.lambda1.apply(p, feats)));
+        let feats = self.features(p);
         StepTables::new([
-            first.reshape([s, 1, self.hidden]),
-            lambda.reshape([s, 1, self.dim]),
+            self.first_layer_from(p, feats.clone()),
+            self.lambda_from(p, feats),
         ])
+    }
+
+    /// The tables of a pass that takes the state path's output from the host: the first-layer
+    /// part is zeros. Computed from tracked parameters and left out of the loss, it would stay
+    /// in burn's autodiff graph, which keeps such unconsumed nodes: `bridgelab soak` grew by
+    /// 1.5 KB and slowed with every step that way.
+    pub fn tables_without_state_path(&self, p: &ParamSet) -> StepTables {
+        let [s, _] = self.taus.dims();
+        let first = Tensor::zeros([s, 1, self.hidden], &self.taus.device());
+        StepTables::new([first, self.lambda_from(p, self.features(p))])
+    }
+
+    /// The first-layer part of [`TimeMlp::tables`] alone, `[N+1, 1, H]`.
+    pub fn first_layer_table(&self, p: &ParamSet) -> Tensor<3> {
+        self.first_layer_from(p, self.features(p))
     }
 
     /// The network output for states `x` (`[S, B, d]`) at the steps of `tables` (S rows),

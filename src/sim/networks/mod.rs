@@ -38,11 +38,6 @@ impl StepTables {
         self.parts.clone()
     }
 
-    /// The step part of the first layer, `[N+1, 1, H]` (time MLP).
-    pub fn first_layer(&self) -> Tensor<3> {
-        self.parts[0].clone()
-    }
-
     /// The tables of the steps `start..start + len`.
     pub fn rows(&self, start: usize, len: usize) -> StepTables {
         StepTables::new(self.parts().map(|t| t.narrow(0, start, len)))
@@ -79,6 +74,15 @@ impl Network {
     pub fn tables(&self, p: &ParamSet) -> StepTables {
         match self {
             Network::TimeMlp(net) => net.tables(p),
+            Network::Vanilla(net) => net.tables(p),
+        }
+    }
+
+    /// [`Network::tables`] for a pass that takes the time MLP's state path from the host
+    /// ([`TimeMlp::tables_without_state_path`]); the Vanilla model's tables in full.
+    pub fn tables_without_state_path(&self, p: &ParamSet) -> StepTables {
+        match self {
+            Network::TimeMlp(net) => net.tables_without_state_path(p),
             Network::Vanilla(net) => net.tables(p),
         }
     }
