@@ -27,13 +27,17 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
-const METRICS_HEADER: &str = "step,loss,elbo,log_z_hat,ess,eubo,lr,wall_seconds,skipped\n";
+const METRICS_HEADER: &str =
+    "step,loss,elbo,log_z_hat,ess,eubo,lr,wall_seconds,skipped,epoch_elbo,epoch_log_z_hat\n";
 
 fn metrics_row(r: &StepRecord) -> String {
     let w = &r.weights;
     let skipped = r.skipped.as_deref().unwrap_or("");
+    let (epoch_elbo, epoch_log_z) = r.epoch.map_or((String::new(), String::new()), |e| {
+        (e.elbo.to_string(), e.log_z.to_string())
+    });
     format!(
-        "{},{},{},{},{},{},{},{:.3},{}\n",
+        "{},{},{},{},{},{},{},{:.3},{},{epoch_elbo},{epoch_log_z}\n",
         r.step,
         r.loss,
         w.elbo,
@@ -86,6 +90,61 @@ impl MetricsLog {
             .and_then(|()| self.file.flush())
             .with_context(|| format!("cannot append to {}", self.path.display()))
     }
+}
+
+/// What the paper's reporting reads back from a run's metrics.csv.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LoggedEpochs {
+    /// The step that ended each logged epoch, and its means.
+    pub epochs: Vec<(usize, crate::sim::metrics::EpochMeans)>,
+    /// Logged steps that produced non-finite values.
+    pub non_finite_steps: usize,
+}
+
+/// Reads the epoch columns and the non-finite steps of a metrics.csv written by
+/// [`write_metrics_csv`] or [`MetricsLog`]; a file from before the epoch columns has none.
+pub fn read_logged_epochs(path: &Path) -> Result<LoggedEpochs> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name);
+    let (Some(step), Some(skipped)) = (column("step"), column("skipped")) else {
+        anyhow::bail!(
+            "{}: not a bridgelab metrics.csv (its header is {:?})",
+            path.display(),
+            header
+        );
+    };
+    let epoch = column("epoch_elbo").zip(column("epoch_log_z_hat"));
+    let mut out = LoggedEpochs::default();
+    for (i, line) in lines.enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let fields: Vec<&str> = line.split(',').collect();
+        let field = |k: usize| fields.get(k).copied().unwrap_or("");
+        let number = |k: usize| {
+            field(k).parse::<f64>().with_context(|| {
+                format!(
+                    "{}:{}: column {} is not a number",
+                    path.display(),
+                    i + 2,
+                    header[k]
+                )
+            })
+        };
+        if !field(skipped).is_empty() {
+            out.non_finite_steps += 1;
+        }
+        if let Some((e, z)) = epoch.filter(|(e, _)| !field(*e).is_empty()) {
+            let at = number(step)? as usize;
+            out.epochs.push((
+                at,
+                crate::sim::metrics::EpochMeans {
+                    elbo: number(e)?,
+                    log_z: number(z)?,
+                },
+            ));
+        }
+    }
+    Ok(out)
 }
 
 pub fn write_eval(path: &Path, e: &Evaluation) -> Result<()> {

@@ -80,12 +80,15 @@ fn train_writes_every_output_and_eval_reads_the_checkpoint() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "step,loss,elbo,log_z_hat,ess,eubo,lr,wall_seconds,skipped"
+        "step,loss,elbo,log_z_hat,ess,eubo,lr,wall_seconds,skipped,epoch_elbo,epoch_log_z_hat"
     );
-    let steps: Vec<usize> = lines
-        .map(|l| l.split(',').next().unwrap().parse().unwrap())
-        .collect();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let steps: Vec<usize> = rows.iter().map(|r| r[0].parse().unwrap()).collect();
     assert_eq!(steps, vec![1, 5, 10]);
+    // Step 10 ends the first epoch of the paper's reporting: its means are on that row alone.
+    assert!(rows[0][9].is_empty() && rows[1][9].is_empty());
+    let epoch_elbo: f64 = rows[2][9].parse().unwrap();
+    assert!(epoch_elbo.is_finite() && rows[2][10].parse::<f64>().unwrap().is_finite());
 
     let eval: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("eval.json")).unwrap()).unwrap();
@@ -656,4 +659,54 @@ fn table_gives_presets_of_the_same_name_their_own_rows_and_runs() {
     for name in ["tiny-seed0", "tiny-2-seed0"] {
         assert!(out.join("runs").join(name).join("eval.json").exists(), "{name}");
     }
+}
+
+/// Issue 25, item 4: under the paper protocol a sweep runs seed i on mixture instance i, as
+/// `train --protocol paper --seed i` does; the instance was once resolved at plan time only.
+#[test]
+fn a_paper_protocol_sweep_trains_seed_i_on_mixture_instance_i() {
+    use bridgelab::cli::sweep::{manifest, task};
+    use bridgelab::sim::Trainer;
+    use bridgelab::sim::metrics::SinkhornProtocol;
+
+    let dir = scratch("paper-instances");
+    let preset = tiny_preset(&dir);
+    let sweep = dir.join("sweep");
+    let request = manifest::Request {
+        presets: std::slice::from_ref(&preset),
+        seeds: 2,
+        steps: Some(2),
+        protocol: Some(SinkhornProtocol::Paper),
+    };
+    let (_, tasks) = manifest::plan(&request, &sweep).unwrap();
+    assert_eq!(tasks.len(), 2);
+    let mut at_origin = Vec::new();
+    for (seed, t) in tasks.iter().enumerate() {
+        let p = task::preset_of(&sweep, t).unwrap();
+        assert_eq!(p.seed, seed as u64);
+        assert_eq!(
+            p.target.constants_seed, seed as u32,
+            "seed {seed} trains instance {seed}"
+        );
+        let mut trainer = Trainer::new(p, common::cpu()).unwrap();
+        trainer.step().unwrap();
+        let origin = bridgelab::sim::host::matrix(vec![0.0, 0.0], 1, 2, &common::cpu());
+        at_origin.push(bridgelab::sim::host::to_vec(trainer.target().log_density(origin))[0]);
+    }
+    // The instances' log densities at the origin, as `bridgelab density` gives them.
+    for (seed, value) in at_origin.iter().enumerate() {
+        let points = dir.join("origin.csv");
+        std::fs::write(&points, "0,0\n").unwrap();
+        let out = run_ok(
+            bin()
+                .args(["density", "gmm40", "--constants-seed", &seed.to_string()])
+                .arg(&points),
+        );
+        let expected: f32 = out.trim().parse().unwrap();
+        assert!(
+            (value - expected).abs() < 1e-4,
+            "seed {seed}: {value} against {expected}"
+        );
+    }
+    assert_ne!(at_origin[0], at_origin[1], "two instances, two targets");
 }

@@ -420,31 +420,79 @@ fn the_paper_code_switches_change_what_they_say_and_nothing_else() {
     assert!((ours - theirs).abs() > 1e-3, "ELBO {ours} vs {theirs}");
 }
 
+/// Issue 25, item 8: with frozen σ the paper's code still puts ∂L/∂log σ into the SDE group's
+/// clipping norm. The switch changes the prior's updates (its clip factor) and leaves σ at 1;
+/// with learned σ, whose gradient is in the norm anyway, it changes nothing.
 #[test]
-fn the_vanilla_network_starts_as_the_same_random_walk_as_ours_and_learns() {
+fn the_frozen_sigma_clip_switch_changes_the_prior_clip_and_nothing_else() {
+    use bridgelab::sim::config::PaperCode;
+    let after = |diffusion, in_clip: bool| {
+        let mut p = small_preset(TargetKind::Gmm40, BridgeKind::Cmcd, LossKind::RklLd, diffusion);
+        p.paper_code = PaperCode {
+            frozen_sigma_in_clip: in_clip,
+            ..PaperCode::default()
+        };
+        // A clip that always binds, so the norm it divides by decides every SDE update.
+        p.grad_clip = 1e-3;
+        let mut t = Trainer::new(p, cpu()).unwrap();
+        for _ in 0..8 {
+            t.step().unwrap();
+        }
+        let get = |name: &str| host::to_vec(t.params().get(t.params().find(name).unwrap()));
+        (
+            get("prior.log_std"),
+            get("diffusion.log_sigma"),
+            t.params().num_trainable(),
+        )
+    };
+    let (ours, sigma_ours, count_ours) = after(DiffusionMode::Frozen, false);
+    let (theirs, sigma_theirs, count_theirs) = after(DiffusionMode::Frozen, true);
+    assert!(
+        sigma_ours.iter().chain(&sigma_theirs).all(|&v| v == 0.0),
+        "σ stays 1"
+    );
+    assert_ne!(ours, theirs, "the prior sees another clip factor");
+    assert_eq!(count_ours, count_theirs, "log σ is not counted as trained");
+    let (learned, _, _) = after(DiffusionMode::Learned, false);
+    let (learned_switch, _, _) = after(DiffusionMode::Learned, true);
+    assert_eq!(learned, learned_switch);
+}
+
+#[test]
+fn the_paper_networks_start_as_the_random_walk_ours_starts_as_and_learn() {
     let trainer = |bridge, architecture| {
         let mut p = small_preset(TargetKind::Gmm40, bridge, LossKind::RklLd, DiffusionMode::Learned);
         p.architecture = architecture;
         Trainer::new(p, cpu()).unwrap()
     };
     for bridge in [BridgeKind::Dbs, BridgeKind::Cmcd] {
-        // Both architectures zero their output layers, so a fresh sampler's drift is the same
-        // (zero, or half the annealed score for CMCD) whatever the hidden weights are.
+        // Ours and Vanilla zero their output layers, so a fresh sampler's drift is the same
+        // (zero, or half the annealed score for CMCD) whatever the hidden weights are;
+        // PISgradnet's output weights of 1e-8 move it by a hair.
         let ours = trainer(bridge, Architecture::TimeMlp)
             .evaluate(Some(256))
             .weights
             .elbo;
-        let mut vanilla = trainer(bridge, Architecture::Vanilla);
-        let fresh = vanilla.evaluate(Some(256)).weights.elbo;
-        assert_eq!(ours.to_bits(), fresh.to_bits(), "{bridge:?}: {ours} vs {fresh}");
-        for _ in 0..40 {
-            vanilla.step().unwrap();
+        for architecture in [Architecture::Vanilla, Architecture::PisGradNet] {
+            let mut paper = trainer(bridge, architecture);
+            let fresh = paper.evaluate(Some(256)).weights.elbo;
+            if architecture == Architecture::Vanilla {
+                assert_eq!(ours.to_bits(), fresh.to_bits(), "{bridge:?}: {ours} vs {fresh}");
+            } else {
+                assert!(
+                    (ours - fresh).abs() < 1e-4 * ours.abs(),
+                    "{bridge:?} {architecture:?}: {ours} vs {fresh}"
+                );
+            }
+            for _ in 0..40 {
+                paper.step().unwrap();
+            }
+            let trained = paper.evaluate(Some(256)).weights.elbo;
+            assert!(
+                trained > fresh + 0.5,
+                "{bridge:?}: the {architecture:?} network did not learn (ELBO {fresh} → {trained})"
+            );
         }
-        let trained = vanilla.evaluate(Some(256)).weights.elbo;
-        assert!(
-            trained > fresh + 0.5,
-            "{bridge:?}: the Vanilla network did not learn (ELBO {fresh} → {trained})"
-        );
     }
 }
 

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use bridgelab::sim::Architecture;
 use bridgelab::sim::validate::{load_preset, parse_preset, preset_to_ron};
 
 #[test]
@@ -118,18 +119,22 @@ fn every_shipped_preset_is_built_into_the_lab() {
 fn the_paper_evaluation_uses_its_sample_counts_and_the_instance_of_the_seed() {
     use bridgelab::sim::metrics::SinkhornProtocol;
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("presets");
-    let mut gmm = load_preset(&dir.join("paper_gmm40_d50_cmcd_rklld.ron")).unwrap();
+    let mut gmm = load_preset(&dir.join("paper_gmm40_d50_cmcd_rklld_learned.ron")).unwrap();
     gmm.seed = 4;
-    gmm.use_paper_evaluation().unwrap();
+    gmm.apply_protocol(SinkhornProtocol::Paper).unwrap();
     assert_eq!(gmm.target.constants_seed, 4, "seed i runs on mixture instance i");
     assert_eq!((gmm.eval.samples, gmm.eval.max_points), (16_000, 16_000));
     assert_eq!(gmm.eval.sinkhorn_protocol, SinkhornProtocol::Paper);
     gmm.seed = 10;
-    assert!(gmm.use_paper_evaluation().unwrap_err().contains("0–9"));
-    let mut credit = load_preset(&dir.join("paper_credit_d25_cmcd_rklld.ron")).unwrap();
+    assert!(
+        gmm.apply_protocol(SinkhornProtocol::Paper)
+            .unwrap_err()
+            .contains("0–9")
+    );
+    let mut credit = load_preset(&dir.join("paper_credit_d25_cmcd_rklld_learned.ron")).unwrap();
     let instance = credit.target.constants_seed;
     credit.seed = 7;
-    credit.use_paper_evaluation().unwrap();
+    credit.apply_protocol(SinkhornProtocol::Paper).unwrap();
     assert_eq!(
         credit.target.constants_seed, instance,
         "posteriors have one instance"
@@ -137,71 +142,95 @@ fn the_paper_evaluation_uses_its_sample_counts_and_the_instance_of_the_seed() {
     assert_eq!(credit.eval.samples, 2000);
 }
 
-/// The paper's best runs (`Configs/Sweeps/BestRunsSweeps/*.md` of sebaleh87/dds_optim): name,
-/// learned σ, β (their β_max + 0.001), learning rates (network, SDE, interpolation), prior std
-/// (their sigma_init), batch, evaluation samples, and whether the network is their Vanilla
-/// model (their CMCD runs without `--base_net PISgradnet`). rKL-R rows are their "rKL Frozen".
-type BestRun = (&'static str, bool, f64, f64, f64, f64, f64, usize, usize, bool);
+/// The paper's table, row by row (Issue 25, item 1): each row's preset carries the settings of
+/// the section of `Configs/Sweeps/BestRunsSweeps/*.md` (sebaleh87/dds_optim) that produced it:
+/// name, learned σ (else frozen: their prior_only mode), β (their β_max + 0.001), learning
+/// rates (network, SDE, interpolation), prior std (their sigma_init), batch, evaluation
+/// samples, the network (PISgradnet for DBS and for CMCD on the mixtures, Vanilla otherwise)
+/// and the number of seeds the paper averages (its `--model_seeds`).
+type PaperRow = (
+    &'static str,
+    bool,
+    f64,
+    f64,
+    f64,
+    f64,
+    f64,
+    usize,
+    usize,
+    Architecture,
+    u64,
+);
 #[rustfmt::skip]
-const PAPER_BEST_RUNS: [BestRun; 48] = [
-    ("paper_gmm40_d50_cmcd_rklld", true, 1.001, 1e-5, 1e-5, 1e-3, 80.0, 2000, 16000, false),
-    ("paper_gmm40_d50_cmcd_lv", true, 1.001, 5e-5, 5e-5, 1e-2, 80.0, 2000, 16000, false),
-    ("paper_gmm40_d50_cmcd_rklr", false, 1.001, 1e-5, 1e-5, 1e-2, 80.0, 2000, 16000, false),
-    ("paper_gmm40_d50_dbs_rklld", true, 1.501, 1e-5, 1e-5, 0.0, 80.0, 2000, 16000, false),
-    ("paper_gmm40_d50_dbs_lv", true, 1.501, 1e-5, 1e-5, 0.0, 80.0, 2000, 16000, false),
-    ("paper_gmm40_d50_dbs_rklr", false, 1.501, 1e-5, 1e-5, 0.0, 80.0, 2000, 16000, false),
-    ("paper_brownian_d32_cmcd_lv", true, 0.051, 0.001, 0.001, 0.001, 0.5, 2000, 2000, true),
-    ("paper_brownian_d32_cmcd_rklld", true, 0.101, 0.005, 0.005, 0.001, 0.5, 2000, 2000, true),
-    ("paper_brownian_d32_cmcd_rklr", false, 0.051, 0.005, 0.005, 0.001, 0.5, 2000, 2000, true),
-    ("paper_brownian_d32_dbs_lv", true, 0.051, 0.001, 0.001, 0.0, 0.2, 2000, 2000, false),
-    ("paper_brownian_d32_dbs_rklld", true, 0.051, 0.001, 0.001, 0.0, 0.2, 2000, 2000, false),
-    ("paper_brownian_d32_dbs_rklr", false, 0.051, 0.001, 0.001, 0.0, 0.2, 2000, 2000, false),
-    ("paper_credit_d25_cmcd_lv", true, 0.011, 0.002, 0.002, 0.001, 0.5, 2000, 2000, true),
-    ("paper_credit_d25_cmcd_rklld", true, 0.011, 0.005, 0.005, 0.001, 0.5, 2000, 2000, true),
-    ("paper_credit_d25_cmcd_rklr", false, 0.011, 0.005, 0.005, 0.001, 0.5, 2000, 2000, true),
-    ("paper_credit_d25_dbs_lv", true, 0.011, 0.001, 0.001, 0.0, 0.2, 2000, 2000, false),
-    ("paper_credit_d25_dbs_rklld", true, 0.011, 0.001, 0.001, 0.0, 0.2, 2000, 2000, false),
-    ("paper_credit_d25_dbs_rklr", false, 0.051, 0.001, 0.001, 0.0, 1.0, 2000, 2000, false),
-    ("paper_funnel_d10_cmcd_lv", true, 0.101, 0.002, 0.002, 0.001, 0.5, 2000, 2000, true),
-    ("paper_funnel_d10_cmcd_rklld", true, 0.301, 0.005, 0.005, 0.001, 1.0, 2000, 2000, true),
-    ("paper_funnel_d10_cmcd_rklr", false, 0.301, 0.001, 0.001, 0.001, 1.0, 2000, 2000, true),
-    ("paper_funnel_d10_dbs_lv", true, 0.101, 5e-05, 5e-05, 0.0, 1.0, 2000, 2000, false),
-    ("paper_funnel_d10_dbs_rklld", true, 0.301, 0.0005, 0.0005, 0.0, 1.0, 2000, 2000, false),
-    ("paper_funnel_d10_dbs_rklr", false, 0.301, 0.0005, 0.0005, 0.0, 1.0, 2000, 2000, false),
-    ("paper_lgcp_d1600_cmcd_lv", true, 0.101, 0.005, 0.005, 0.001, 1.0, 300, 2000, true),
-    ("paper_lgcp_d1600_cmcd_rklld", true, 0.301, 0.005, 0.005, 0.001, 1.0, 300, 2000, true),
-    ("paper_lgcp_d1600_cmcd_rklr", false, 0.301, 0.005, 0.005, 0.001, 1.0, 300, 2000, true),
-    ("paper_lgcp_d1600_dbs_lv", true, 0.301, 0.0005, 0.0005, 0.0, 1.0, 300, 2000, false),
-    ("paper_lgcp_d1600_dbs_rklld", true, 0.301, 0.0001, 0.0001, 0.0, 1.0, 300, 2000, false),
-    ("paper_lgcp_d1600_dbs_rklr", false, 0.101, 0.0005, 0.0005, 0.0, 1.0, 300, 2000, false),
-    ("paper_mos10_d50_cmcd_lv", true, 1.501, 1e-05, 1e-05, 0.001, 15.0, 2000, 16000, false),
-    ("paper_mos10_d50_cmcd_rklld", true, 1.001, 1e-05, 1e-05, 0.01, 15.0, 2000, 16000, false),
-    ("paper_mos10_d50_cmcd_rklr", false, 1.001, 0.0001, 0.0001, 0.01, 15.0, 2000, 16000, false),
-    ("paper_mos10_d50_dbs_lv", true, 1.001, 0.0001, 0.0001, 0.0, 15.0, 2000, 16000, false),
-    ("paper_mos10_d50_dbs_rklld", true, 1.001, 5e-06, 5e-06, 0.0, 15.0, 2000, 16000, false),
-    ("paper_mos10_d50_dbs_rklr", false, 1.501, 1e-05, 1e-05, 0.0, 15.0, 2000, 16000, false),
-    ("paper_seeds_d26_cmcd_lv", true, 0.101, 0.005, 0.005, 0.001, 0.5, 2000, 2000, true),
-    ("paper_seeds_d26_cmcd_rklld", true, 0.101, 0.005, 0.005, 0.001, 0.5, 2000, 2000, true),
-    ("paper_seeds_d26_cmcd_rklr", false, 0.101, 0.002, 0.002, 0.001, 1.0, 2000, 2000, true),
-    ("paper_seeds_d26_dbs_lv", true, 0.101, 0.0005, 0.0005, 0.0, 0.2, 2000, 2000, false),
-    ("paper_seeds_d26_dbs_rklld", true, 0.101, 0.001, 0.001, 0.0, 0.2, 2000, 2000, false),
-    ("paper_seeds_d26_dbs_rklr", false, 0.101, 0.001, 0.001, 0.0, 1.0, 2000, 2000, false),
-    ("paper_sonar_d61_cmcd_lv", true, 0.101, 0.005, 0.005, 0.001, 0.5, 2000, 2000, true),
-    ("paper_sonar_d61_cmcd_rklld", true, 0.101, 0.005, 0.005, 0.001, 0.5, 2000, 2000, true),
-    ("paper_sonar_d61_cmcd_rklr", false, 0.101, 0.005, 0.005, 0.001, 1.0, 2000, 2000, true),
-    ("paper_sonar_d61_dbs_lv", true, 0.101, 0.0005, 0.0005, 0.0, 0.2, 2000, 2000, false),
-    ("paper_sonar_d61_dbs_rklld", true, 0.101, 0.001, 0.001, 0.0, 0.2, 2000, 2000, false),
-    ("paper_sonar_d61_dbs_rklr", false, 0.101, 0.001, 0.001, 0.0, 1.0, 2000, 2000, false),
+const PAPER_ROWS: [PaperRow; 58] = [
+    ("paper_seeds_d26_cmcd_lv_frozen", false, 0.101, 0.005, 0.005, 0.001, 0.5, 2000, 2000, Architecture::Vanilla, 3),
+    ("paper_seeds_d26_cmcd_lv_learned", true, 0.101, 0.005, 0.005, 0.001, 0.5, 2000, 2000, Architecture::Vanilla, 3),
+    ("paper_seeds_d26_cmcd_rklld_frozen", false, 0.101, 0.005, 0.005, 0.001, 1.0, 2000, 2000, Architecture::Vanilla, 3),
+    ("paper_seeds_d26_cmcd_rklld_learned", true, 0.101, 0.005, 0.005, 0.001, 0.5, 2000, 2000, Architecture::Vanilla, 3),
+    ("paper_seeds_d26_dbs_lv_frozen", false, 0.101, 0.001, 0.001, 0.0, 0.2, 2000, 2000, Architecture::PisGradNet, 3),
+    ("paper_seeds_d26_dbs_rklld_learned", true, 0.101, 0.001, 0.001, 0.0, 0.2, 2000, 2000, Architecture::PisGradNet, 3),
+    ("paper_seeds_d26_cmcd_rklr_frozen", false, 0.101, 0.002, 0.002, 0.001, 1.0, 2000, 2000, Architecture::Vanilla, 3),
+    ("paper_seeds_d26_dbs_rklr_frozen", false, 0.101, 0.001, 0.001, 0.0, 1.0, 2000, 2000, Architecture::PisGradNet, 3),
+    ("paper_sonar_d61_cmcd_lv_frozen", false, 0.101, 0.005, 0.005, 0.001, 0.5, 2000, 2000, Architecture::Vanilla, 3),
+    ("paper_sonar_d61_cmcd_lv_learned", true, 0.101, 0.005, 0.005, 0.001, 0.5, 2000, 2000, Architecture::Vanilla, 3),
+    ("paper_sonar_d61_cmcd_rklld_frozen", false, 0.101, 0.005, 0.005, 0.001, 0.5, 2000, 2000, Architecture::Vanilla, 3),
+    ("paper_sonar_d61_cmcd_rklld_learned", true, 0.101, 0.005, 0.005, 0.001, 0.5, 2000, 2000, Architecture::Vanilla, 3),
+    ("paper_sonar_d61_dbs_lv_frozen", false, 0.101, 0.0005, 0.0005, 0.0, 0.2, 2000, 2000, Architecture::PisGradNet, 3),
+    ("paper_sonar_d61_dbs_rklld_learned", true, 0.101, 0.001, 0.001, 0.0, 0.2, 2000, 2000, Architecture::PisGradNet, 3),
+    ("paper_sonar_d61_cmcd_rklr_frozen", false, 0.101, 0.005, 0.005, 0.001, 1.0, 2000, 2000, Architecture::Vanilla, 3),
+    ("paper_sonar_d61_dbs_rklr_frozen", false, 0.101, 0.001, 0.001, 0.0, 1.0, 2000, 2000, Architecture::PisGradNet, 3),
+    ("paper_credit_d25_cmcd_lv_frozen", false, 0.011, 0.002, 0.002, 0.001, 0.5, 2000, 2000, Architecture::Vanilla, 3),
+    ("paper_credit_d25_cmcd_lv_learned", true, 0.011, 0.002, 0.002, 0.001, 0.5, 2000, 2000, Architecture::Vanilla, 3),
+    ("paper_credit_d25_cmcd_rklld_frozen", false, 0.011, 0.005, 0.005, 0.001, 0.5, 2000, 2000, Architecture::Vanilla, 3),
+    ("paper_credit_d25_cmcd_rklld_learned", true, 0.011, 0.005, 0.005, 0.001, 0.5, 2000, 2000, Architecture::Vanilla, 3),
+    ("paper_credit_d25_dbs_lv_frozen", false, 0.011, 0.0001, 0.0001, 0.0, 0.2, 2000, 2000, Architecture::PisGradNet, 3),
+    ("paper_credit_d25_dbs_rklld_learned", true, 0.011, 0.001, 0.001, 0.0, 0.2, 2000, 2000, Architecture::PisGradNet, 3),
+    ("paper_credit_d25_cmcd_rklr_frozen", false, 0.011, 0.005, 0.005, 0.001, 0.5, 2000, 2000, Architecture::Vanilla, 3),
+    ("paper_credit_d25_dbs_rklr_frozen", false, 0.051, 0.001, 0.001, 0.0, 1.0, 2000, 2000, Architecture::PisGradNet, 3),
+    ("paper_brownian_d32_cmcd_lv_frozen", false, 0.051, 0.002, 0.002, 0.001, 0.5, 2000, 2000, Architecture::Vanilla, 3),
+    ("paper_brownian_d32_cmcd_lv_learned", true, 0.051, 0.001, 0.001, 0.001, 0.5, 2000, 2000, Architecture::Vanilla, 3),
+    ("paper_brownian_d32_cmcd_rklld_frozen", false, 0.051, 0.005, 0.005, 0.001, 0.5, 2000, 2000, Architecture::Vanilla, 3),
+    ("paper_brownian_d32_cmcd_rklld_learned", true, 0.101, 0.005, 0.005, 0.001, 0.5, 2000, 2000, Architecture::Vanilla, 3),
+    ("paper_brownian_d32_dbs_lv_frozen", false, 0.051, 0.0001, 0.0001, 0.0, 0.2, 2000, 2000, Architecture::PisGradNet, 3),
+    ("paper_brownian_d32_dbs_rklld_learned", true, 0.051, 0.001, 0.001, 0.0, 0.2, 2000, 2000, Architecture::PisGradNet, 3),
+    ("paper_brownian_d32_cmcd_rklr_frozen", false, 0.051, 0.005, 0.005, 0.001, 0.5, 2000, 2000, Architecture::Vanilla, 3),
+    ("paper_brownian_d32_dbs_rklr_frozen", false, 0.051, 0.001, 0.001, 0.0, 0.2, 2000, 2000, Architecture::PisGradNet, 3),
+    ("paper_lgcp_d1600_cmcd_lv_frozen", false, 0.101, 0.005, 0.005, 0.001, 1.0, 300, 2000, Architecture::Vanilla, 3),
+    ("paper_lgcp_d1600_cmcd_lv_learned", true, 0.101, 0.005, 0.005, 0.001, 1.0, 300, 2000, Architecture::Vanilla, 3),
+    ("paper_lgcp_d1600_cmcd_rklld_frozen", false, 0.301, 0.005, 0.005, 0.001, 1.0, 300, 2000, Architecture::Vanilla, 3),
+    ("paper_lgcp_d1600_cmcd_rklld_learned", true, 0.301, 0.005, 0.005, 0.001, 1.0, 300, 2000, Architecture::Vanilla, 3),
+    ("paper_lgcp_d1600_dbs_lv_frozen", false, 0.301, 0.001, 0.001, 0.0, 1.0, 300, 2000, Architecture::PisGradNet, 3),
+    ("paper_lgcp_d1600_dbs_rklld_learned", true, 0.301, 0.0001, 0.0001, 0.0, 1.0, 300, 2000, Architecture::PisGradNet, 3),
+    ("paper_lgcp_d1600_cmcd_rklr_frozen", false, 0.301, 0.005, 0.005, 0.001, 1.0, 300, 2000, Architecture::Vanilla, 3),
+    ("paper_lgcp_d1600_dbs_rklr_frozen", false, 0.101, 0.0005, 0.0005, 0.0, 1.0, 300, 2000, Architecture::PisGradNet, 3),
+    ("paper_funnel_d10_cmcd_lv_frozen", false, 0.301, 0.002, 0.002, 0.001, 1.0, 2000, 2000, Architecture::Vanilla, 3),
+    ("paper_funnel_d10_cmcd_rklld_learned", true, 0.301, 0.005, 0.005, 0.001, 1.0, 2000, 2000, Architecture::Vanilla, 3),
+    ("paper_funnel_d10_dbs_lv_frozen", false, 0.101, 0.0001, 0.0001, 0.0, 1.0, 2000, 2000, Architecture::PisGradNet, 3),
+    ("paper_funnel_d10_dbs_rklld_learned", true, 0.301, 0.0005, 0.0005, 0.0, 1.0, 2000, 2000, Architecture::PisGradNet, 3),
+    ("paper_funnel_d10_cmcd_rklr_frozen", false, 0.301, 0.001, 0.001, 0.001, 1.0, 2000, 2000, Architecture::Vanilla, 3),
+    ("paper_funnel_d10_dbs_rklr_frozen", false, 0.301, 0.0005, 0.0005, 0.0, 1.0, 2000, 2000, Architecture::PisGradNet, 3),
+    ("paper_gmm40_d50_cmcd_lv_frozen", false, 1.501, 5e-05, 5e-05, 0.01, 80.0, 2000, 16000, Architecture::PisGradNet, 7),
+    ("paper_gmm40_d50_cmcd_rklld_learned", true, 1.001, 1e-05, 1e-05, 0.001, 80.0, 2000, 16000, Architecture::PisGradNet, 7),
+    ("paper_gmm40_d50_dbs_lv_frozen", false, 1.501, 1e-05, 1e-05, 0.0, 80.0, 2000, 16000, Architecture::PisGradNet, 7),
+    ("paper_gmm40_d50_dbs_rklld_learned", true, 1.501, 1e-05, 1e-05, 0.0, 80.0, 2000, 16000, Architecture::PisGradNet, 7),
+    ("paper_gmm40_d50_cmcd_rklr_frozen", false, 1.001, 1e-05, 1e-05, 0.01, 80.0, 2000, 16000, Architecture::PisGradNet, 3),
+    ("paper_gmm40_d50_dbs_rklr_frozen", false, 1.501, 1e-05, 1e-05, 0.0, 80.0, 2000, 16000, Architecture::PisGradNet, 3),
+    ("paper_mos10_d50_cmcd_lv_frozen", false, 1.501, 5e-05, 5e-05, 0.01, 15.0, 2000, 16000, Architecture::PisGradNet, 7),
+    ("paper_mos10_d50_cmcd_rklld_learned", true, 1.001, 1e-05, 1e-05, 0.01, 15.0, 2000, 16000, Architecture::PisGradNet, 7),
+    ("paper_mos10_d50_dbs_lv_frozen", false, 1.501, 0.0001, 0.0001, 0.0, 15.0, 2000, 16000, Architecture::PisGradNet, 7),
+    ("paper_mos10_d50_dbs_rklld_learned", true, 1.001, 5e-06, 5e-06, 0.0, 15.0, 2000, 16000, Architecture::PisGradNet, 7),
+    ("paper_mos10_d50_cmcd_rklr_frozen", false, 1.001, 0.0001, 0.0001, 0.01, 15.0, 2000, 16000, Architecture::PisGradNet, 3),
+    ("paper_mos10_d50_dbs_rklr_frozen", false, 1.501, 1e-05, 1e-05, 0.0, 15.0, 2000, 16000, Architecture::PisGradNet, 3),
 ];
 
 #[test]
-fn paper_presets_carry_the_papers_best_run_settings_or_say_they_do_not() {
-    use bridgelab::sim::DiffusionMode;
+fn paper_row_presets_carry_the_settings_of_the_sections_that_produced_them() {
+    use bridgelab::sim::config::DivergencePolicy;
     use bridgelab::sim::metrics::SinkhornProtocol;
+    use bridgelab::sim::{BridgeKind, DiffusionMode};
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("presets");
-    use bridgelab::sim::Architecture;
-    for (name, learned, beta, network, sde, interpolation, prior_std, batch, samples, vanilla) in
-        PAPER_BEST_RUNS
+    for (name, learned, beta, network, sde, interpolation, prior_std, batch, samples, architecture, seeds) in
+        PAPER_ROWS
     {
         let p = load_preset(&dir.join(format!("{name}.ron"))).unwrap();
         let diffusion = if learned {
@@ -209,10 +238,17 @@ fn paper_presets_carry_the_papers_best_run_settings_or_say_they_do_not() {
         } else {
             DiffusionMode::Frozen
         };
-        assert_eq!(
-            p.diffusion, diffusion,
-            "{name}: rKL-R never learns σ in the paper"
+        assert_eq!(p.diffusion, diffusion, "{name}");
+        assert!(
+            name.ends_with(if learned { "_learned" } else { "_frozen" }),
+            "{name}: the name says how σ is trained"
         );
+        let bridge = if name.contains("_dbs_") {
+            BridgeKind::Dbs
+        } else {
+            BridgeKind::Cmcd
+        };
+        assert_eq!(p.bridge, bridge, "{name}");
         assert!((p.beta - beta).abs() < 1e-9, "{name}: β {} vs {beta}", p.beta);
         assert_eq!(
             (p.lr.network, p.lr.sde, p.lr.interpolation),
@@ -230,30 +266,39 @@ fn paper_presets_carry_the_papers_best_run_settings_or_say_they_do_not() {
             (samples, SinkhornProtocol::Paper),
             "{name}"
         );
-        let architecture = if vanilla {
-            Architecture::Vanilla
-        } else {
-            Architecture::TimeMlp
-        };
         assert_eq!(p.architecture, architecture, "{name}");
         assert!(
             p.paper_code.last_step_prior_weight && p.paper_code.full_stop_gradient,
             "{name}: the paper's code behaviours are on"
         );
-    }
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
-        if !stem.starts_with("paper_") || PAPER_BEST_RUNS.iter().any(|r| r.0 == stem) {
-            continue;
-        }
-        let p = load_preset(&path).unwrap();
+        assert_eq!(p.paper_code.frozen_sigma_in_clip, !learned, "{name}");
+        assert_eq!(p.on_divergence, DivergencePolicy::ZeroNonFinite, "{name}");
+        assert_eq!(
+            p.log_every, 10,
+            "{name}: every epoch is logged for the paper's reporting"
+        );
         assert!(
-            p.description
-                .contains("not yet checked against the paper's best-run configuration"),
-            "{stem} claims the paper's setting but is not in the table of checked runs"
+            p.description.contains(&format!("averages {seeds} seeds")),
+            "{name}: the description says how many seeds the paper averages"
         );
     }
+    // Every `paper_` preset is a row of the table, and the table names no missing file.
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| {
+            e.unwrap()
+                .path()
+                .file_stem()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|n| n.starts_with("paper_"))
+        .collect();
+    on_disk.sort();
+    let mut rows: Vec<String> = PAPER_ROWS.iter().map(|r| r.0.to_string()).collect();
+    rows.sort();
+    assert_eq!(on_disk, rows);
 }
 
 /// Issue 14, item 6: a FIFO, a device and an oversized file are refused at once with a

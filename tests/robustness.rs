@@ -320,6 +320,34 @@ fn with_the_skip_policy_non_finite_steps_are_dropped_and_the_run_goes_on() {
     assert!(bridgelab::sim::divergence::non_finite_parameter(t.params()).is_none());
 }
 
+/// Issue 25, item 3: the paper's code zeroes non-finite gradient entries and never stops; so
+/// does the policy of that name. The optimiser's moments still move the parameters on a step
+/// whose gradient was zeroed, and the parameters stay finite.
+#[test]
+fn with_the_paper_policy_non_finite_gradients_are_zeroed_and_the_run_goes_on() {
+    let mut p = diverging();
+    p.on_divergence = DivergencePolicy::ZeroNonFinite;
+    let mut t = Trainer::new(p, common::cpu()).unwrap();
+    let mut marked = Vec::new();
+    let mut moved_on_a_marked_step = false;
+    while t.step_count() < 60 {
+        let before = t.params().to_host();
+        let record = t.step().expect("the paper's policy never ends the run");
+        if let Some(q) = record.skipped {
+            marked.push((record.step, q));
+            moved_on_a_marked_step |= t.params().to_host() != before;
+        }
+    }
+    assert!(!marked.is_empty(), "the run hits non-finite steps");
+    assert!(
+        moved_on_a_marked_step,
+        "a zeroed gradient still updates through the moments"
+    );
+    assert_eq!(t.skipped_steps(), marked.len());
+    assert!(t.is_finished() || t.step_count() == 60);
+    assert!(bridgelab::sim::divergence::non_finite_parameter(t.params()).is_none());
+}
+
 fn until(w: &Worker, what: &str, stop: impl Fn(&Event) -> bool) -> Vec<Event> {
     let mut seen = Vec::new();
     loop {

@@ -3,7 +3,8 @@
 //! divergence is ‖t‖² at every ε), and the streamed solver against the stored one.
 
 use bridgelab::sim::metrics::{
-    Cost, Points, SinkhornProtocol, Stopping, entropic_ot, entropic_ot_self, sinkhorn,
+    CAPPED_MAX_ITERATIONS, Cost, Points, SinkhornProtocol, Stopping, entropic_ot, entropic_ot_capped,
+    entropic_ot_self, entropic_ot_self_capped, sinkhorn,
 };
 use rand::{RngExt, SeedableRng, rngs::StdRng};
 
@@ -320,4 +321,158 @@ fn bad_inputs_are_errors_not_numbers() {
     );
     assert!(sinkhorn(&[], &[], 2, SinkhornProtocol::Converged, 1e-3, false).is_err());
     assert!(sinkhorn(&[0.0], &[1.0], 1, SinkhornProtocol::Converged, 0.0, false).is_err());
+}
+
+/// OTT's default Sinkhorn solver (ott-jax 0.5.0, `sinkhorn.Sinkhorn()` on a balanced
+/// problem in log space), written out plainly in its own convention, where the plan is
+/// exp((fᵢ + gⱼ − Cᵢⱼ)/ε) without the weights: g is updated first, then f; after every tenth
+/// iteration the L1 error of the plan's column marginal is tested against 1e-3; at most 2000
+/// iterations. The symmetric terms of its divergence update both potentials at once with
+/// momentum ½ and test the error of both marginals. Its value is Σ aᵢ (fᵢ − ε log aᵢ) +
+/// Σ bⱼ (gⱼ − ε log bⱼ) + ε (1 − Σ πᵢⱼ). Returns (value, iterations, converged).
+fn ott_written_out(c: &[Vec<f64>], eps: f64, symmetric: bool) -> (f64, usize, bool) {
+    let (n, m) = (c.len(), c[0].len());
+    let (log_a, log_b) = (-(n as f64).ln(), -(m as f64).ln());
+    let lse = |t: Vec<f64>| {
+        let top = t.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        top + t.iter().map(|x| (x - top).exp()).sum::<f64>().ln()
+    };
+    let new_g = |f: &[f64]| -> Vec<f64> {
+        (0..m)
+            .map(|j| eps * log_b - eps * lse((0..n).map(|i| (f[i] - c[i][j]) / eps).collect()))
+            .collect()
+    };
+    let new_f = |g: &[f64]| -> Vec<f64> {
+        (0..n)
+            .map(|i| eps * log_a - eps * lse((0..m).map(|j| (g[j] - c[i][j]) / eps).collect()))
+            .collect()
+    };
+    let plan = |f: &[f64], g: &[f64], i: usize, j: usize| ((f[i] + g[j] - c[i][j]) / eps).exp();
+    let (mut f, mut g) = (vec![0.0; n], vec![0.0; m]);
+    let mut converged = false;
+    let mut iterations = 0;
+    while iterations < 2000 {
+        if symmetric {
+            let (f_next, g_next) = (new_f(&g), new_g(&f));
+            f = f.iter().zip(&f_next).map(|(o, v)| 0.5 * o + 0.5 * v).collect();
+            g = g.iter().zip(&g_next).map(|(o, v)| 0.5 * o + 0.5 * v).collect();
+        } else {
+            g = new_g(&f);
+            f = new_f(&g);
+        }
+        iterations += 1;
+        if iterations % 10 == 0 {
+            let column_error: f64 = (0..m)
+                .map(|j| ((0..n).map(|i| plan(&f, &g, i, j)).sum::<f64>() - 1.0 / m as f64).abs())
+                .sum();
+            let row_error: f64 = (0..n)
+                .map(|i| ((0..m).map(|j| plan(&f, &g, i, j)).sum::<f64>() - 1.0 / n as f64).abs())
+                .sum();
+            let error = if symmetric {
+                column_error + row_error
+            } else {
+                column_error
+            };
+            if error < 1e-3 {
+                converged = true;
+                break;
+            }
+        }
+    }
+    let mass: f64 = (0..n)
+        .map(|i| (0..m).map(|j| plan(&f, &g, i, j)).sum::<f64>())
+        .sum();
+    let value = f.iter().map(|v| (v - eps * log_a) / n as f64).sum::<f64>()
+        + g.iter().map(|v| (v - eps * log_b) / m as f64).sum::<f64>()
+        + eps * (1.0 - mass);
+    (value, iterations, converged)
+}
+
+/// Issue 25, item 5: the paper protocol solves each term as OTT's default solver does, capped
+/// at 2000 iterations, and returns what it reached; checked term by term against OTT's
+/// iterations written out, on a problem that converges and on one that hits the cap.
+#[test]
+fn the_capped_solver_takes_otts_iterations_term_by_term() {
+    let (n, d) = (70, 2);
+    let x = uniform(n, d, 10.0, 51);
+    let y: Vec<f32> = uniform(n, d, 10.0, 52).iter().map(|v| v + 3.0).collect();
+    let costs = |p: &[f32], q: &[f32]| -> Vec<Vec<f64>> {
+        (0..n)
+            .map(|i| {
+                (0..n)
+                    .map(|j| sq(&p[i * d..(i + 1) * d], &q[j * d..(j + 1) * d]))
+                    .collect()
+            })
+            .collect()
+    };
+    let (px, py) = (Points::new(&x, d), Points::new(&y, d));
+    // ε = 2 settles within the cap; ε = 0.02 does not.
+    for (eps, settles) in [(2.0, true), (0.02, false)] {
+        let (value, iterations, converged) = ott_written_out(&costs(&y, &x), eps, false);
+        let ours = entropic_ot_capped(&px, &py, Cost::SquaredEuclidean, eps, 1 << 24);
+        assert_eq!(converged, settles, "ε = {eps}");
+        assert_eq!(
+            (ours.iterations, ours.converged),
+            (iterations, converged),
+            "ε = {eps}"
+        );
+        // The costs differ in rounding (‖x‖² + ‖y‖² − 2x·y against (x − y)²).
+        assert!(
+            (ours.value - value).abs() < 1e-7 * value.abs(),
+            "ε = {eps}: {} vs OTT's {value}",
+            ours.value
+        );
+        let (value, iterations, converged) = ott_written_out(&costs(&x, &x), eps, true);
+        let ours = entropic_ot_self_capped(&px, Cost::SquaredEuclidean, eps, 1 << 24);
+        assert_eq!(
+            (ours.iterations, ours.converged),
+            (iterations, converged),
+            "self, ε = {eps}"
+        );
+        assert!(
+            (ours.value - value).abs() < 1e-7 * (1.0 + value.abs()),
+            "self, ε = {eps}: {} vs OTT's {value}",
+            ours.value
+        );
+    }
+    assert_eq!(CAPPED_MAX_ITERATIONS, 2000);
+    // A figure whose terms hit the cap says so, where ours says it did not converge.
+    let mut report = sinkhorn(&x, &y, d, SinkhornProtocol::Paper, 1.0, false).unwrap();
+    report.converged = false;
+    assert!(
+        report
+            .describe()
+            .contains("iteration cap hit, value reached after"),
+        "{}",
+        report.describe()
+    );
+}
+
+/// Issue 25, item 11: the protocol of ott-jax 0.4.6 (Beyond ELBOs, SCLD, Reinforced SMC) sets
+/// ε to a twentieth of the mean cost, the same solver otherwise.
+#[test]
+fn the_beyond_elbos_protocol_takes_eps_from_the_mean_cost() {
+    let (n, d) = (120, 3);
+    let a = uniform(n, d, 20.0, 61);
+    let b = uniform(n, d, 20.0, 62);
+    let mean = (0..n)
+        .flat_map(|i| (0..n).map(move |j| (i, j)))
+        .map(|(i, j)| sq(&a[i * d..(i + 1) * d], &b[j * d..(j + 1) * d]))
+        .sum::<f64>()
+        / (n * n) as f64;
+    let s = sinkhorn(&a, &b, d, SinkhornProtocol::BeyondElbos, 1e-3, false).unwrap();
+    assert_eq!(s.protocol, SinkhornProtocol::BeyondElbos);
+    assert!(
+        (s.eps - 0.05 * mean).abs() < 1e-9 * mean,
+        "{} vs {}",
+        s.eps,
+        0.05 * mean
+    );
+    let paper = sinkhorn(&a, &b, d, SinkhornProtocol::Paper, 1e-3, false).unwrap();
+    assert!(paper.eps < s.eps, "the std of these costs is below their mean");
+    assert!(
+        s.describe().starts_with("beyond-elbos protocol: ε = "),
+        "{}",
+        s.describe()
+    );
 }

@@ -249,6 +249,7 @@ mod tests {
             lr: 1e-3,
             wall_seconds: 0.0,
             skipped: None,
+            epoch: None,
         }
     }
 

@@ -49,14 +49,27 @@ pub fn print_evaluation(e: &Evaluation) {
     if let Some(z) = e.log_z {
         println!("  log Z     {z:.4} (true)");
     }
+    let floor = e.noise_floor.as_ref();
     if let Some(s) = &e.sinkhorn {
         println!("  Sinkhorn  {:.4} ({})", s.value, s.describe());
+        if let Some(f) = floor.and_then(|f| f.sinkhorn.as_ref()) {
+            println!(
+                "            {:.4} between two exact draws of the same size (the noise floor)",
+                f.value
+            );
+        }
     }
     if let Some(why) = &e.sinkhorn_error {
         println!("  Sinkhorn  not computed: {why}");
     }
     if let Some(m) = e.mmd2 {
         println!("  MMD^2     {m:.5} ({} points)", e.mmd_points);
+        if let Some(f) = floor {
+            println!(
+                "            {:.5} between two exact draws of the same size",
+                f.mmd2
+            );
+        }
     }
     if let Some(d) = e.delta_std {
         println!("  delta std {d:.4}");

@@ -9,7 +9,7 @@ pub mod interrupt;
 mod peak;
 mod presets;
 mod soak;
-pub(crate) mod sweep;
+pub mod sweep;
 mod table;
 pub(crate) mod train;
 
@@ -100,9 +100,9 @@ pub struct Overrides {
     /// Compute device (overrides the preset's device).
     #[arg(long, value_enum)]
     pub device: Option<DeviceArg>,
-    /// Evaluation protocol: `converged` (the preset's own evaluation) or `paper` (the rKL-LD
+    /// Evaluation protocol: `converged` (the preset's own evaluation), `paper` (the rKL-LD
     /// paper's: its Sinkhorn rule on 16 000 samples for mixtures, 2000 otherwise, and mixture
-    /// instance = seed).
+    /// instance = seed) or `beyond-elbos` (the same with the ε of ott-jax 0.4.6).
     #[arg(long, value_enum)]
     pub protocol: Option<ProtocolArg>,
 }
@@ -111,6 +111,27 @@ pub struct Overrides {
 pub enum ProtocolArg {
     Converged,
     Paper,
+    BeyondElbos,
+}
+
+/// Which figures a table or a finished run reports.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ReportArg {
+    /// Ours: the final evaluation on fresh samples.
+    #[default]
+    Final,
+    /// The rKL-LD paper's: per-epoch training means (best epoch for the posteriors, last
+    /// otherwise), the final evaluation's Sinkhorn.
+    Paper,
+}
+
+impl From<ReportArg> for sweep::summary::Reporting {
+    fn from(r: ReportArg) -> Self {
+        match r {
+            ReportArg::Final => sweep::summary::Reporting::Final,
+            ReportArg::Paper => sweep::summary::Reporting::Paper,
+        }
+    }
 }
 
 impl From<ProtocolArg> for SinkhornProtocol {
@@ -118,6 +139,7 @@ impl From<ProtocolArg> for SinkhornProtocol {
         match p {
             ProtocolArg::Converged => SinkhornProtocol::Converged,
             ProtocolArg::Paper => SinkhornProtocol::Paper,
+            ProtocolArg::BeyondElbos => SinkhornProtocol::BeyondElbos,
         }
     }
 }
@@ -155,10 +177,10 @@ impl Overrides {
         if let Some(device) = self.device {
             preset.device = device.into();
         }
-        match self.protocol {
-            Some(ProtocolArg::Paper) => preset.use_paper_evaluation().map_err(anyhow::Error::msg)?,
-            Some(ProtocolArg::Converged) => preset.eval.sinkhorn_protocol = SinkhornProtocol::Converged,
-            None => {}
+        if let Some(protocol) = self.protocol {
+            preset
+                .apply_protocol(protocol.into())
+                .map_err(anyhow::Error::msg)?;
         }
         Ok(preset)
     }

@@ -30,6 +30,10 @@ pub struct TrainArgs {
     /// Also write checkpoint.json every this many steps, so an interrupted run can resume.
     #[arg(long, value_name = "STEPS")]
     pub checkpoint_every: Option<usize>,
+    /// What the run reports when it ends: `final` (the final evaluation on fresh samples) or
+    /// `paper` (the rKL-LD paper's per-epoch training means beside it; see README).
+    #[arg(long, value_enum, default_value_t)]
+    pub report: super::ReportArg,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -70,6 +74,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
         until: args.until,
         checkpoint_every: args.checkpoint_every,
         checkpoint_seconds: None,
+        report: args.report,
         resume_hint: format!(
             "bridgelab train {}{} --resume {} --out {}",
             args.preset.display(),
@@ -88,6 +93,8 @@ pub(crate) struct Plan {
     pub checkpoint_every: Option<usize>,
     /// and whenever this many seconds of wall time have passed since the last save.
     pub checkpoint_seconds: Option<f64>,
+    /// What the finished run prints.
+    pub report: super::ReportArg,
     /// The command that resumes the run, for the message of an interrupted one.
     pub resume_hint: String,
 }
@@ -222,12 +229,44 @@ pub(crate) fn train_and_write(mut trainer: Trainer, out: &Path, quiet: bool, pla
         );
         if trainer.skipped_steps() > 0 {
             println!(
-                "{} steps skipped for non-finite values (listed in metrics.csv)",
-                trainer.skipped_steps()
+                "{} steps had non-finite values ({}; listed in metrics.csv)",
+                trainer.skipped_steps(),
+                trainer.preset().on_divergence.label()
             );
         }
         super::eval::print_evaluation(&evaluation);
+        if plan.report == super::ReportArg::Paper {
+            print_paper_report(&trainer, &evaluation);
+        }
         println!("outputs in {}", out.display());
     }
     Ok(())
+}
+
+/// The run's figures as the rKL-LD paper's table reports them (see `sim::metrics::epochs`).
+fn print_paper_report(trainer: &Trainer, evaluation: &crate::sim::report::Evaluation) {
+    use crate::sim::metrics::{EpochRule, logged_epochs, paper_report};
+    let preset = trainer.preset();
+    let rule = EpochRule::for_target(preset.target.kind.is_bayesian());
+    println!("the paper's reporting ({}):", rule.describe());
+    match paper_report(&logged_epochs(trainer.history()), preset.train_steps, rule) {
+        Ok(r) => {
+            println!(
+                "  ELBO      {:.4}  (epoch {} of {}{})",
+                r.elbo,
+                r.elbo_epoch,
+                r.epochs,
+                if r.non_finite_epochs > 0 {
+                    format!(", {} epochs not finite", r.non_finite_epochs)
+                } else {
+                    String::new()
+                }
+            );
+            println!("  log Z-hat {:.4}", r.log_z);
+        }
+        Err(why) => println!("  not available: {why}"),
+    }
+    if let Some(s) = &evaluation.sinkhorn {
+        println!("  Sinkhorn  {:.4}  (the final evaluation's)", s.value);
+    }
 }

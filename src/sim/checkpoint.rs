@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::config::Preset;
 use super::error::SimError;
+use super::metrics::EpochSums;
 use super::optim::RAdamState;
 use super::params::HostParam;
 use super::report::StepRecord;
@@ -24,6 +25,9 @@ struct Checkpoint {
     params: Vec<HostParam>,
     optimizer: RAdamState,
     history: Vec<StepRecord>,
+    /// The epoch under way (absent in checkpoints written before the paper's reporting).
+    #[serde(default)]
+    epoch: EpochSums,
 }
 
 /// Writes `contents` to `path` through a temporary file and a rename, so an interrupted write
@@ -86,6 +90,7 @@ pub fn save(trainer: &Trainer, path: &Path) -> Result<(), SimError> {
         params: trainer.params().to_host(),
         optimizer: trainer.optimizer().to_host(),
         history: trainer.history().to_vec(),
+        epoch: trainer.epoch_sums(),
     };
     let bytes = serde_json::to_vec(&ckpt).map_err(|e| SimError::Checkpoint(e.to_string()))?;
     write_atomically(path, &bytes).map_err(|e| SimError::Checkpoint(format!("{}: {e}", path.display())))
@@ -132,7 +137,7 @@ fn build(path: &Path, ckpt: Checkpoint, preset: Preset, device: Device) -> Resul
     }
     let mut trainer = Trainer::new(preset, device).map_err(named)?;
     trainer
-        .restore(ckpt.step, &ckpt.params, &ckpt.optimizer, ckpt.history)
+        .restore(ckpt.step, &ckpt.params, &ckpt.optimizer, ckpt.history, ckpt.epoch)
         .map_err(named)?;
     Ok(trainer)
 }

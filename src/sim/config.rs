@@ -513,15 +513,24 @@ pub enum Architecture {
     /// ReLU + LayerNorm residual blocks on (x, the integer time N − n and its sinusoidal
     /// code), and a Langevin scale that depends on x and the time, by a second such network.
     Vanilla,
+    /// The rKL-LD paper's `PISgradnet`, used there for DBS and for CMCD on the mixtures: our
+    /// layout on the integer time N − n with H Fourier frequencies, a Langevin scale of three
+    /// hidden layers, LeCun-normal hidden layers, output weights 1e-8, tanh-form GELU.
+    PisGradNet,
 }
 
 impl Architecture {
-    pub const ALL: [Architecture; 2] = [Architecture::TimeMlp, Architecture::Vanilla];
+    pub const ALL: [Architecture; 3] = [
+        Architecture::TimeMlp,
+        Architecture::Vanilla,
+        Architecture::PisGradNet,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
             Architecture::TimeMlp => "time MLP",
             Architecture::Vanilla => "paper's Vanilla",
+            Architecture::PisGradNet => "paper's PISgradnet",
         }
     }
 
@@ -543,6 +552,11 @@ pub struct PaperCode {
     /// parameters, which biases the rKL-R gradient.
     #[serde(default)]
     pub full_stop_gradient: bool,
+    /// With frozen σ, ∂L/∂log σ still enters the SDE group's global-norm clip (the paper's
+    /// code computes it and resets σ after the update), so the prior's parameters see its clip
+    /// factor; ours leaves log σ out.
+    #[serde(default)]
+    pub frozen_sigma_in_clip: bool,
 }
 
 impl PaperCode {
@@ -559,15 +573,26 @@ pub enum DivergencePolicy {
     Stop,
     /// The step's update is dropped and training goes on with the next batch.
     Skip,
+    /// The rKL-LD paper's code: non-finite gradient entries are zeroed, the update is applied
+    /// (the optimiser's moments carry it) and training goes on; the step's non-finite loss or
+    /// ELBO is logged as it is. (The paper's `optax.zero_nans` zeroes NaN only, and an infinite
+    /// entry there turns every parameter NaN; here it is zeroed too, and an update that would
+    /// leave a parameter non-finite is dropped.)
+    ZeroNonFinite,
 }
 
 impl DivergencePolicy {
-    pub const ALL: [DivergencePolicy; 2] = [DivergencePolicy::Stop, DivergencePolicy::Skip];
+    pub const ALL: [DivergencePolicy; 3] = [
+        DivergencePolicy::Stop,
+        DivergencePolicy::Skip,
+        DivergencePolicy::ZeroNonFinite,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
             DivergencePolicy::Stop => "stop the run",
             DivergencePolicy::Skip => "skip the step",
+            DivergencePolicy::ZeroNonFinite => "zero non-finite gradients, go on (paper)",
         }
     }
 
@@ -595,15 +620,21 @@ impl Preset {
         })
     }
 
-    /// The rKL-LD paper's evaluation: its Sinkhorn protocol on 16 000 samples for the mixtures
-    /// and 2000 otherwise, and, as its seed-i runs do, the mixture instance i (means drawn from
-    /// seed i). Refuses a mixture seed above 9, for which the benchmark has no instance.
-    pub fn use_paper_evaluation(&mut self) -> Result<(), String> {
+    /// Evaluates under `protocol`. A published one ([`SinkhornProtocol::is_published`]) takes
+    /// the rKL-LD paper's evaluation with it: 16 000 samples for the mixtures and 2000
+    /// otherwise, and, as its seed-i runs do, mixture instance i (means drawn from seed i).
+    /// Refuses a mixture seed above 9, for which the benchmark has no instance.
+    pub fn apply_protocol(&mut self, protocol: SinkhornProtocol) -> Result<(), String> {
+        self.eval.sinkhorn_protocol = protocol;
+        if !protocol.is_published() {
+            return Ok(());
+        }
         let mixture = self.target.kind.is_mixture();
         if mixture {
             if self.seed > 9 {
                 return Err(format!(
-                    "the paper protocol evaluates seed i on mixture instance i, and instances exist for seeds 0–9 only (seed {})",
+                    "the {} protocol evaluates seed i on mixture instance i, and instances exist for seeds 0–9 only (seed {})",
+                    protocol.name(),
                     self.seed
                 ));
             }
@@ -612,7 +643,6 @@ impl Preset {
         let samples = if mixture { 16_000 } else { 2000 };
         self.eval.samples = samples;
         self.eval.max_points = samples;
-        self.eval.sinkhorn_protocol = SinkhornProtocol::Paper;
         Ok(())
     }
 }

@@ -111,6 +111,9 @@ impl Sampler {
                 device,
             ),
         );
+        if preset.diffusion == DiffusionMode::Frozen && preset.paper_code.frozen_sigma_in_clip {
+            params.set_clip_only(log_sigma);
+        }
         let interp = params.add(
             "interpolation.a",
             Group::Interpolation,

@@ -16,6 +16,8 @@ pub enum Stream {
     Test = 4,
     /// The paths the lab draws over time (`Trainer::paths`).
     Paths = 5,
+    /// A second set of exact draws, independent of `Reference`: the metrics' noise floor.
+    NoiseFloor = 6,
 }
 
 /// SplitMix64 finaliser: decorrelates nearby seeds before they seed the generator.

@@ -4,7 +4,7 @@
 use burn::tensor::Tensor;
 use serde::{Deserialize, Serialize};
 
-use super::config::{LearningRates, Preset};
+use super::config::{DivergencePolicy, LearningRates, Preset};
 use super::divergence;
 use super::host;
 use super::params::{Group, ParamSet};
@@ -22,6 +22,9 @@ pub struct RAdam {
     pub total_steps: usize,
     /// Number of updates applied so far.
     pub t: usize,
+    /// Zero infinite gradient entries too and go on where the norm overflows, as the policy
+    /// [`DivergencePolicy::ZeroNonFinite`] asks.
+    zero_non_finite: bool,
     m: Vec<Option<Tensor<2>>>,
     v: Vec<Option<Tensor<2>>>,
 }
@@ -41,6 +44,7 @@ impl RAdam {
             clip: preset.grad_clip,
             total_steps: preset.train_steps.max(1),
             t: 0,
+            zero_non_finite: preset.on_divergence == DivergencePolicy::ZeroNonFinite,
             m: vec![None; params.len()],
             v: vec![None; params.len()],
         }
@@ -63,20 +67,29 @@ impl RAdam {
 
     /// Zeroes NaN entries, clips each group to global norm `clip`, and applies one RAdam update.
     /// A gradient with an infinite entry or an overflowing norm changes nothing: the error says
-    /// what is not finite, naming the parameter.
+    /// what is not finite, naming the parameter. Under [`DivergencePolicy::ZeroNonFinite`]
+    /// infinite entries are zeroed too, and a group whose norm overflows is scaled to zero.
+    /// Clip-only parameters ([`ParamSet::set_clip_only`]) count in their group's norm and
+    /// are not moved.
     pub fn step(&mut self, params: &mut ParamSet, grads: Vec<Option<Tensor<2>>>) -> Result<(), String> {
+        let zero_non_finite = self.zero_non_finite;
         let grads: Vec<Option<Tensor<2>>> = grads
             .into_iter()
             .map(|g| {
                 g.map(|g| {
-                    let nan = g.clone().is_nan();
-                    g.mask_fill(nan, 0.0)
+                    let bad = if zero_non_finite {
+                        g.clone().is_finite().bool_not()
+                    } else {
+                        g.clone().is_nan()
+                    };
+                    g.mask_fill(bad, 0.0)
                 })
             })
             .collect();
         let squares = group_squares(params, &grads);
         // The clipping norms are needed anyway; their sum is finite exactly when every entry is.
-        if let Some(total) = squares.iter().flatten().cloned().reduce(|a, b| a + b)
+        if !zero_non_finite
+            && let Some(total) = squares.iter().flatten().cloned().reduce(|a, b| a + b)
             && !host::scalar(total).is_finite()
         {
             return Err(
@@ -100,6 +113,9 @@ impl RAdam {
 
         for (id, g) in params.ids().zip(grads) {
             let Some(g) = g else { continue };
+            if params.is_clip_only(id) {
+                continue;
+            }
             let group = params.group(id);
             let g = g * scales[group_index(group)].clone();
             let m = match self.m[id.0].take() {

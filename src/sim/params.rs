@@ -22,6 +22,9 @@ pub struct ParamSet {
     names: Vec<String>,
     groups: Vec<Group>,
     trainable: Vec<bool>,
+    /// Trainable parameters whose gradient enters their group's clipping norm but which the
+    /// optimiser does not move (the paper code's frozen σ, `paper_code.frozen_sigma_in_clip`).
+    clip_only: Vec<bool>,
     values: Vec<Tensor<2>>,
 }
 
@@ -39,6 +42,7 @@ impl ParamSet {
             names: Vec::new(),
             groups: Vec::new(),
             trainable: Vec::new(),
+            clip_only: Vec::new(),
             values: Vec::new(),
         }
     }
@@ -51,8 +55,21 @@ impl ParamSet {
         self.names.push(name.to_string());
         self.groups.push(group);
         self.trainable.push(trainable);
+        self.clip_only.push(false);
         self.values.push(value);
         ParamId(self.values.len() - 1)
+    }
+
+    /// Makes `id` a parameter whose gradient is computed and counted in its group's clipping
+    /// norm, while its value stays where it is.
+    pub fn set_clip_only(&mut self, id: ParamId) {
+        self.trainable[id.0] = true;
+        self.clip_only[id.0] = true;
+    }
+
+    /// True for a parameter the optimiser clips with its group but never moves.
+    pub fn is_clip_only(&self, id: ParamId) -> bool {
+        self.clip_only[id.0]
     }
 
     pub fn get(&self, id: ParamId) -> Tensor<2> {
@@ -94,7 +111,7 @@ impl ParamSet {
     /// Total number of scalar entries that the optimiser updates.
     pub fn num_trainable(&self) -> usize {
         self.ids()
-            .filter(|&id| self.is_trainable(id))
+            .filter(|&id| self.is_trainable(id) && !self.is_clip_only(id))
             .map(|id| self.values[id.0].shape().num_elements())
             .sum()
     }

@@ -17,10 +17,15 @@ pub struct StepRecord {
     /// Seconds of training since the run (or its resumed part) began.
     #[serde(with = "crate::sim::json_float")]
     pub wall_seconds: f64,
-    /// Set when the step produced non-finite values and its update was dropped: what was not
-    /// finite.
+    /// Set when the step produced non-finite values: what was not finite. Under the policy
+    /// `Skip` its update was dropped; under `ZeroNonFinite` it was applied with the gradient's
+    /// non-finite entries zeroed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skipped: Option<String>,
+    /// At a step that ends an epoch of ten, the means over the epoch's training batches
+    /// (what the paper's reporting reads).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epoch: Option<super::metrics::EpochMeans>,
 }
 
 /// What the lab draws: the latest batch and the learned SDE parameters.
@@ -72,6 +77,18 @@ pub struct Evaluation {
     #[serde(default, with = "crate::sim::json_float::option")]
     pub delta_std: Option<f64>,
     pub modes: Option<ModeCoverage>,
+    /// The same sample metrics between two independent sets of exact draws, at the same
+    /// sample counts and protocol: what "zero" is at this size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise_floor: Option<NoiseFloor>,
+}
+
+/// The Sinkhorn figure and MMD² of two independent exact draws of the target.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NoiseFloor {
+    pub sinkhorn: Option<SinkhornReport>,
+    #[serde(with = "crate::sim::json_float")]
+    pub mmd2: f64,
 }
 
 /// Cells per side of the log-density background of 2-D targets.
@@ -92,8 +109,10 @@ pub struct DensityGrid {
 pub enum EvaluationStage {
     /// Simulating the fresh paths and their weights.
     Paths,
+    /// Sinkhorn and MMD of the samples against exact draws.
     Sinkhorn,
-    Mmd,
+    /// The same between two sets of exact draws.
+    NoiseFloor,
     Modes,
 }
 
@@ -101,7 +120,7 @@ impl EvaluationStage {
     pub const ALL: [EvaluationStage; 4] = [
         EvaluationStage::Paths,
         EvaluationStage::Sinkhorn,
-        EvaluationStage::Mmd,
+        EvaluationStage::NoiseFloor,
         EvaluationStage::Modes,
     ];
 
@@ -116,8 +135,8 @@ impl EvaluationStage {
     pub fn label(self) -> &'static str {
         match self {
             EvaluationStage::Paths => "simulating fresh paths",
-            EvaluationStage::Sinkhorn => "Sinkhorn distance to exact draws",
-            EvaluationStage::Mmd => "MMD",
+            EvaluationStage::Sinkhorn => "Sinkhorn and MMD against exact draws",
+            EvaluationStage::NoiseFloor => "the same between two exact draws",
             EvaluationStage::Modes => "mode coverage",
         }
     }

@@ -11,13 +11,15 @@ use super::divergence;
 use super::error::SimError;
 use super::host;
 use super::loss::{LossEval, loss_and_gradients, loss_and_gradients_timed};
-use super::metrics::{MMD_POINTS, ModeRegions, WeightStats, delta_std, mmd, mode_coverage, sinkhorn};
+use super::metrics::{
+    EpochSums, MMD_POINTS, ModeRegions, WeightStats, delta_std, mmd, mode_coverage, sinkhorn,
+};
 use super::model::Sampler;
 use super::noise::{Stream, normal_tensor, rng_for};
 use super::optim::RAdam;
 use super::params::ParamSet;
 use super::phase_clock::{Phase, PhaseClock};
-use super::report::{DENSITY_GRID_SIZE, Evaluation, EvaluationStage, Snapshot, StepRecord};
+use super::report::{DENSITY_GRID_SIZE, Evaluation, EvaluationStage, NoiseFloor, Snapshot, StepRecord};
 use super::rollout::rollout;
 use super::subnormals;
 use super::targets::{Target, build_target, log_density_slice};
@@ -43,6 +45,8 @@ pub struct Trainer {
     /// Wall seconds of training before `clock` started (resumed runs).
     elapsed_before: f64,
     skipped: usize,
+    /// The epoch under way, for the paper's per-epoch means.
+    epoch_sums: EpochSums,
 }
 
 impl Trainer {
@@ -71,6 +75,7 @@ impl Trainer {
             clock: Instant::now(),
             elapsed_before: 0.0,
             skipped: 0,
+            epoch_sums: EpochSums::default(),
         }
     }
 
@@ -134,6 +139,7 @@ impl Trainer {
         let eval = loss_and_gradients_timed(&self.sampler, &self.params, self.preset.loss, noise, clock);
         let weights = WeightStats::from_log_weights(&eval.log_weights);
         let lr = self.optim.group_lr(super::params::Group::Network);
+        let policy = self.preset.on_divergence;
         let mut problem = if !eval.loss.is_finite() {
             Some("the loss".to_string())
         } else if !divergence::samples_are_finite(&eval.samples) {
@@ -141,7 +147,9 @@ impl Trainer {
         } else {
             None
         };
-        if problem.is_none() {
+        // Under the paper's policy a non-finite loss or batch still updates, with the
+        // gradient's non-finite entries zeroed.
+        if problem.is_none() || policy == DivergencePolicy::ZeroNonFinite {
             let before = (self.params.clone(), self.optim.clone());
             if let Err(quantity) = self.optim.step(&mut self.params, eval.grads) {
                 problem = Some(quantity);
@@ -152,7 +160,7 @@ impl Trainer {
         }
         clock.lap(Phase::Optimizer);
         if let Some(quantity) = &problem
-            && self.preset.on_divergence == DivergencePolicy::Stop
+            && policy == DivergencePolicy::Stop
         {
             return Err(SimError::Diverged {
                 step: self.step + 1,
@@ -165,6 +173,7 @@ impl Trainer {
             self.skipped += 1;
         }
         self.step += 1;
+        let epoch = self.epoch_sums.add(self.step, weights.elbo, weights.log_z_hat);
         let record = StepRecord {
             step: self.step,
             loss: eval.loss,
@@ -172,6 +181,7 @@ impl Trainer {
             lr,
             wall_seconds: self.elapsed_before + self.clock.elapsed().as_secs_f64(),
             skipped: problem,
+            epoch,
         };
         let every = self.preset.log_every.max(1);
         let logged =
@@ -183,7 +193,8 @@ impl Trainer {
         Ok(record)
     }
 
-    /// Steps dropped so far under [`DivergencePolicy::Skip`].
+    /// Steps so far that produced non-finite values: dropped under [`DivergencePolicy::Skip`],
+    /// applied with zeroed gradient entries under [`DivergencePolicy::ZeroNonFinite`].
     pub fn skipped_steps(&self) -> usize {
         self.skipped
     }
@@ -302,28 +313,40 @@ impl Trainer {
         let reference = self.target.exact_samples(m, &mut rng);
         let finite = x.iter().all(|v| v.is_finite());
         let mut sinkhorn_error = None;
+        let mut noise_floor = None;
         let (sinkhorn, mmd2, mmd_points, dstd) = match (&reference, finite) {
             (Some(reference), true) => {
                 let k = m.min(settings.max_points.max(1));
-                let many_well = self.preset.target.kind == TargetKind::ManyWell;
-                progress(EvaluationStage::Sinkhorn);
-                let report = sinkhorn(
-                    &x[..k * d],
-                    &reference[..k * d],
-                    d,
-                    settings.sinkhorn_protocol,
-                    settings.sinkhorn_eps,
-                    many_well,
-                );
+                // The paper's MW54 many-well energy is our Double well (d = m = its dimension);
+                // its metric takes its own variant there, not on our Many-well.
+                let mw54 = self.preset.target.kind == TargetKind::DoubleWell;
                 let j = m.min(MMD_POINTS);
-                progress(EvaluationStage::Mmd);
+                let metrics = |a: &[f32], b: &[f32]| {
+                    (
+                        sinkhorn(
+                            &a[..k * d],
+                            &b[..k * d],
+                            d,
+                            settings.sinkhorn_protocol,
+                            settings.sinkhorn_eps,
+                            mw54,
+                        ),
+                        mmd(&a[..j * d], &b[..j * d], d, &self.device),
+                    )
+                };
+                progress(EvaluationStage::Sinkhorn);
+                let (report, mmd2) = metrics(&x, reference);
+                progress(EvaluationStage::NoiseFloor);
+                let mut floor_rng = rng_for(self.preset.seed, self.step as u64, Stream::NoiseFloor);
+                noise_floor = self.target.exact_samples(m, &mut floor_rng).map(|other| {
+                    let (floor, mmd2) = metrics(&other, reference);
+                    NoiseFloor {
+                        sinkhorn: floor.ok(),
+                        mmd2,
+                    }
+                });
                 sinkhorn_error = report.as_ref().err().cloned();
-                (
-                    report.ok(),
-                    Some(mmd(&x[..j * d], &reference[..j * d], d, &self.device)),
-                    j,
-                    Some(delta_std(&x, reference, d)),
-                )
+                (report.ok(), Some(mmd2), j, Some(delta_std(&x, reference, d)))
             }
             _ => (None, None, 0, None),
         };
@@ -344,6 +367,7 @@ impl Trainer {
             mmd_points,
             delta_std: dstd,
             modes,
+            noise_floor,
         }
     }
 
@@ -370,7 +394,9 @@ impl Trainer {
         params: &[super::params::HostParam],
         optim: &super::optim::RAdamState,
         history: Vec<StepRecord>,
+        epoch_sums: EpochSums,
     ) -> Result<(), SimError> {
+        self.epoch_sums = epoch_sums;
         self.params
             .load_host(params, &self.device)
             .map_err(SimError::Checkpoint)?;
@@ -401,5 +427,9 @@ impl Trainer {
 
     pub(crate) fn optimizer(&self) -> &RAdam {
         &self.optim
+    }
+
+    pub(crate) fn epoch_sums(&self) -> EpochSums {
+        self.epoch_sums
     }
 }

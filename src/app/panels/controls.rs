@@ -23,11 +23,22 @@ fn evaluation_line(e: &Evaluation) -> String {
     if let Some(z) = e.log_z {
         line.push_str(&format!(" (true log Z {z:.3})"));
     }
+    let floor = e.noise_floor.as_ref();
     if let Some(s) = &e.sinkhorn {
-        line.push_str(&format!(", Sinkhorn {:.3} ({})", s.value, s.describe()));
+        line.push_str(&format!(", Sinkhorn {:.3}", s.value));
+        if let Some(f) = floor.and_then(|f| f.sinkhorn.as_ref()) {
+            line.push_str(&format!(" (two exact draws: {:.3})", f.value));
+        }
+        line.push_str(&format!(" ({})", s.describe()));
     }
     if let Some(why) = &e.sinkhorn_error {
         line.push_str(&format!(", Sinkhorn not computed: {why}"));
+    }
+    if let Some(m) = e.mmd2 {
+        line.push_str(&format!(", MMD² {m:.4}"));
+        if let Some(f) = floor {
+            line.push_str(&format!(" (two exact draws: {:.4})", f.mmd2));
+        }
     }
     if let Some(m) = &e.modes {
         line.push_str(&format!(", modes {}/{} ({})", m.covered, m.total, m.rule()));

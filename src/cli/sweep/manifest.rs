@@ -50,6 +50,10 @@ pub struct Task {
     pub overrides: Vec<String>,
     /// `runs/<name>-seed<seed>`.
     pub out: String,
+    /// The mixture instance the task trains on, where the plan runs seed i on instance i (the
+    /// paper protocol); `None` keeps the preset's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<u32>,
 }
 
 /// At most this many seeds per preset, and tasks per sweep.
@@ -99,25 +103,26 @@ pub fn plan(request: &Request, dir: &Path) -> Result<(Sweep, Vec<Task>)> {
         bail!("{total} tasks; a sweep holds at most {MAX_TASKS}");
     }
     let names = unique_names(request.presets);
-    let paper = request.protocol == Some(SinkhornProtocol::Paper);
+    let per_seed = request.protocol.is_some_and(SinkhornProtocol::is_published);
     let mut planned = Vec::new();
     let mut texts = Vec::new();
+    let mut per_seed_instance = Vec::new();
     for (path, name) in request.presets.iter().zip(&names) {
         let mut p = load_preset(path)?;
         if let Some(steps) = request.steps {
             p.train_steps = steps;
         }
-        match request.protocol {
-            Some(SinkhornProtocol::Paper) => p.use_paper_evaluation().map_err(anyhow::Error::msg)?,
-            Some(SinkhornProtocol::Converged) => p.eval.sinkhorn_protocol = SinkhornProtocol::Converged,
-            None => {}
+        if let Some(protocol) = request.protocol {
+            p.apply_protocol(protocol).map_err(anyhow::Error::msg)?;
         }
+        per_seed_instance.push(per_seed && p.target.kind.is_mixture());
         let instances = if !p.target.kind.is_mixture() {
             "one instance".to_string()
-        } else if paper {
+        } else if per_seed {
             if request.seeds > 10 {
                 bail!(
-                    "the paper protocol runs seed i on mixture instance i, and there are 10 instances (0–9)"
+                    "the {} protocol runs seed i on mixture instance i, and there are 10 instances (0–9)",
+                    request.protocol.map_or("", SinkhornProtocol::name)
                 );
             }
             let list: Vec<String> = (0..request.seeds).map(|s| s.to_string()).collect();
@@ -143,13 +148,20 @@ pub fn plan(request: &Request, dir: &Path) -> Result<(Sweep, Vec<Task>)> {
     let tasks: Vec<Task> = (0..names.len())
         .flat_map(|i| (0..request.seeds).map(move |seed| (i, seed)))
         .enumerate()
-        .map(|(index, (i, seed))| Task {
-            index,
-            preset_index: i,
-            preset: format!("presets/{}.ron", names[i]),
-            seed,
-            overrides: vec!["--seed".into(), seed.to_string()],
-            out: format!("runs/{}-seed{seed}", names[i]),
+        .map(|(index, (i, seed))| {
+            let mut overrides = vec!["--seed".into(), seed.to_string()];
+            if let Some(protocol) = request.protocol {
+                overrides.extend(["--protocol".into(), protocol.name().into()]);
+            }
+            Task {
+                index,
+                preset_index: i,
+                preset: format!("presets/{}.ron", names[i]),
+                seed,
+                overrides,
+                out: format!("runs/{}-seed{seed}", names[i]),
+                instance: per_seed_instance[i].then_some(seed as u32),
+            }
         })
         .collect();
     if dir.join("sweep.json").exists() {

@@ -7,7 +7,7 @@ pub mod manifest;
 mod slurm;
 mod status;
 pub(crate) mod summary;
-mod task;
+pub mod task;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -33,6 +33,10 @@ pub struct RunOptions {
     /// checkpoint first), and count it as failed.
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: Option<u64>,
+    /// What the table reports: `final` (the final evaluation on fresh samples) or `paper`
+    /// (the rKL-LD paper's per-epoch training means; see README).
+    #[arg(long, value_enum, default_value_t)]
+    pub report: super::ReportArg,
 }
 
 #[derive(Subcommand, Debug)]
@@ -75,7 +79,13 @@ pub enum SweepCommand {
     /// age of its checkpoint and its error.
     Status { dir: PathBuf },
     /// Write DIR/table.md and DIR/table.csv of the finished tasks, listing those missing.
-    Collect { dir: PathBuf },
+    Collect {
+        dir: PathBuf,
+        /// What the table reports: `final` (the final evaluation on fresh samples) or `paper`
+        /// (the rKL-LD paper's per-epoch training means; see README).
+        #[arg(long, value_enum, default_value_t)]
+        report: super::ReportArg,
+    },
 }
 
 /// What every task of a sweep trains.
@@ -87,8 +97,9 @@ pub struct Planned {
     /// Training steps of every run (overrides the presets' train_steps).
     #[arg(long)]
     pub steps: Option<usize>,
-    /// Evaluation protocol of every run: `converged` (each preset's own) or `paper` (the
-    /// rKL-LD paper's Sinkhorn rule and sample counts, and mixture instance = seed).
+    /// Evaluation protocol of every run: `converged` (each preset's own), `paper` (the
+    /// rKL-LD paper's Sinkhorn rule and sample counts, and mixture instance = seed) or
+    /// `beyond-elbos` (the same with the ε of ott-jax 0.4.6).
     #[arg(long, value_enum)]
     pub protocol: Option<super::ProtocolArg>,
 }
@@ -135,9 +146,9 @@ pub fn run(args: SweepArgs) -> Result<()> {
             status::print_status(&dir, &tasks);
             Ok(())
         }
-        SweepCommand::Collect { dir } => {
+        SweepCommand::Collect { dir, report } => {
             let (sweep, tasks) = manifest::read(&dir)?;
-            let (md, missing) = status::collect(&dir, &sweep, &tasks)?;
+            let (md, missing) = status::collect(&dir, &sweep, &tasks, report.into())?;
             println!("{md}");
             println!(
                 "table.md and table.csv are in {}{}",
@@ -186,7 +197,7 @@ pub(crate) fn execute_and_collect(
         checkpoint_seconds: 300.0,
     };
     let stopped = local::run(dir, tasks, &local, &watch);
-    let (md, missing) = status::collect(dir, sweep, tasks)?;
+    let (md, missing) = status::collect(dir, sweep, tasks, options.report.into())?;
     if stopped && let Some(by) = watch.received() {
         return Err(Stopped {
             by,

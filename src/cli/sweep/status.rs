@@ -5,7 +5,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use super::manifest::{Sweep, Task};
-use super::summary::{self, Outcome, PresetRuns, RunResult};
+use super::summary::{self, Outcome, PresetRuns, Reporting, RunResult};
 use super::task::{State, read_status};
 use crate::sim::report::Evaluation;
 
@@ -84,6 +84,24 @@ pub fn print_status(dir: &Path, tasks: &[Task]) {
     println!("{} tasks: {}", tasks.len(), summary.join(", "));
 }
 
+/// A finished run under the paper's reporting, from its metrics.csv, and how many of its
+/// logged steps were not finite.
+fn paper_figures(dir: &Path, task: &Task) -> (Result<crate::sim::metrics::PaperReport, String>, usize) {
+    use crate::sim::metrics::{EpochRule, paper_report};
+    let logged = crate::export::read_logged_epochs(&dir.join(&task.out).join("metrics.csv"));
+    let preset = super::task::preset_of(dir, task);
+    match (logged, preset) {
+        (Ok(logged), Ok(preset)) => {
+            let rule = EpochRule::for_target(preset.target.kind.is_bayesian());
+            (
+                paper_report(&logged.epochs, preset.train_steps, rule),
+                logged.non_finite_steps,
+            )
+        }
+        (Err(e), _) | (_, Err(e)) => (Err(format!("{e:#}")), 0),
+    }
+}
+
 /// The runs of every preset as far as they got; tasks without a result are listed as missing.
 pub fn gather(dir: &Path, sweep: &Sweep, tasks: &[Task]) -> (Vec<PresetRuns>, Vec<String>) {
     let mut presets: Vec<PresetRuns> = sweep
@@ -100,6 +118,13 @@ pub fn gather(dir: &Path, sweep: &Sweep, tasks: &[Task]) -> (Vec<PresetRuns>, Ve
     for t in tasks {
         let v = view(dir, t);
         let error = v.error.clone().unwrap_or_else(|| "no message".into());
+        let (paper, non_finite_steps) = match &v.evaluation {
+            Some(_) => {
+                let (report, count) = paper_figures(dir, t);
+                (Some(report), count)
+            }
+            None => (None, 0),
+        };
         let outcome = match (v.evaluation, v.word) {
             (Some(e), _) => Outcome::Evaluated(Box::new(e)),
             (None, "diverged") => Outcome::Diverged(error),
@@ -113,16 +138,24 @@ pub fn gather(dir: &Path, sweep: &Sweep, tasks: &[Task]) -> (Vec<PresetRuns>, Ve
             seed: t.seed,
             seconds: v.seconds,
             outcome,
+            paper,
+            non_finite_steps,
         });
     }
     (presets, missing)
 }
 
-/// Writes `table.md` and `table.csv` into `dir`; gives the Markdown and the missing tasks.
-pub fn collect(dir: &Path, sweep: &Sweep, tasks: &[Task]) -> Result<(String, Vec<String>)> {
+/// Writes `table.md` and `table.csv` into `dir` under `reporting`; gives the Markdown and the
+/// missing tasks.
+pub fn collect(
+    dir: &Path,
+    sweep: &Sweep,
+    tasks: &[Task],
+    reporting: Reporting,
+) -> Result<(String, Vec<String>)> {
     let (presets, missing) = gather(dir, sweep, tasks);
-    let rows = summary::rows(&presets);
-    let mut md = summary::markdown(&rows);
+    let rows = summary::rows(&presets, reporting);
+    let mut md = summary::markdown(&rows, reporting);
     let problems = summary::problems(&presets);
     if !problems.is_empty() {
         md.push_str(&format!(
@@ -146,6 +179,6 @@ pub fn collect(dir: &Path, sweep: &Sweep, tasks: &[Task]) -> Result<(String, Vec
     }
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     crate::export::write_atomically(&dir.join("table.md"), md.as_bytes())?;
-    crate::export::write_atomically(&dir.join("table.csv"), summary::csv(&rows).as_bytes())?;
+    crate::export::write_atomically(&dir.join("table.csv"), summary::csv(&rows, reporting).as_bytes())?;
     Ok((md, missing))
 }

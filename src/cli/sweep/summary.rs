@@ -3,7 +3,35 @@
 
 use serde::Serialize;
 
+use crate::sim::metrics::PaperReport;
 use crate::sim::report::Evaluation;
+
+/// Which figures a table reports for a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Reporting {
+    /// Ours: the final evaluation on fresh samples; ± is the standard error (ddof 1).
+    #[default]
+    Final,
+    /// The rKL-LD paper's: per-epoch training means (best epoch for the posteriors, last
+    /// epoch otherwise) for ELBO and log Ẑ, the final evaluation's Sinkhorn and ESS; ± is its
+    /// ddof-0 standard deviation over √n.
+    Paper,
+}
+
+impl Reporting {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Reporting::Final => {
+                "final evaluation on fresh samples (ours); ± is the standard error over seeds"
+            }
+            Reporting::Paper => {
+                "the paper's: ELBO and log Ẑ from the per-epoch means of the training batches (best ELBO and \
+                 worst log Ẑ over all epochs for the posteriors, the last epoch otherwise), Sinkhorn and ESS from \
+                 the final evaluation; ± is the standard deviation (ddof 0) over √seeds"
+            }
+        }
+    }
+}
 
 /// How one (preset, seed) run ended.
 #[derive(Clone, Debug)]
@@ -20,6 +48,10 @@ pub struct RunResult {
     pub seed: u64,
     pub seconds: f64,
     pub outcome: Outcome,
+    /// The run under the paper's reporting, where the table asks for it.
+    pub paper: Option<Result<PaperReport, String>>,
+    /// Logged steps with non-finite values (the run went on past them).
+    pub non_finite_steps: usize,
 }
 
 /// One preset's runs.
@@ -55,15 +87,21 @@ pub struct Estimate {
 }
 
 impl Estimate {
-    pub fn of(values: &[f64]) -> Option<Self> {
+    /// The mean of the finite `values` and its error: the standard error (variance over
+    /// n − 1) or, under the paper's reporting, its std (over n) divided by √n.
+    pub fn of(values: &[f64], reporting: Reporting) -> Option<Self> {
         let values: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
         let n = values.len();
         if n == 0 {
             return None;
         }
         let mean = values.iter().sum::<f64>() / n as f64;
+        let ddof = match reporting {
+            Reporting::Final => 1,
+            Reporting::Paper => 0,
+        };
         let se = (n > 1).then(|| {
-            let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+            let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - ddof) as f64;
             (var / n as f64).sqrt()
         });
         Some(Self { mean, se, n })
@@ -120,12 +158,14 @@ impl Metric {
         }
     }
 
-    fn value(self, e: &Evaluation) -> Option<f64> {
-        match self {
-            Metric::Elbo => Some(e.weights.elbo),
-            Metric::LogZ => Some(e.weights.log_z_hat),
-            Metric::Ess => Some(e.weights.ess),
-            Metric::Sinkhorn => e.sinkhorn.as_ref().map(|s| s.value),
+    fn value(self, e: &Evaluation, paper: Option<&PaperReport>) -> Option<f64> {
+        match (self, paper) {
+            (Metric::Elbo, Some(p)) => Some(p.elbo),
+            (Metric::LogZ, Some(p)) => Some(p.log_z),
+            (Metric::Elbo, None) => Some(e.weights.elbo),
+            (Metric::LogZ, None) => Some(e.weights.log_z_hat),
+            (Metric::Ess, _) => Some(e.weights.ess),
+            (Metric::Sinkhorn, _) => e.sinkhorn.as_ref().map(|s| s.value),
         }
     }
 
@@ -153,6 +193,10 @@ pub struct Row {
     pub instances: String,
     /// How the Sinkhorn figures of the row were computed.
     pub sinkhorn: String,
+    /// Runs that went on past steps with non-finite values: the paper marks such rows †.
+    pub non_finite_runs: usize,
+    /// Why a run has no figure under the paper's reporting.
+    pub unreported: Vec<String>,
 }
 
 /// One line for the Sinkhorn reports of a row: protocol, the range of ε, cost, debiasing,
@@ -173,7 +217,7 @@ fn sinkhorn_note(evals: &[&Evaluation]) -> String {
         format!("ε = {}–{}", fmt_eps(lo), fmt_eps(hi))
     };
     let converged = reports.iter().filter(|r| r.converged).count();
-    format!(
+    let mut note = format!(
         "{} protocol, {eps}, {} cost, {}, {} points, {converged}/{} converged",
         first.protocol.name(),
         first.cost.name(),
@@ -184,7 +228,26 @@ fn sinkhorn_note(evals: &[&Evaluation]) -> String {
         },
         first.samples,
         reports.len()
-    )
+    );
+    let floors: Vec<f64> = evals
+        .iter()
+        .filter_map(|e| e.noise_floor.as_ref()?.sinkhorn.as_ref().map(|s| s.value))
+        .collect();
+    let mmd_floors: Vec<f64> = evals
+        .iter()
+        .filter_map(|e| Some(e.noise_floor.as_ref()?.mmd2))
+        .collect();
+    if let (Some(floor), Some(mmd)) = (
+        Estimate::of(&floors, Reporting::Final),
+        Estimate::of(&mmd_floors, Reporting::Final),
+    ) {
+        note.push_str(&format!(
+            "; two exact draws of that size (the noise floor): Sinkhorn {}, MMD² {}",
+            floor.text(),
+            mmd.text()
+        ));
+    }
+    note
 }
 
 fn fmt_eps(e: f64) -> String {
@@ -195,21 +258,46 @@ fn fmt_eps(e: f64) -> String {
     }
 }
 
-pub fn rows(presets: &[PresetRuns]) -> Vec<Row> {
+pub fn rows(presets: &[PresetRuns], reporting: Reporting) -> Vec<Row> {
     let mut rows: Vec<Row> = presets
         .iter()
         .map(|p| {
-            let evals: Vec<&Evaluation> = p
+            let evaluated: Vec<(&Evaluation, &RunResult)> = p
                 .runs
                 .iter()
                 .filter_map(|r| match &r.outcome {
-                    Outcome::Evaluated(e) => Some(&**e),
+                    Outcome::Evaluated(e) => Some((&**e, r)),
+                    _ => None,
+                })
+                .collect();
+            let evals: Vec<&Evaluation> = evaluated.iter().map(|(e, _)| *e).collect();
+            let mut unreported = Vec::new();
+            let reports: Vec<Option<&PaperReport>> = evaluated
+                .iter()
+                .map(|(_, r)| match (&r.paper, reporting) {
+                    (Some(Ok(report)), Reporting::Paper) => Some(report),
+                    (Some(Err(why)), Reporting::Paper) => {
+                        unreported.push(format!("seed {}: {why}", r.seed));
+                        None
+                    }
                     _ => None,
                 })
                 .collect();
             let estimates = Metric::ALL
                 .iter()
-                .map(|m| Estimate::of(&evals.iter().filter_map(|e| m.value(e)).collect::<Vec<_>>()))
+                .map(|m| {
+                    let values: Vec<f64> = evals
+                        .iter()
+                        .zip(&reports)
+                        .filter(|(_, paper)| {
+                            reporting == Reporting::Final
+                                || paper.is_some()
+                                || !matches!(m, Metric::Elbo | Metric::LogZ)
+                        })
+                        .filter_map(|(e, paper)| m.value(e, *paper))
+                        .collect();
+                    Estimate::of(&values, reporting)
+                })
                 .collect();
             let failed = p
                 .runs
@@ -235,6 +323,8 @@ pub fn rows(presets: &[PresetRuns]) -> Vec<Row> {
                 mean_seconds: p.runs.iter().map(|r| r.seconds).sum::<f64>() / p.runs.len().max(1) as f64,
                 instances: p.instances.clone(),
                 sinkhorn: sinkhorn_note(&evals),
+                non_finite_runs: evaluated.iter().filter(|(_, r)| r.non_finite_steps > 0).count(),
+                unreported,
             }
         })
         .collect();
@@ -260,14 +350,27 @@ fn status(r: &Row) -> String {
     if r.diverged > 0 {
         parts.push(format!("{} diverged", r.diverged));
     }
+    if r.non_finite_runs > 0 {
+        parts.push(format!("{} with non-finite steps", r.non_finite_runs));
+    }
     if !r.failed.is_empty() {
         parts.push(format!("{} failed", r.failed.len()));
     }
     parts.join(", ")
 }
 
-pub fn markdown(rows: &[Row]) -> String {
-    let mut out = String::from("| preset | target |");
+/// The row's name, with the paper's † where a run went on past non-finite steps.
+fn marked_name(r: &Row) -> String {
+    if r.non_finite_runs > 0 {
+        format!("{} †", r.name)
+    } else {
+        r.name.clone()
+    }
+}
+
+pub fn markdown(rows: &[Row], reporting: Reporting) -> String {
+    let mut out = format!("Reporting: {}.\n\n", reporting.describe());
+    out.push_str("| preset | target |");
     for m in Metric::ALL {
         out.push_str(&format!(" {} |", m.title()));
     }
@@ -275,7 +378,7 @@ pub fn markdown(rows: &[Row]) -> String {
     out.push_str(&"---:|".repeat(Metric::ALL.len() + 2));
     out.push('\n');
     for r in rows {
-        out.push_str(&format!("| {} | {} |", r.name, r.group));
+        out.push_str(&format!("| {} | {} |", marked_name(r), r.group));
         for (e, best) in r.estimates.iter().zip(&r.best) {
             let cell = e.map_or("–".into(), |e| e.text());
             if *best {
@@ -290,8 +393,15 @@ pub fn markdown(rows: &[Row]) -> String {
         .iter()
         .flat_map(|r| r.failed.iter().map(move |f| format!("- {}, {f}", r.name)))
         .collect();
-    out.push_str("\nMean ± standard error over the seeds that finished; bold: best of its target. ");
-    out.push_str("Diverged runs are counted in the runs column and left out of the means.\n\n");
+    out.push_str("\nMean ± error over the seeds that finished; bold: best of its target. ");
+    out.push_str("Diverged runs are counted in the runs column and left out of the means.");
+    if rows.iter().any(|r| r.non_finite_runs > 0) {
+        out.push_str(
+            " †: a run of this row had steps with non-finite values and went on (the paper's policy zeroes \
+             their gradients); the paper marks such rows so.",
+        );
+    }
+    out.push_str("\n\n");
     for r in rows {
         out.push_str(&format!(
             "- {}: {}; Sinkhorn: {}\n",
@@ -303,15 +413,28 @@ pub fn markdown(rows: &[Row]) -> String {
         out.push_str(&failures.join("\n"));
         out.push('\n');
     }
+    let unreported: Vec<String> = rows
+        .iter()
+        .flat_map(|r| r.unreported.iter().map(move |f| format!("- {}, {f}", r.name)))
+        .collect();
+    if !unreported.is_empty() {
+        out.push_str("\nRuns without the paper's ELBO and log Ẑ (left out of those columns):\n");
+        out.push_str(&unreported.join("\n"));
+        out.push('\n');
+    }
     out
 }
 
-pub fn csv(rows: &[Row]) -> String {
+pub fn csv(rows: &[Row], reporting: Reporting) -> String {
     let mut out = String::from("preset,target");
     for m in Metric::ALL {
         out.push_str(&format!(",{0}_mean,{0}_se,{0}_best", m.slug()));
     }
-    out.push_str(",seeds,evaluated,diverged,failed,mean_seconds,instances,sinkhorn_protocol\n");
+    out.push_str(",seeds,evaluated,diverged,failed,non_finite_runs,mean_seconds,instances,sinkhorn_protocol,reporting\n");
+    let reporting = match reporting {
+        Reporting::Final => "final",
+        Reporting::Paper => "paper",
+    };
     for r in rows {
         out.push_str(&format!("{},{}", r.name, r.group.replace(',', ";")));
         for (e, best) in r.estimates.iter().zip(&r.best) {
@@ -320,11 +443,12 @@ pub fn csv(rows: &[Row]) -> String {
             out.push_str(&format!(",{mean},{se},{best}"));
         }
         out.push_str(&format!(
-            ",{},{},{},{},{:.3},{},{}\n",
+            ",{},{},{},{},{},{:.3},{},{},{reporting}\n",
             r.seeds,
             r.evaluated,
             r.diverged,
             r.failed.len(),
+            r.non_finite_runs,
             r.mean_seconds,
             r.instances.replace(',', ";"),
             r.sinkhorn.replace(',', ";")
@@ -355,11 +479,14 @@ mod tests {
             mmd_points: 0,
             delta_std: None,
             modes: None,
+            noise_floor: None,
         };
         RunResult {
             seed,
             seconds: 1.0,
             outcome: Outcome::Evaluated(Box::new(e)),
+            paper: None,
+            non_finite_steps: 0,
         }
     }
 
@@ -381,25 +508,71 @@ mod tests {
                     seed: 1,
                     seconds: 1.0,
                     outcome: Outcome::Diverged("step 3".into()),
+                    paper: None,
+                    non_finite_steps: 0,
                 },
             ],
         };
-        let rows = rows(&[a, b]);
+        let rows = rows(&[a, b], Reporting::Final);
         let elbo = rows[0].estimates[0].unwrap();
         assert_eq!(elbo.mean, -11.0);
         assert!((elbo.se.unwrap() - 1.0).abs() < 1e-12);
         assert!(rows[0].best[0] && !rows[1].best[0]);
         assert_eq!(rows[1].estimates[0].unwrap().se, None);
         assert_eq!(rows[1].diverged, 1);
-        let md = markdown(&rows);
+        let md = markdown(&rows, Reporting::Final);
         assert!(md.contains("**-11.00 ± 1.000**"), "{md}");
         assert!(md.contains("1/2, 1 diverged"), "{md}");
         assert!(
-            csv(&rows)
+            csv(&rows, Reporting::Final)
                 .lines()
                 .nth(1)
                 .unwrap()
                 .starts_with("a,Seeds,-11,1,true")
         );
+    }
+
+    #[test]
+    fn the_papers_reporting_takes_its_epochs_its_error_and_marks_non_finite_runs() {
+        use crate::sim::metrics::EpochRule;
+        let paper = |elbo: f64| PaperReport {
+            rule: EpochRule::BestEpoch,
+            elbo,
+            log_z: elbo + 0.5,
+            elbo_epoch: 3,
+            epochs: 4,
+            non_finite_epochs: 0,
+        };
+        let mut runs = vec![evaluated(0, -50.0), evaluated(1, -50.0), evaluated(2, -50.0)];
+        runs[0].paper = Some(Ok(paper(-10.0)));
+        runs[1].paper = Some(Ok(paper(-12.0)));
+        runs[1].non_finite_steps = 2;
+        runs[2].paper = Some(Err("the log holds 3 of 4 epochs".into()));
+        let p = PresetRuns {
+            name: "a".into(),
+            group: "Seeds".into(),
+            instances: "instance 0".into(),
+            runs,
+        };
+        let paper_rows = rows(std::slice::from_ref(&p), Reporting::Paper);
+        let elbo = paper_rows[0].estimates[0].unwrap();
+        // The epochs' ELBOs, not the final evaluation's; ddof 0: std 1, over √2.
+        assert_eq!((elbo.mean, elbo.n), (-11.0, 2));
+        assert!((elbo.se.unwrap() - 1.0 / 2f64.sqrt()).abs() < 1e-12);
+        assert_eq!(
+            paper_rows[0].estimates[2].unwrap().n,
+            3,
+            "ESS from every evaluation"
+        );
+        let md = markdown(&paper_rows, Reporting::Paper);
+        assert!(md.starts_with("Reporting: the paper's"), "{md}");
+        assert!(
+            md.contains("| a † |") && md.contains("1 with non-finite steps"),
+            "{md}"
+        );
+        assert!(md.contains("seed 2: the log holds 3 of 4 epochs"), "{md}");
+        let ours = rows(&[p], Reporting::Final);
+        assert_eq!(ours[0].estimates[0].unwrap().mean, -50.0);
+        assert!(markdown(&ours, Reporting::Final).starts_with("Reporting: final evaluation"));
     }
 }

@@ -98,8 +98,7 @@ pub fn run(dir: &Path, index: usize, checkpoint_seconds: f64, quiet: bool) -> Re
         return Ok(());
     }
     std::fs::create_dir_all(&run).with_context(|| format!("cannot create {}", run.display()))?;
-    let mut preset = crate::presets::load(&dir.join(&task.preset))?;
-    preset.seed = task.seed;
+    let preset = preset_of(dir, task)?;
     let ckpt = run.join("checkpoint.json");
     let (trainer, resumed_from) = if ckpt.is_file() {
         let (t, _) = checkpoint::resume(&ckpt, &preset, make_device(preset.device))?;
@@ -128,6 +127,7 @@ pub fn run(dir: &Path, index: usize, checkpoint_seconds: f64, quiet: bool) -> Re
         until: None,
         checkpoint_every: None,
         checkpoint_seconds: Some(checkpoint_seconds),
+        report: crate::cli::ReportArg::Final,
         resume_hint: format!("bridgelab sweep task {} {index}", dir.display()),
     };
     let result = crate::cli::train::train_and_write(trainer, &run, quiet, plan);
@@ -150,6 +150,17 @@ pub fn run(dir: &Path, index: usize, checkpoint_seconds: f64, quiet: bool) -> Re
         requeue_in_slurm();
     }
     result
+}
+
+/// The preset task `task` of the sweep in `dir` trains: the planned preset with the task's
+/// seed and, where the plan runs seed i on mixture instance i, that instance.
+pub fn preset_of(dir: &Path, task: &Task) -> Result<crate::sim::Preset> {
+    let mut preset = crate::presets::load(&dir.join(&task.preset))?;
+    preset.seed = task.seed;
+    if let Some(instance) = task.instance {
+        preset.target.constants_seed = instance;
+    }
+    Ok(preset)
 }
 
 /// Slurm's warning before a time limit (`--signal`) ends the job soon: the task has saved, and

@@ -2,6 +2,7 @@
 //! exact target draws.
 
 mod cost;
+mod epochs;
 mod modes;
 mod sample_distance;
 mod sinkhorn;
@@ -9,9 +10,13 @@ mod weights;
 
 pub use cost::Cost;
 pub use cost::Points;
+pub use epochs::{EPOCH_STEPS, EpochMeans, EpochRule, EpochSums, PaperReport, logged_epochs, paper_report};
 pub use modes::{ModeCoverage, ModeRegions, mode_coverage};
 pub use sample_distance::{MMD_POINTS, SinkhornProtocol, SinkhornReport, mmd, sinkhorn};
-pub use sinkhorn::{OtSolution, Stopping, entropic_ot, entropic_ot_self};
+pub use sinkhorn::{
+    CAPPED_CHECK_EVERY, CAPPED_MAX_ITERATIONS, CAPPED_TOLERANCE, OtSolution, Stopping, entropic_ot,
+    entropic_ot_capped, entropic_ot_self, entropic_ot_self_capped,
+};
 pub use weights::WeightStats;
 
 /// Mean over coordinates of |std of `a` − std of `b`|, both row-major `n × d`.

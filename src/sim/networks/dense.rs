@@ -18,6 +18,11 @@ pub enum Init {
     /// He normal weights (std √(2/fan_in), truncated at two standard deviations and rescaled to
     /// keep that variance, as flax draws them) and zero biases: the paper's Vanilla model.
     HeNormal,
+    /// LeCun normal weights (std √(1/fan_in), truncated likewise: flax's default) and zero
+    /// biases: the hidden layers of the paper's PISgradnet.
+    LecunNormal,
+    /// Every weight 1e-8 and zero biases: the output layers of the paper's PISgradnet.
+    Tiny,
 }
 
 /// Standard deviation of a standard normal truncated to [−2, 2]; dividing by it restores unit
@@ -41,15 +46,17 @@ impl Dense {
         device: &Device,
     ) -> Self {
         let bound = 1.0 / (fan_in as f32).sqrt();
-        let he_std = (2.0 / fan_in as f64).sqrt();
+        let normal = |rng: &mut StdRng, variance: f64| -> Vec<f32> {
+            let std = (variance / fan_in as f64).sqrt() as f32;
+            (0..fan_in * fan_out)
+                .map(|_| truncated_normal(rng) * std)
+                .collect()
+        };
         let (w, b) = match init {
             Init::Zero => (vec![0.0; fan_in * fan_out], vec![0.0; fan_out]),
-            Init::HeNormal => (
-                (0..fan_in * fan_out)
-                    .map(|_| truncated_normal(rng) * he_std as f32)
-                    .collect(),
-                vec![0.0; fan_out],
-            ),
+            Init::Tiny => (vec![1e-8; fan_in * fan_out], vec![0.0; fan_out]),
+            Init::HeNormal => (normal(rng, 2.0), vec![0.0; fan_out]),
+            Init::LecunNormal => (normal(rng, 1.0), vec![0.0; fan_out]),
             Init::Uniform => {
                 let w = (0..fan_in * fan_out)
                     .map(|_| rng.random_range(-bound..bound))

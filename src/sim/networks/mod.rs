@@ -1,8 +1,9 @@
-//! The drift networks of the kernels: ours (SPEC §4) and the paper's Vanilla model, chosen by
-//! the preset's `architecture`, behind one interface the sampler calls.
+//! The drift networks of the kernels: ours (SPEC §4) and the paper's Vanilla and PISgradnet
+//! models, chosen by the preset's `architecture`, behind one interface the sampler calls.
 
 mod dense;
 mod mlp;
+mod pisgradnet;
 mod vanilla;
 
 use burn::tensor::{Device, Tensor};
@@ -11,6 +12,7 @@ use rand::rngs::StdRng;
 use super::config::Architecture;
 use super::params::ParamSet;
 pub use mlp::TimeMlp;
+use pisgradnet::PisGradNet;
 use vanilla::Vanilla;
 
 /// The sizes a network is built for: a `dim`-dimensional state, `hidden` units, `steps` steps.
@@ -48,6 +50,7 @@ impl StepTables {
 pub enum Network {
     TimeMlp(Box<TimeMlp>),
     Vanilla(Box<Vanilla>),
+    PisGradNet(Box<PisGradNet>),
 }
 
 impl Network {
@@ -67,6 +70,9 @@ impl Network {
             Architecture::Vanilla => {
                 Network::Vanilla(Box::new(Vanilla::new(params, name, layout, rng, device)))
             }
+            Architecture::PisGradNet => {
+                Network::PisGradNet(Box::new(PisGradNet::new(params, name, layout, rng, device)))
+            }
         }
     }
 
@@ -75,15 +81,17 @@ impl Network {
         match self {
             Network::TimeMlp(net) => net.tables(p),
             Network::Vanilla(net) => net.tables(p),
+            Network::PisGradNet(net) => net.tables(p),
         }
     }
 
     /// [`Network::tables`] for a pass that takes the time MLP's state path from the host
-    /// ([`TimeMlp::tables_without_state_path`]); the Vanilla model's tables in full.
+    /// ([`TimeMlp::tables_without_state_path`]); the paper's models' tables in full.
     pub fn tables_without_state_path(&self, p: &ParamSet) -> StepTables {
         match self {
             Network::TimeMlp(net) => net.tables_without_state_path(p),
             Network::Vanilla(net) => net.tables(p),
+            Network::PisGradNet(net) => net.tables(p),
         }
     }
 
@@ -93,14 +101,15 @@ impl Network {
         match self {
             Network::TimeMlp(net) => net.forward(p, x, tables, langevin),
             Network::Vanilla(net) => net.forward(p, x, tables, langevin),
+            Network::PisGradNet(net) => net.forward(p, x, tables, langevin),
         }
     }
 
-    /// The time MLP, which the CPU fast path can evaluate; `None` for the Vanilla model.
+    /// The time MLP, which the CPU fast path can evaluate; `None` for the paper's models.
     pub fn time_mlp(&self) -> Option<&TimeMlp> {
         match self {
             Network::TimeMlp(net) => Some(net),
-            Network::Vanilla(_) => None,
+            Network::Vanilla(_) | Network::PisGradNet(_) => None,
         }
     }
 
@@ -108,6 +117,7 @@ impl Network {
         match self {
             Network::TimeMlp(net) => net.hidden(),
             Network::Vanilla(net) => net.hidden(),
+            Network::PisGradNet(net) => net.hidden(),
         }
     }
 
@@ -116,6 +126,7 @@ impl Network {
         match self {
             Network::TimeMlp(net) => net.flops_per_row(),
             Network::Vanilla(net) => net.flops_per_row(),
+            Network::PisGradNet(net) => net.flops_per_row(),
         }
     }
 }
