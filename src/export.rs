@@ -28,7 +28,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 const METRICS_HEADER: &str =
-    "step,loss,elbo,log_z_hat,ess,eubo,lr,wall_seconds,skipped,epoch_elbo,epoch_log_z_hat\n";
+    "step,loss,elbo,log_z_hat,ess,eubo,lr,wall_seconds,epoch_elbo,epoch_log_z_hat,skipped\n";
 
 fn metrics_row(r: &StepRecord) -> String {
     let w = &r.weights;
@@ -37,7 +37,7 @@ fn metrics_row(r: &StepRecord) -> String {
         (e.elbo.to_string(), e.log_z.to_string())
     });
     format!(
-        "{},{},{},{},{},{},{},{:.3},{},{epoch_elbo},{epoch_log_z}\n",
+        "{},{},{},{},{},{},{},{:.3},{epoch_elbo},{epoch_log_z},{}\n",
         r.step,
         r.loss,
         w.elbo,

@@ -80,15 +80,15 @@ fn train_writes_every_output_and_eval_reads_the_checkpoint() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "step,loss,elbo,log_z_hat,ess,eubo,lr,wall_seconds,skipped,epoch_elbo,epoch_log_z_hat"
+        "step,loss,elbo,log_z_hat,ess,eubo,lr,wall_seconds,epoch_elbo,epoch_log_z_hat,skipped"
     );
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     let steps: Vec<usize> = rows.iter().map(|r| r[0].parse().unwrap()).collect();
     assert_eq!(steps, vec![1, 5, 10]);
     // Step 10 ends the first epoch of the paper's reporting: its means are on that row alone.
-    assert!(rows[0][9].is_empty() && rows[1][9].is_empty());
-    let epoch_elbo: f64 = rows[2][9].parse().unwrap();
-    assert!(epoch_elbo.is_finite() && rows[2][10].parse::<f64>().unwrap().is_finite());
+    assert!(rows[0][8].is_empty() && rows[1][8].is_empty());
+    let epoch_elbo: f64 = rows[2][8].parse().unwrap();
+    assert!(epoch_elbo.is_finite() && rows[2][9].parse::<f64>().unwrap().is_finite());
 
     let eval: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("eval.json")).unwrap()).unwrap();
@@ -709,4 +709,71 @@ fn a_paper_protocol_sweep_trains_seed_i_on_mixture_instance_i() {
         );
     }
     assert_ne!(at_origin[0], at_origin[1], "two instances, two targets");
+}
+
+/// Issue 25, item 2: the same runs under both reportings. The paper's takes each run's
+/// per-epoch training means from metrics.csv (the last epoch for a mixture) and says so in the
+/// table's first line; ours takes the final evaluation. A log that misses epochs is named.
+#[test]
+fn a_table_reports_the_final_evaluation_or_the_papers_epochs_and_says_which() {
+    let dir = scratch("reporting");
+    let preset = dir.join("epochs.ron");
+    std::fs::write(&preset, common::quick_preset_text("RklLd", 0, 20, 10, 64)).unwrap();
+    let out = dir.join("table");
+    let final_md = run_ok(
+        bin()
+            .arg("table")
+            .arg(&preset)
+            .args(["--seeds", "2", "--jobs", "2", "--out"])
+            .arg(&out),
+    );
+    assert!(final_md.starts_with("Reporting: final evaluation"), "{final_md}");
+    run_ok(
+        bin()
+            .args(["sweep", "collect"])
+            .arg(&out)
+            .args(["--report", "paper"]),
+    );
+    let paper_md = std::fs::read_to_string(out.join("table.md")).unwrap();
+    assert!(paper_md.starts_with("Reporting: the paper's"), "{paper_md}");
+    // The paper's ELBO of the row is the mean of each run's last epoch.
+    let last_epoch = |seed: u64| -> f64 {
+        let csv = std::fs::read_to_string(out.join(format!("runs/epochs-seed{seed}/metrics.csv"))).unwrap();
+        let row = csv.lines().last().unwrap().split(',').collect::<Vec<_>>();
+        assert_eq!(row[0], "20");
+        row[8].parse().unwrap()
+    };
+    let mean = (last_epoch(0) + last_epoch(1)) / 2.0;
+    let csv = std::fs::read_to_string(out.join("table.csv")).unwrap();
+    let row: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+    let elbo: f64 = row[2].parse().unwrap();
+    assert!((elbo - mean).abs() < 1e-9 * mean.abs(), "{elbo} vs {mean}");
+    assert!(csv.lines().nth(1).unwrap().ends_with(",paper"), "{csv}");
+    // A log of every 5th step is fine; one of every 20th misses epochs and is named.
+    let sparse = dir.join("sparse.ron");
+    std::fs::write(&sparse, common::quick_preset_text("RklLd", 0, 20, 20, 64)).unwrap();
+    let run = dir.join("sparse-run");
+    let printed = run_ok(
+        bin()
+            .arg("train")
+            .arg(&sparse)
+            .args(["--report", "paper", "--out"])
+            .arg(&run),
+    );
+    assert!(
+        printed.contains(
+            "not available: the paper's reporting reads every epoch's means, and the log holds 1 of 2"
+        ),
+        "{printed}"
+    );
+    // Every evaluation carries the noise floor: two exact draws of the same size.
+    let eval: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.join("eval.json")).unwrap()).unwrap();
+    let floor = &eval["noise_floor"];
+    assert!(floor["mmd2"].as_f64().unwrap() >= 0.0, "{eval}");
+    assert_eq!(floor["sinkhorn"]["samples"], 64);
+    assert!(
+        printed.contains("between two exact draws of the same size"),
+        "{printed}"
+    );
 }

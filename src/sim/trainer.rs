@@ -337,9 +337,12 @@ impl Trainer {
                 progress(EvaluationStage::Sinkhorn);
                 let (report, mmd2) = metrics(&x, reference);
                 progress(EvaluationStage::NoiseFloor);
+                // Two sets drawn together: reference draws (posteriors) are then distinct
+                // between them as long as there are enough.
                 let mut floor_rng = rng_for(self.preset.seed, self.step as u64, Stream::NoiseFloor);
-                noise_floor = self.target.exact_samples(m, &mut floor_rng).map(|other| {
-                    let (floor, mmd2) = metrics(&other, reference);
+                noise_floor = self.target.exact_samples(2 * m, &mut floor_rng).map(|pair| {
+                    let (one, other) = pair.split_at(m * d);
+                    let (floor, mmd2) = metrics(one, other);
                     NoiseFloor {
                         sinkhorn: floor.ok(),
                         mmd2,

@@ -350,9 +350,6 @@ fn status(r: &Row) -> String {
     if r.diverged > 0 {
         parts.push(format!("{} diverged", r.diverged));
     }
-    if r.non_finite_runs > 0 {
-        parts.push(format!("{} with non-finite steps", r.non_finite_runs));
-    }
     if !r.failed.is_empty() {
         parts.push(format!("{} failed", r.failed.len()));
     }
@@ -397,8 +394,8 @@ pub fn markdown(rows: &[Row], reporting: Reporting) -> String {
     out.push_str("Diverged runs are counted in the runs column and left out of the means.");
     if rows.iter().any(|r| r.non_finite_runs > 0) {
         out.push_str(
-            " †: a run of this row had steps with non-finite values and went on (the paper's policy zeroes \
-             their gradients); the paper marks such rows so.",
+            " †: a run of this row had steps with non-finite values and went on (their gradients zeroed \
+             under the paper's policy, their updates dropped under Skip); the paper marks such rows so.",
         );
     }
     out.push_str("\n\n");
@@ -566,10 +563,7 @@ mod tests {
         );
         let md = markdown(&paper_rows, Reporting::Paper);
         assert!(md.starts_with("Reporting: the paper's"), "{md}");
-        assert!(
-            md.contains("| a † |") && md.contains("1 with non-finite steps"),
-            "{md}"
-        );
+        assert!(md.contains("| a † |") && md.contains("| 3/3 |"), "{md}");
         assert!(md.contains("seed 2: the log holds 3 of 4 epochs"), "{md}");
         let ours = rows(&[p], Reporting::Final);
         assert_eq!(ours[0].estimates[0].unwrap().mean, -50.0);

@@ -14,11 +14,15 @@ pub const BUILT_IN: &[(&str, &[u8])] = built_in![
     "targets/mos10_locs_d2_legacy.csv",
     "targets/mos10_locs_d50_legacy.csv",
     "seeds.csv",
+    "seeds_gt_samples.csv.gz",
     "sonar.csv",
+    "sonar_gt_samples.csv.gz",
     "ionosphere.csv",
+    "ionosphere_gt_samples.csv.gz",
     "german_credit.csv",
     "german_credit_gt_samples.csv.gz",
     "brownian_observations.csv",
+    "brownian_gt_samples.csv.gz",
     "pines.csv",
 ];
 

@@ -7,7 +7,9 @@
 use burn::tensor::activation::{log_sigmoid, sigmoid, softplus};
 use burn::tensor::{Device, Tensor, TensorData};
 
-use super::LOG_2PI;
+use rand::rngs::StdRng;
+
+use super::{LOG_2PI, ReferenceDraws};
 use crate::sim::data::DataDir;
 use crate::sim::data::csv;
 use crate::sim::error::SimError;
@@ -24,6 +26,7 @@ pub struct Brownian {
     /// 1 at observed steps, `[1, 30]`.
     mask: Tensor<2>,
     n_observed: usize,
+    reference: ReferenceDraws,
 }
 
 /// Parts shared by the density and its score.
@@ -62,6 +65,7 @@ impl Brownian {
             observed: Tensor::from_data(TensorData::new(observed, [1, STEPS]), device),
             mask: Tensor::from_data(TensorData::new(mask, [1, STEPS]), device),
             n_observed: table.rows.len(),
+            reference: ReferenceDraws::load(dir, "brownian_gt_samples.csv", DIM)?,
         })
     }
 
@@ -137,5 +141,9 @@ impl Target for Brownian {
     fn plot_range(&self) -> (f32, f32) {
         // The scale coordinates sit near softplus⁻¹(0.1) ≈ −2.3; the path stays within ±1.5.
         (-4.0, 2.0)
+    }
+    /// `n` of the NUTS reference draws.
+    fn exact_samples(&self, n: usize, rng: &mut StdRng) -> Option<Vec<f32>> {
+        Some(self.reference.sample(n, rng))
     }
 }

@@ -4,9 +4,8 @@
 use burn::tensor::activation::{log_sigmoid, sigmoid};
 use burn::tensor::{Device, Tensor, TensorData};
 use rand::rngs::StdRng;
-use rand::seq::SliceRandom;
 
-use super::LOG_2PI;
+use super::{LOG_2PI, ReferenceDraws};
 use crate::sim::data::DataDir;
 use crate::sim::data::csv::{self, Table};
 use crate::sim::error::SimError;
@@ -34,9 +33,8 @@ pub struct LogisticRegression {
     xty: Tensor<2>,
     /// N(0, I) prior on the weights; German credit has none.
     gaussian_prior: bool,
-    /// Long-run reference draws of the posterior (`n × d`, row-major), where they exist:
-    /// they stand in for exact samples in Sinkhorn, MMD and the marginal plots.
-    reference: Option<Vec<f32>>,
+    /// Long-run reference draws of the posterior: they stand in for exact samples.
+    reference: ReferenceDraws,
 }
 
 impl LogisticRegression {
@@ -50,6 +48,7 @@ impl LogisticRegression {
             Scaling::Standardise,
             pm_one_label,
             true,
+            ReferenceDraws::load(dir, "sonar_gt_samples.csv", 61)?,
             device,
         )
     }
@@ -64,6 +63,7 @@ impl LogisticRegression {
             Scaling::Standardise,
             pm_one_label,
             true,
+            ReferenceDraws::load(dir, "ionosphere_gt_samples.csv", 35)?,
             device,
         )
     }
@@ -72,9 +72,7 @@ impl LogisticRegression {
     /// P(y = 1) = sigmoid(−x·w), and no prior term.
     pub fn credit(dir: &DataDir, device: &Device) -> Result<Self, SimError> {
         let table = csv::load(&dir.file("german_credit.csv")?)?;
-        let draws = csv::load(&dir.file("german_credit_gt_samples.csv")?)?;
-        draws.expect_shape(None, 25)?;
-        let reference = draws.rows.iter().flatten().map(|&v| v as f32).collect();
+        let reference = ReferenceDraws::load(dir, "german_credit_gt_samples.csv", 25)?;
         // With the sign flipped in the link, y = 1 under sigmoid(−x·w) is y' = 1 − y under
         // sigmoid(x·w): code the response as 1 − (label − 1) = 2 − label.
         let label = |v: f64| {
@@ -86,17 +84,16 @@ impl LogisticRegression {
                 None
             }
         };
-        let mut target = Self::from_table(
+        Self::from_table(
             "German credit",
             &table,
             25,
             Scaling::DivideByStd,
             label,
             false,
+            reference,
             device,
-        )?;
-        target.reference = Some(reference);
-        Ok(target)
+        )
     }
 
     /// Rows are the features followed by the label; `dim` counts the intercept.
@@ -107,6 +104,7 @@ impl LogisticRegression {
         scaling: Scaling,
         label: fn(f64) -> Option<f64>,
         gaussian_prior: bool,
+        reference: ReferenceDraws,
         device: &Device,
     ) -> Result<Self, SimError> {
         table.expect_shape(None, dim)?;
@@ -148,7 +146,7 @@ impl LogisticRegression {
             y: Tensor::from_data(TensorData::new(y, [1, n]), device),
             xty: Tensor::from_data(TensorData::new(xty, [dim, 1]), device),
             gaussian_prior,
-            reference: None,
+            reference,
         })
     }
 }
@@ -187,18 +185,6 @@ impl Target for LogisticRegression {
     }
     /// `n` of the reference draws, distinct while there are enough of them.
     fn exact_samples(&self, n: usize, rng: &mut StdRng) -> Option<Vec<f32>> {
-        let draws = self.reference.as_ref()?;
-        let total = draws.len() / self.dim;
-        let mut order: Vec<usize> = (0..total).collect();
-        let mut out = Vec::with_capacity(n * self.dim);
-        for i in 0..n {
-            let k = i % total;
-            if k == 0 {
-                order.shuffle(rng);
-            }
-            let row = order[k];
-            out.extend_from_slice(&draws[row * self.dim..(row + 1) * self.dim]);
-        }
-        Some(out)
+        Some(self.reference.sample(n, rng))
     }
 }

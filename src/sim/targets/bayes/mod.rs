@@ -7,6 +7,7 @@ mod brownian;
 mod cholesky;
 mod lgcp;
 mod logistic;
+mod reference;
 mod seeds;
 
 use std::sync::Arc;
@@ -22,6 +23,7 @@ use super::Target;
 pub use brownian::Brownian;
 pub use lgcp::{GRID, Lgcp};
 pub use logistic::LogisticRegression;
+pub use reference::ReferenceDraws;
 pub use seeds::Seeds;
 
 /// ln 2π.

@@ -7,7 +7,9 @@
 use burn::tensor::activation::{log_sigmoid, sigmoid};
 use burn::tensor::{Device, Tensor, TensorData};
 
-use super::LOG_2PI;
+use rand::rngs::StdRng;
+
+use super::{LOG_2PI, ReferenceDraws};
 use crate::sim::data::DataDir;
 use crate::sim::data::csv;
 use crate::sim::error::SimError;
@@ -30,6 +32,7 @@ pub struct Seeds {
     planted: Tensor<2>,
     /// Everything that does not depend on z: binomial coefficients and prior normalisers.
     constant: f64,
+    reference: ReferenceDraws,
 }
 
 impl Seeds {
@@ -64,6 +67,7 @@ impl Seeds {
             germinated: Tensor::from_data(TensorData::new(r, [1, PLATES]), device),
             planted: Tensor::from_data(TensorData::new(n, [1, PLATES]), device),
             constant: log_binomial + fixed_norm + random_norm + gamma_norm,
+            reference: ReferenceDraws::load(dir, "seeds_gt_samples.csv", DIM)?,
         })
     }
 
@@ -115,6 +119,10 @@ impl Target for Seeds {
     fn plot_range(&self) -> (f32, f32) {
         // Wide enough for log τ, whose posterior sits around 2 with a long upper tail.
         (-3.0, 5.0)
+    }
+    /// `n` of the NUTS reference draws.
+    fn exact_samples(&self, n: usize, rng: &mut StdRng) -> Option<Vec<f32>> {
+        Some(self.reference.sample(n, rng))
     }
 }
 
