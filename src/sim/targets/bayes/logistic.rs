@@ -97,6 +97,7 @@ impl LogisticRegression {
     }
 
     /// Rows are the features followed by the label; `dim` counts the intercept.
+    #[allow(clippy::too_many_arguments)]
     fn from_table(
         name: &'static str,
         table: &Table,
