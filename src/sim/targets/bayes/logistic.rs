@@ -48,7 +48,7 @@ impl LogisticRegression {
             Scaling::Standardise,
             pm_one_label,
             true,
-            ReferenceDraws::load(dir, "sonar_gt_samples.csv", 61)?,
+            (dir, "sonar_gt_samples.csv"),
             device,
         )
     }
@@ -63,7 +63,7 @@ impl LogisticRegression {
             Scaling::Standardise,
             pm_one_label,
             true,
-            ReferenceDraws::load(dir, "ionosphere_gt_samples.csv", 35)?,
+            (dir, "ionosphere_gt_samples.csv"),
             device,
         )
     }
@@ -72,7 +72,6 @@ impl LogisticRegression {
     /// P(y = 1) = sigmoid(−x·w), and no prior term.
     pub fn credit(dir: &DataDir, device: &Device) -> Result<Self, SimError> {
         let table = csv::load(&dir.file("german_credit.csv")?)?;
-        let reference = ReferenceDraws::load(dir, "german_credit_gt_samples.csv", 25)?;
         // With the sign flipped in the link, y = 1 under sigmoid(−x·w) is y' = 1 − y under
         // sigmoid(x·w): code the response as 1 − (label − 1) = 2 − label.
         let label = |v: f64| {
@@ -91,12 +90,13 @@ impl LogisticRegression {
             Scaling::DivideByStd,
             label,
             false,
-            reference,
+            (dir, "german_credit_gt_samples.csv"),
             device,
         )
     }
 
-    /// Rows are the features followed by the label; `dim` counts the intercept.
+    /// Rows are the features followed by the label; `dim` counts the intercept. The reference
+    /// draws are read from `draws` (a directory and a file name) once the table is checked.
     #[allow(clippy::too_many_arguments)]
     fn from_table(
         name: &'static str,
@@ -105,7 +105,7 @@ impl LogisticRegression {
         scaling: Scaling,
         label: fn(f64) -> Option<f64>,
         gaussian_prior: bool,
-        reference: ReferenceDraws,
+        draws: (&DataDir, &str),
         device: &Device,
     ) -> Result<Self, SimError> {
         table.expect_shape(None, dim)?;
@@ -139,6 +139,7 @@ impl LogisticRegression {
         }
         let xty: Vec<f32> = xty.into_iter().map(|v| v as f32).collect();
         let xt: Vec<f32> = (0..dim * n).map(|k| x[(k % n) * dim + k / n]).collect();
+        let reference = ReferenceDraws::load(draws.0, draws.1, dim)?;
         Ok(Self {
             name,
             dim,
