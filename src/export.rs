@@ -11,7 +11,7 @@ use crate::protocol::{Evaluation, StepRecord};
 /// Writes `bytes` whole or not at all (a temporary file, then a rename), with the path in the
 /// error.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    crate::sim::checkpoint::write_atomically(path, bytes).with_context(|| {
+    crate::sim::training::checkpoint::write_atomically(path, bytes).with_context(|| {
         let dir = path
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
@@ -50,7 +50,7 @@ fn metrics_row(r: &StepRecord) -> String {
     )
 }
 
-pub use crate::sim::checkpoint::remove_stale_temporaries;
+pub use crate::sim::training::checkpoint::remove_stale_temporaries;
 
 pub fn write_metrics_csv(path: &Path, history: &[StepRecord]) -> Result<()> {
     let mut text = String::from(METRICS_HEADER);

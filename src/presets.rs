@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::sim::Preset;
-use crate::sim::validate::{PresetError, load_preset, parse_preset};
+use crate::sim::preset::file::{PresetError, load_preset, parse_preset};
 
 /// (file stem, RON text) of every shipped preset, sorted by name.
 pub const BUILT_IN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/built_in_presets.rs"));

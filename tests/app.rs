@@ -1313,7 +1313,7 @@ fn issue_15_drifts_and_a_coordinate_over_the_steps_follow_the_slider_and_a_click
     let heat = strip.background.as_ref().expect("a heat strip");
     assert_eq!(
         (heat.cols, heat.rows),
-        (steps + 1, bridgelab::sim::time_axis::STRIP_BINS)
+        (steps + 1, bridgelab::sim::bridge::time_axis::STRIP_BINS)
     );
     assert_eq!(strip.markers[0].0, 0.0, "step 0 is marked");
     let drifts = panel(&figure, 0, PanelKind::Drift);
@@ -1331,7 +1331,7 @@ fn issue_15_drifts_and_a_coordinate_over_the_steps_follow_the_slider_and_a_click
     let per_side = bridgelab::app::time_view::ARROWS_PER_SIDE;
     assert!(arrows.iter().all(|s| s.points.len() == 2 * per_side * per_side));
     let shade = drifts.background.as_ref().expect("the mismatch shade");
-    assert_eq!(shade.cols, bridgelab::sim::time_axis::DRIFT_GRID);
+    assert_eq!(shade.cols, bridgelab::sim::bridge::time_axis::DRIFT_GRID);
 
     // A click at step 5 of the per-step log-weight plot shows step 5 everywhere.
     let weights = panel(&figure, 0, PanelKind::StepWeights);

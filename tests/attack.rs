@@ -475,7 +475,8 @@ fn ten_thousand_damaged_checkpoints_are_refused_with_a_message_and_never_panic()
         };
         std::fs::write(&path, &bytes).unwrap();
         let result = std::panic::catch_unwind(|| {
-            bridgelab::sim::checkpoint::load(&path, burn::tensor::Device::default()).map(|t| t.step_count())
+            bridgelab::sim::training::checkpoint::load(&path, burn::tensor::Device::default())
+                .map(|t| t.step_count())
         });
         match result {
             Err(_) => panic!("case {case} panicked: {}", String::from_utf8_lossy(&bytes)),
@@ -502,7 +503,7 @@ fn a_size_read_from_a_damaged_checkpoint_is_named_with_what_it_should_be() {
     values.pop();
     let path = dir.join("short.json");
     std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
-    let e = bridgelab::sim::checkpoint::load(&path, burn::tensor::Device::default())
+    let e = bridgelab::sim::training::checkpoint::load(&path, burn::tensor::Device::default())
         .err()
         .unwrap()
         .to_string();

@@ -1,4 +1,4 @@
-//! The Bayesian targets of SPEC §8: spot values, scores against finite differences and
+//! The Bayesian targets of docs/math.md §8: spot values, scores against finite differences and
 //! autodiff, the credit reference draws, the LGCP binning, and data-file errors.
 
 mod common;
@@ -6,12 +6,12 @@ mod common;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use bridgelab::sim::config::{TargetKind, TargetSpec};
-use bridgelab::sim::data::DataDir;
-use bridgelab::sim::host;
-use bridgelab::sim::noise::{Stream, rng_for};
+use bridgelab::sim::platform::host;
+use bridgelab::sim::preset::{TargetKind, TargetSpec};
 use bridgelab::sim::targets::bayes::{GRID, Lgcp, LogisticRegression};
+use bridgelab::sim::targets::data::DataDir;
 use bridgelab::sim::targets::{Target, build_target};
+use bridgelab::sim::training::noise::{Stream, rng_for};
 use common::cpu;
 use rand_distr::{Distribution, StandardNormal};
 
@@ -111,7 +111,7 @@ fn spot_values_match_the_spec() {
         let t = target(kind);
         assert_eq!(t.dim(), kind.dimensions()[0]);
         let got = log_densities(t.as_ref(), &vec![at; t.dim()])[0];
-        println!("{kind:?}: {got:.6} (SPEC {expected})");
+        println!("{kind:?}: {got:.6} (spot value {expected})");
         assert!(
             (got - expected).abs() < 1e-5 * expected.abs(),
             "{kind:?}: got {got}, expected {expected}"
@@ -365,7 +365,7 @@ fn ln_sigmoid(t: f64) -> f64 {
     -softplus(-t)
 }
 
-/// SPEC §8's logistic regressions written out again in f64 from the CSV alone:
+/// docs/math.md §8's logistic regressions written out again in f64 from the CSV alone:
 /// features (standardised, or only scaled for Credit), an intercept, and the labels.
 fn logistic_reference(kind: TargetKind, w: &[f64]) -> f64 {
     let (file, centre, prior) = match kind {
@@ -426,7 +426,7 @@ fn softplus(z: f64) -> f64 {
     z.max(0.0) + (-z.abs()).exp().ln_1p()
 }
 
-/// SPEC §8's Brownian motion written out again: LogNormal(0, 2) priors on the two softplus
+/// docs/math.md §8's Brownian motion written out again: LogNormal(0, 2) priors on the two softplus
 /// scales with their log-Jacobians, the random walk from 0, and the observed steps.
 fn brownian_reference(z: &[f64]) -> f64 {
     let obs = csv_rows("brownian_observations.csv");
@@ -450,7 +450,7 @@ fn brownian_reference(z: &[f64]) -> f64 {
     total
 }
 
-/// SPEC §8's Seeds model in f64 from the CSV alone, without its constant terms (the Gamma
+/// docs/math.md §8's Seeds model in f64 from the CSV alone, without its constant terms (the Gamma
 /// normaliser, the Gaussian normalisers and the binomial coefficients): differences between
 /// two points are exact. z = (a0, a1, a12, a2, b1..b21, log τ).
 fn seeds_reference_up_to_a_constant(z: &[f64]) -> f64 {
@@ -502,7 +502,7 @@ fn seeds_matches_an_independent_f64_evaluation_away_from_zero() {
 
 #[test]
 fn posteriors_match_an_independent_f64_evaluation_away_from_zero() {
-    // The Brownian reference reproduces the SPEC spot value at zero: it is the same model.
+    // The Brownian reference reproduces the spot value of docs/math.md §8 at zero: it is the same model.
     assert!((brownian_reference(&[0.0; 32]) - -38.143808).abs() < 1e-5);
     for kind in [
         TargetKind::Sonar,
@@ -534,7 +534,7 @@ fn posteriors_match_an_independent_f64_evaluation_away_from_zero() {
     }
 }
 
-/// SPEC §8's LGCP in f64 from the published bin counts, with its own Cholesky factor, without
+/// docs/math.md §8's LGCP in f64 from the published bin counts, with its own Cholesky factor, without
 /// the Gaussian normaliser: differences between two fields are exact.
 fn lgcp_reference_up_to_a_constant(f: &[f64]) -> f64 {
     let n = GRID * GRID;

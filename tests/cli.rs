@@ -104,7 +104,7 @@ fn train_writes_every_output_and_eval_reads_the_checkpoint() {
         "{header}"
     );
 
-    let resolved = bridgelab::sim::validate::load_preset(&out.join("preset.ron")).unwrap();
+    let resolved = bridgelab::sim::preset::file::load_preset(&out.join("preset.ron")).unwrap();
     assert_eq!(resolved.train_steps, 10);
 
     let json = run_ok(
@@ -690,8 +690,8 @@ fn a_paper_protocol_sweep_trains_seed_i_on_mixture_instance_i() {
         );
         let mut trainer = Trainer::new(p, common::cpu()).unwrap();
         trainer.step().unwrap();
-        let origin = bridgelab::sim::host::matrix(vec![0.0, 0.0], 1, 2, &common::cpu());
-        at_origin.push(bridgelab::sim::host::to_vec(trainer.target().log_density(origin))[0]);
+        let origin = bridgelab::sim::platform::host::matrix(vec![0.0, 0.0], 1, 2, &common::cpu());
+        at_origin.push(bridgelab::sim::platform::host::to_vec(trainer.target().log_density(origin))[0]);
     }
     // The instances' log densities at the origin, as `bridgelab density` gives them.
     for (seed, value) in at_origin.iter().enumerate() {

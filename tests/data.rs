@@ -6,8 +6,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use bridgelab::sim::data::{BUILT_IN, DataDir, use_built_in_data};
 use bridgelab::sim::targets::build_target;
+use bridgelab::sim::targets::data::{BUILT_IN, DataDir, use_built_in_data};
 use common::cpu;
 
 /// Files of `data/` that only the tests read.
@@ -83,7 +83,7 @@ fn a_directory_gives_the_same_tables_as_the_built_in_copy() {
 fn every_shipped_preset_builds_its_target_from_the_built_in_copy() {
     use_built_in_data();
     for (stem, text) in bridgelab::presets::BUILT_IN {
-        let preset = bridgelab::sim::validate::parse_preset(text, stem).unwrap();
+        let preset = bridgelab::sim::preset::file::parse_preset(text, stem).unwrap();
         build_target(&preset.target, &cpu()).unwrap_or_else(|e| panic!("{stem}: {e}"));
     }
 }

@@ -1,13 +1,13 @@
-//! The gradient checks of SPEC §5.
+//! The gradient checks of docs/math.md §5.
 
 mod common;
 
 use std::sync::Arc;
 
-use bridgelab::sim::config::{Architecture, BridgeKind, DiffusionMode, LossKind, TargetKind};
-use bridgelab::sim::host;
-use bridgelab::sim::loss::LossEval;
+use bridgelab::sim::platform::host;
+use bridgelab::sim::preset::{Architecture, BridgeKind, DiffusionMode, LossKind, TargetKind};
 use bridgelab::sim::targets::DiagGaussian;
+use bridgelab::sim::training::loss::LossEval;
 use bridgelab::sim::{Preset, Trainer};
 use common::{cpu, small_preset};
 
@@ -318,9 +318,10 @@ fn a_fresh_cmcd_elbo_matches_the_closed_form_of_its_langevin_chain() {
 
 #[test]
 fn splitting_the_batch_into_shards_and_chunks_changes_nothing_but_rounding() {
-    use bridgelab::sim::loss::{Split, loss_and_gradients_split};
-    use bridgelab::sim::noise::{Stream, normal_tensor, rng_for};
-    use bridgelab::sim::phase_clock::PhaseClock;
+    use bridgelab::sim::training::loss::loss_and_gradients_split;
+    use bridgelab::sim::training::noise::{Stream, normal_tensor, rng_for};
+    use bridgelab::sim::training::phase_clock::PhaseClock;
+    use bridgelab::sim::training::shards::Split;
     for (bridge, architecture) in [BridgeKind::Dbs, BridgeKind::Cmcd]
         .into_iter()
         .flat_map(|b| Architecture::ALL.map(|a| (b, a)))
@@ -380,7 +381,7 @@ fn splitting_the_batch_into_shards_and_chunks_changes_nothing_but_rounding() {
 
 #[test]
 fn the_paper_code_switches_change_what_they_say_and_nothing_else() {
-    use bridgelab::sim::config::PaperCode;
+    use bridgelab::sim::preset::PaperCode;
     let elbo_after = |bridge, loss, code: PaperCode, steps: usize| {
         let mut p = small_preset(TargetKind::Gmm40, bridge, loss, DiffusionMode::Learned);
         p.paper_code = code;
@@ -425,7 +426,7 @@ fn the_paper_code_switches_change_what_they_say_and_nothing_else() {
 /// with learned σ, whose gradient is in the norm anyway, it changes nothing.
 #[test]
 fn the_frozen_sigma_clip_switch_changes_the_prior_clip_and_nothing_else() {
-    use bridgelab::sim::config::PaperCode;
+    use bridgelab::sim::preset::PaperCode;
     let after = |diffusion, in_clip: bool| {
         let mut p = small_preset(TargetKind::Gmm40, BridgeKind::Cmcd, LossKind::RklLd, diffusion);
         p.paper_code = PaperCode {
@@ -501,8 +502,8 @@ fn the_paper_networks_start_as_the_random_walk_ours_starts_as_and_learn() {
 /// for both bridges, every loss and every kind of diffusion.
 #[test]
 fn the_cpu_fast_path_computes_what_the_burn_path_computes() {
-    use bridgelab::sim::loss::loss_and_gradients;
-    use bridgelab::sim::noise::{Stream, normal_tensor, rng_for};
+    use bridgelab::sim::training::loss::loss_and_gradients;
+    use bridgelab::sim::training::noise::{Stream, normal_tensor, rng_for};
     let cases = [
         (BridgeKind::Dbs, DiffusionMode::Learned),
         (BridgeKind::Cmcd, DiffusionMode::Learned),

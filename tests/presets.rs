@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use bridgelab::sim::Architecture;
-use bridgelab::sim::validate::{load_preset, parse_preset, preset_to_ron};
+use bridgelab::sim::preset::file::{load_preset, parse_preset, preset_to_ron};
 
 #[test]
 fn every_shipped_preset_loads_and_round_trips() {
@@ -225,8 +225,8 @@ const PAPER_ROWS: [PaperRow; 58] = [
 
 #[test]
 fn paper_row_presets_carry_the_settings_of_the_sections_that_produced_them() {
-    use bridgelab::sim::config::DivergencePolicy;
     use bridgelab::sim::metrics::SinkhornProtocol;
+    use bridgelab::sim::preset::DivergencePolicy;
     use bridgelab::sim::{BridgeKind, DiffusionMode};
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("presets");
     for (name, learned, beta, network, sde, interpolation, prior_std, batch, samples, architecture, seeds) in
@@ -328,7 +328,7 @@ fn only_regular_files_of_a_presets_size_are_read() {
 /// Issue 15 item 4: a drawn target is saved in presets and validated like every other field.
 #[test]
 fn a_drawn_target_round_trips_and_its_components_are_validated() {
-    use bridgelab::sim::config::{Component, TargetKind};
+    use bridgelab::sim::preset::{Component, TargetKind};
     let mut p = bridgelab::sim::Preset::default_interactive();
     p.suit_target(TargetKind::Custom, 2);
     assert_eq!(p.target.components, Component::starting_drawing());

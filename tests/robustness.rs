@@ -13,7 +13,7 @@ use bridgelab::cli::Cli;
 use bridgelab::protocol::TargetKind;
 use bridgelab::protocol::{Command, Event, StepRecord, parse_preset};
 use bridgelab::runtime::Worker;
-use bridgelab::sim::data::DataDir;
+use bridgelab::sim::targets::data::DataDir;
 use bridgelab::sim::targets::{Target, build_target};
 use bridgelab::sim::{DivergencePolicy, SimError, Trainer};
 use burn::tensor::Tensor;
@@ -186,7 +186,7 @@ fn ten_thousand_damaged_presets_are_refused_with_a_message_and_never_panic() {
             Err(_) => panic!("the loader panicked on case {case}:\n{text}"),
             Ok(Ok(p)) => {
                 accepted += 1;
-                assert!(bridgelab::sim::validate::validate(&p).is_ok());
+                assert!(bridgelab::sim::preset::validate::validate(&p).is_ok());
             }
             Ok(Err(e)) => {
                 refused += 1;
@@ -291,7 +291,7 @@ fn the_shipped_diverging_preset_stops_at_the_step_that_fails_and_keeps_its_histo
         "history reaches the step before"
     );
     assert!(
-        bridgelab::sim::divergence::non_finite_parameter(t.params()).is_none(),
+        bridgelab::sim::training::non_finite::non_finite_parameter(t.params()).is_none(),
         "the parameters are the last finite ones"
     );
 }
@@ -317,7 +317,7 @@ fn with_the_skip_policy_non_finite_steps_are_dropped_and_the_run_goes_on() {
         skipped.len(),
         "every skipped step is in the history"
     );
-    assert!(bridgelab::sim::divergence::non_finite_parameter(t.params()).is_none());
+    assert!(bridgelab::sim::training::non_finite::non_finite_parameter(t.params()).is_none());
 }
 
 /// Issue 25, item 3: the paper's code zeroes non-finite gradient entries and never stops; so
@@ -345,7 +345,7 @@ fn with_the_paper_policy_non_finite_gradients_are_zeroed_and_the_run_goes_on() {
     );
     assert_eq!(t.skipped_steps(), marked.len());
     assert!(t.is_finished() || t.step_count() == 60);
-    assert!(bridgelab::sim::divergence::non_finite_parameter(t.params()).is_none());
+    assert!(bridgelab::sim::training::non_finite::non_finite_parameter(t.params()).is_none());
 }
 
 fn until(w: &Worker, what: &str, stop: impl Fn(&Event) -> bool) -> Vec<Event> {
@@ -412,7 +412,7 @@ fn a_torn_or_foreign_checkpoint_is_refused_with_its_name() {
     let dir = scratch("torn");
     let path = dir.join("torn.json");
     std::fs::write(&path, b"{\"format\": 1, \"preset\": ").unwrap();
-    let e = bridgelab::sim::checkpoint::load(&path, common::cpu())
+    let e = bridgelab::sim::training::checkpoint::load(&path, common::cpu())
         .err()
         .unwrap();
     assert!(e.to_string().contains("torn.json"), "{e}");

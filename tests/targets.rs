@@ -1,11 +1,11 @@
-//! Targets: SPEC §8 spot values, scores against finite differences and autodiff, exact samples.
+//! Targets: docs/math.md §8 spot values, scores against finite differences and autodiff, exact samples.
 
 mod common;
 
-use bridgelab::sim::config::{Component, TargetKind, TargetSpec};
-use bridgelab::sim::host;
-use bridgelab::sim::noise::{Stream, rng_for};
+use bridgelab::sim::platform::host;
+use bridgelab::sim::preset::{Component, TargetKind, TargetSpec};
 use bridgelab::sim::targets::{Target, build_target};
+use bridgelab::sim::training::noise::{Stream, rng_for};
 use burn::tensor::Tensor;
 use common::cpu;
 

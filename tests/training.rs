@@ -2,9 +2,9 @@
 
 mod common;
 
-use bridgelab::sim::checkpoint;
-use bridgelab::sim::config::{BridgeKind, DiffusionMode, LossKind, TargetKind};
-use bridgelab::sim::time_axis::{DRIFT_GRID, PathRequest};
+use bridgelab::sim::bridge::time_axis::{DRIFT_GRID, PathRequest};
+use bridgelab::sim::preset::{BridgeKind, DiffusionMode, LossKind, TargetKind};
+use bridgelab::sim::training::checkpoint;
 use bridgelab::sim::{SimError, Trainer};
 use common::{cpu, small_preset};
 
@@ -50,7 +50,7 @@ fn different_seeds_give_different_runs() {
 
 #[test]
 fn every_bridge_and_loss_trains_without_error() {
-    for bridge in bridgelab::sim::config::BridgeKind::ALL {
+    for bridge in bridgelab::sim::preset::BridgeKind::ALL {
         for loss in LossKind::ALL {
             let mut p = small_preset(TargetKind::Gmm40, bridge, loss, DiffusionMode::TimeDependent);
             p.batch = 16;
@@ -230,7 +230,7 @@ fn the_same_gradient_lesson_coincides_because_of_the_clip() {
         .find(|(stem, _)| *stem == "lesson_b_same_gradient")
         .expect("the lesson is shipped")
         .1;
-    let lesson = bridgelab::sim::validate::parse_preset(text, "lesson_b_same_gradient").unwrap();
+    let lesson = bridgelab::sim::preset::file::parse_preset(text, "lesson_b_same_gradient").unwrap();
     let elbos = |mut p: bridgelab::sim::Preset| {
         p.train_steps = 6;
         let mut t = Trainer::new(p, cpu()).unwrap();

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use bridgelab::protocol::{Command, EvaluationStage, Event, RunId};
 use bridgelab::runtime::Worker;
-use bridgelab::sim::config::LossKind;
+use bridgelab::sim::preset::LossKind;
 
 fn preset() -> bridgelab::sim::Preset {
     common::tiny_run()

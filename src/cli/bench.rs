@@ -9,10 +9,10 @@ use serde::{Deserialize, Serialize};
 use super::DeviceArg;
 use super::peak::{self, Peak};
 use crate::presets::BUILT_IN;
-use crate::sim::config::{BridgeKind, ComputeDevice, LossKind};
-use crate::sim::device::{describe, make_device};
-use crate::sim::phase_clock::{PhaseClock, PhaseTimes};
-use crate::sim::validate::parse_preset;
+use crate::sim::platform::device::{describe, make_device};
+use crate::sim::preset::file::parse_preset;
+use crate::sim::preset::{BridgeKind, ComputeDevice, LossKind};
+use crate::sim::training::phase_clock::{PhaseClock, PhaseTimes};
 use crate::sim::{Preset, Trainer};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -361,10 +361,10 @@ pub fn run(args: BenchArgs) -> Result<()> {
     let device = args.device.map_or(ComputeDevice::Auto, Into::into);
     // The children time the steps; the process that prints measures the CPU's peak once. A GPU
     // case is not compared with it.
-    let on_cpu = crate::sim::device::resolve(device) != ComputeDevice::Gpu;
+    let on_cpu = crate::sim::platform::device::resolve(device) != ComputeDevice::Gpu;
     let peak = (!args.in_process).then(|| {
         if on_cpu {
-            peak::measure(crate::sim::loss::cores())
+            peak::measure(crate::sim::training::shards::cores())
         } else {
             Peak::not_measured()
         }

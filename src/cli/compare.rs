@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use serde::Serialize;
 
-use crate::sim::device::make_device;
+use crate::sim::platform::device::make_device;
 use crate::sim::report::Evaluation;
 use crate::sim::{Preset, Trainer};
 
@@ -218,7 +218,7 @@ fn print(c: &Comparison) {
 
 pub fn run(args: CompareArgs) -> Result<()> {
     let preset = args.overrides.load(&args.preset)?;
-    if let Some(w) = crate::sim::device::software_gpu_warning(preset.device) {
+    if let Some(w) = crate::sim::platform::device::software_gpu_warning(preset.device) {
         eprintln!("{w}");
     }
     let result = compare(&preset, args.every)?;

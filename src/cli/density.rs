@@ -3,9 +3,9 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 
-use crate::sim::config::{TargetKind, TargetSpec};
-use crate::sim::device::make_device;
-use crate::sim::host;
+use crate::sim::platform::device::make_device;
+use crate::sim::platform::host;
+use crate::sim::preset::{TargetKind, TargetSpec};
 use crate::sim::targets::build_target;
 
 #[derive(Args, Debug)]
@@ -66,7 +66,7 @@ pub fn run(args: DensityArgs) -> Result<()> {
             j + 1
         );
     }
-    let device = make_device(crate::sim::config::ComputeDevice::Cpu);
+    let device = make_device(crate::sim::preset::ComputeDevice::Cpu);
     let target = build_target(
         &TargetSpec {
             kind,

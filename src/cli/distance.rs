@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail, ensure};
 use clap::Args;
 
-use crate::sim::device::make_device;
 use crate::sim::metrics::{MMD_POINTS, SinkhornProtocol, mmd, sinkhorn};
+use crate::sim::platform::device::make_device;
 
 #[derive(Args, Debug)]
 pub struct DistanceArgs {
@@ -100,7 +100,7 @@ pub fn run(args: DistanceArgs) -> Result<()> {
     let eps = args.eps.unwrap_or(1e-3);
     let report = sinkhorn(a, b, d, protocol, eps, args.mw54).map_err(anyhow::Error::msg)?;
     let k = n.min(MMD_POINTS);
-    let device = make_device(crate::sim::config::ComputeDevice::Cpu);
+    let device = make_device(crate::sim::preset::ComputeDevice::Cpu);
     let mmd2 = mmd(&a[..k * d], &b[..k * d], d, &device);
     if args.json {
         let out = serde_json::json!({

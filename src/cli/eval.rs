@@ -4,10 +4,10 @@ use anyhow::Result;
 use clap::Args;
 
 use super::DeviceArg;
-use crate::sim::checkpoint;
-use crate::sim::config::ComputeDevice;
-use crate::sim::device::make_device;
+use crate::sim::platform::device::make_device;
+use crate::sim::preset::ComputeDevice;
 use crate::sim::report::Evaluation;
+use crate::sim::training::checkpoint;
 
 #[derive(Args, Debug)]
 pub struct EvalArgs {
@@ -28,7 +28,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
     let trainer = checkpoint::load(&args.checkpoint, make_device(device))?;
     if let Some(n) = args.samples {
         anyhow::ensure!(n > 0, "--samples must be at least 1");
-        crate::sim::validate::check_eval_size(trainer.preset(), n).map_err(anyhow::Error::msg)?;
+        crate::sim::preset::memory::check_eval_size(trainer.preset(), n).map_err(anyhow::Error::msg)?;
     }
     let e = super::evaluate_showing_progress(&trainer, args.samples, false);
     if args.json {

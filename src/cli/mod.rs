@@ -18,8 +18,8 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
-use crate::sim::config::ComputeDevice;
 use crate::sim::metrics::SinkhornProtocol;
+use crate::sim::preset::ComputeDevice;
 
 #[derive(Parser, Debug)]
 #[command(name = "bridgelab", version, about = "A lab for diffusion bridge samplers")]
@@ -221,8 +221,8 @@ pub fn run(cli: Cli) -> Result<()> {
 /// Hands this process's data to a child process through the environment, so that children
 /// read the same files whichever way they were chosen here.
 pub(crate) fn pass_data_dir(cmd: &mut std::process::Command) {
-    let env = crate::sim::data::DATA_DIR_ENV;
-    match crate::sim::data::DataDir::resolve().path {
+    let env = crate::sim::targets::data::DATA_DIR_ENV;
+    match crate::sim::targets::data::DataDir::resolve().path {
         Some(dir) => cmd.env(env, std::fs::canonicalize(&dir).unwrap_or(dir)),
         None => cmd.env_remove(env),
     };

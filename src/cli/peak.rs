@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::sim::fused::Width;
+use crate::sim::networks::fused::Width;
 
 /// How long each core runs the loop.
 const RUN: Duration = Duration::from_millis(300);

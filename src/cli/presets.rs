@@ -5,7 +5,7 @@ use clap::Args;
 
 use crate::presets::{BUILT_IN, parse_built_in};
 use crate::sim::Preset;
-use crate::sim::validate::load_preset;
+use crate::sim::preset::file::load_preset;
 
 #[derive(Args, Debug)]
 pub struct PresetsArgs {
@@ -54,7 +54,7 @@ fn refused(rows: &[bool]) -> Result<()> {
 }
 
 /// Prints a preset's row on stdout, or why it does not load on stderr; true when it loads.
-fn print_row(name: &str, preset: Result<Preset, crate::sim::validate::PresetError>) -> bool {
+fn print_row(name: &str, preset: Result<Preset, crate::sim::preset::file::PresetError>) -> bool {
     match preset {
         Ok(preset) => {
             println!(

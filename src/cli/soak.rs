@@ -57,7 +57,7 @@ fn soak_preset() -> Preset {
         batch: 64,
         hidden: 16,
         log_every: 10,
-        device: crate::sim::config::ComputeDevice::Cpu,
+        device: crate::sim::preset::ComputeDevice::Cpu,
         ..Preset::default_interactive()
     }
 }

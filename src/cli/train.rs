@@ -7,9 +7,9 @@ use clap::Args;
 use super::interrupt::{Stopped, Watch};
 use crate::export::{MetricsLog, write_eval, write_metrics_csv, write_samples_npy};
 use crate::sim::Trainer;
-use crate::sim::checkpoint;
-use crate::sim::device::make_device;
-use crate::sim::validate::preset_to_ron;
+use crate::sim::platform::device::make_device;
+use crate::sim::preset::file::preset_to_ron;
+use crate::sim::training::checkpoint;
 
 #[derive(Args, Debug)]
 pub struct TrainArgs {
@@ -49,7 +49,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
     let out = args
         .out
         .unwrap_or_else(|| PathBuf::from("runs").join(format!("{stem}-seed{}", preset.seed)));
-    if let Some(w) = crate::sim::device::software_gpu_warning(preset.device) {
+    if let Some(w) = crate::sim::platform::device::software_gpu_warning(preset.device) {
         eprintln!("{w}");
     }
     let trainer = match &args.resume {

@@ -11,22 +11,21 @@ use std::path::PathBuf;
 
 pub use slot::LatestSlot;
 
-pub use crate::sim::checkpoint::read_preset as checkpoint_preset;
-pub use crate::sim::config::{
+pub use crate::sim::bridge::time_axis::{AnnealedDensity, DriftField, PathRequest, PathSet, StepDensity};
+pub use crate::sim::metrics::kde;
+pub use crate::sim::metrics::{ModeCoverage, WeightStats};
+pub use crate::sim::preset::file::{PresetError, load_preset, parse_preset, preset_to_ron};
+pub use crate::sim::preset::guide::{Claim, GuideAct, GuideStep};
+pub use crate::sim::preset::validate::{COMPONENT_REACH, COMPONENT_STD, MAX_COMPONENTS};
+pub use crate::sim::preset::{
     BridgeKind, Component, ComputeDevice, DiffusionMode, DivergencePolicy, EvalSettings, LearningRates,
     LossKind, PRESET_VERSION, Preset, TargetKind, TargetSpec, Variation,
 };
-pub use crate::sim::data::{data_dir_setting, set_data_dir, use_built_in_data};
-pub use crate::sim::guide::{Claim, GuideAct, GuideStep};
-pub use crate::sim::kde;
-pub use crate::sim::metrics::{ModeCoverage, WeightStats};
 pub use crate::sim::report::{
     DENSITY_GRID_SIZE, DensityGrid, Evaluation, EvaluationStage, Snapshot, StepRecord,
 };
-pub use crate::sim::time_axis::{AnnealedDensity, DriftField, PathRequest, PathSet, StepDensity};
-pub use crate::sim::validate::{
-    COMPONENT_REACH, COMPONENT_STD, MAX_COMPONENTS, PresetError, load_preset, parse_preset, preset_to_ron,
-};
+pub use crate::sim::targets::data::{data_dir_setting, set_data_dir, use_built_in_data};
+pub use crate::sim::training::checkpoint::read_preset as checkpoint_preset;
 
 /// Identifies one run: every reset or restart starts a new one, so data that was in flight
 /// from an earlier run can be recognised and dropped.

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::protocol::{DensityGrid, LatestSlot, TargetKind, TargetSpec};
-use crate::sim::device::make_device;
+use crate::sim::platform::device::make_device;
 use crate::sim::targets::{build_target, log_density_slice};
 
 use super::Wake;

@@ -9,9 +9,9 @@ use crossbeam_channel::{Receiver, Sender, TryRecvError, bounded};
 use crate::protocol::{
     Command, DENSITY_GRID_SIZE, Event, LatestSlot, LearningRates, PathRequest, RunId, RunSnapshot, TargetInfo,
 };
-use crate::sim::checkpoint;
-use crate::sim::device::{describe, make_device};
-use crate::sim::validate::validate;
+use crate::sim::platform::device::{describe, make_device};
+use crate::sim::preset::validate::validate;
+use crate::sim::training::checkpoint;
 use crate::sim::{Preset, SimError, Trainer};
 
 /// Called after new data is published, so a UI can repaint only then.

@@ -1,37 +1,20 @@
 //! The sampler engine: targets, bridges, losses, optimiser, metrics and the trainer. Uses burn;
-//! knows nothing of any user interface.
+//! knows nothing of any user interface. ARCHITECTURE.md maps where each concept lives.
 
-pub mod checkpoint;
-pub mod config;
-pub mod data;
-pub mod device;
-pub mod divergence;
+pub mod bridge;
 pub mod error;
-pub mod fused;
-pub mod guide;
-pub mod host;
-pub mod json_float;
-pub mod kde;
-pub mod loss;
 pub mod metrics;
-pub mod model;
 pub mod networks;
-pub mod noise;
-pub mod optim;
-pub mod params;
-pub mod phase_clock;
+pub mod platform;
+pub mod preset;
 pub mod report;
-pub mod rollout;
-pub mod schedule;
-pub mod subnormals;
 pub mod targets;
-pub mod time_axis;
-pub mod trainer;
-pub mod validate;
+pub mod training;
 
-pub use config::{
-    Architecture, BridgeKind, DiffusionMode, DivergencePolicy, LossKind, Preset, TargetKind, TargetSpec,
-};
-pub use data::{data_file, set_data_dir};
+pub use bridge::{BridgeKind, DiffusionMode};
 pub use error::SimError;
-pub use trainer::Trainer;
+pub use networks::Architecture;
+pub use preset::Preset;
+pub use targets::data::{data_file, set_data_dir};
+pub use targets::{TargetKind, TargetSpec};
+pub use training::{DivergencePolicy, LossKind, Trainer};

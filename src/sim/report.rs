@@ -8,14 +8,14 @@ use super::metrics::{ModeCoverage, SinkhornReport, WeightStats};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StepRecord {
     pub step: usize,
-    #[serde(with = "crate::sim::json_float")]
+    #[serde(with = "crate::sim::platform::json_float")]
     pub loss: f64,
     pub weights: WeightStats,
     /// Network-group learning rate after the cosine schedule.
-    #[serde(with = "crate::sim::json_float")]
+    #[serde(with = "crate::sim::platform::json_float")]
     pub lr: f64,
     /// Seconds of training since the run (or its resumed part) began.
-    #[serde(with = "crate::sim::json_float")]
+    #[serde(with = "crate::sim::platform::json_float")]
     pub wall_seconds: f64,
     /// Set when the step produced non-finite values: what was not finite. Under the policy
     /// `Skip` its update was dropped; under `ZeroNonFinite` it was applied with the gradient's
@@ -51,17 +51,17 @@ pub struct Snapshot {
     pub skipped_steps: usize,
     /// Both processes over the steps, while the lab shows its time axis.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paths: Option<crate::sim::time_axis::PathSet>,
+    pub paths: Option<crate::sim::bridge::time_axis::PathSet>,
 }
 
-/// Metrics on fresh samples (SPEC §7).
+/// Metrics on fresh samples (docs/math.md §7).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Evaluation {
     pub step: usize,
     pub samples: usize,
     pub weights: WeightStats,
     /// The target's true log Z, where known.
-    #[serde(default, with = "crate::sim::json_float::option")]
+    #[serde(default, with = "crate::sim::platform::json_float::option")]
     pub log_z: Option<f64>,
     /// The Sinkhorn figure with its protocol, ε, cost and sample count.
     pub sinkhorn: Option<SinkhornReport>,
@@ -69,12 +69,12 @@ pub struct Evaluation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sinkhorn_error: Option<String>,
     /// Squared MMD (V-statistic).
-    #[serde(default, with = "crate::sim::json_float::option")]
+    #[serde(default, with = "crate::sim::platform::json_float::option")]
     pub mmd2: Option<f64>,
     /// Points of each set that entered MMD².
     #[serde(default)]
     pub mmd_points: usize,
-    #[serde(default, with = "crate::sim::json_float::option")]
+    #[serde(default, with = "crate::sim::platform::json_float::option")]
     pub delta_std: Option<f64>,
     pub modes: Option<ModeCoverage>,
     /// The same sample metrics between two independent sets of exact draws, at the same
@@ -87,7 +87,7 @@ pub struct Evaluation {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NoiseFloor {
     pub sinkhorn: Option<SinkhornReport>,
-    #[serde(with = "crate::sim::json_float")]
+    #[serde(with = "crate::sim::platform::json_float")]
     pub mmd2: f64,
 }
 

@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use bridgelab::sim::config::{
+use bridgelab::sim::preset::{
     BridgeKind, ComputeDevice, DiffusionMode, EvalSettings, LearningRates, LossKind, PRESET_VERSION, Preset,
     TargetKind, TargetSpec,
 };

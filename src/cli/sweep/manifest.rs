@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::presets::load as load_preset;
 use crate::sim::metrics::SinkhornProtocol;
-use crate::sim::validate::preset_to_ron;
+use crate::sim::preset::file::preset_to_ron;
 
 const SWEEP_FORMAT: u32 = 1;
 

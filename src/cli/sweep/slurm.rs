@@ -98,10 +98,10 @@ pub fn script(dir: &Path, count: usize, exe: &Path, o: &SlurmOptions, mem: &str)
         o.cpus_per_task
     ));
     s.push_str("export RAYON_NUM_THREADS=\"$BRIDGELAB_CORES\"\n");
-    if let Ok(data) = std::env::var(crate::sim::data::DATA_DIR_ENV) {
+    if let Ok(data) = std::env::var(crate::sim::targets::data::DATA_DIR_ENV) {
         s.push_str(&format!(
             "export {}={}\n",
-            crate::sim::data::DATA_DIR_ENV,
+            crate::sim::targets::data::DATA_DIR_ENV,
             shell_quote(&data)
         ));
     }
@@ -160,7 +160,7 @@ pub fn write_and_submit(
 
 /// The largest memory estimate of the sweep's presets, training or evaluation, in whole GiB.
 fn estimated_gib(dir: &Path, tasks: &[super::manifest::Task]) -> Result<u128> {
-    use crate::sim::validate::{estimated_eval_bytes, estimated_step_bytes};
+    use crate::sim::preset::memory::{estimated_eval_bytes, estimated_step_bytes};
     let mut most = 0;
     let mut seen = std::collections::HashSet::new();
     for t in tasks.iter().filter(|t| seen.insert(t.preset.clone())) {

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::manifest::{self, Task};
 use crate::sim::Trainer;
-use crate::sim::checkpoint;
-use crate::sim::device::make_device;
+use crate::sim::platform::device::make_device;
+use crate::sim::training::checkpoint;
 
 /// Where a task stands, as its `status.json` says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

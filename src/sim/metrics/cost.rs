@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 /// The ground cost c(x, y) of a transport problem.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Cost {
-    /// ‖x − y‖², the cost of W₂² and of the Sinkhorn divergence of SPEC §7.
+    /// ‖x − y‖², the cost of W₂² and of the Sinkhorn divergence of docs/math.md §7.
     SquaredEuclidean,
     /// ‖x − y‖, the cost the rKL-LD paper's code uses for many-well.
     Euclidean,

@@ -15,9 +15,9 @@ pub const EPOCH_STEPS: usize = 10;
 /// The means over one epoch's training batches.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EpochMeans {
-    #[serde(with = "crate::sim::json_float")]
+    #[serde(with = "crate::sim::platform::json_float")]
     pub elbo: f64,
-    #[serde(with = "crate::sim::json_float")]
+    #[serde(with = "crate::sim::platform::json_float")]
     pub log_z: f64,
 }
 
@@ -25,9 +25,9 @@ pub struct EpochMeans {
 /// exactly as an uninterrupted one.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EpochSums {
-    #[serde(with = "crate::sim::json_float")]
+    #[serde(with = "crate::sim::platform::json_float")]
     pub elbo: f64,
-    #[serde(with = "crate::sim::json_float")]
+    #[serde(with = "crate::sim::platform::json_float")]
     pub log_z: f64,
     pub steps: usize,
 }
@@ -85,9 +85,9 @@ impl EpochRule {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PaperReport {
     pub rule: EpochRule,
-    #[serde(with = "crate::sim::json_float")]
+    #[serde(with = "crate::sim::platform::json_float")]
     pub elbo: f64,
-    #[serde(with = "crate::sim::json_float")]
+    #[serde(with = "crate::sim::platform::json_float")]
     pub log_z: f64,
     /// The epoch (counted from 1) whose ELBO is reported.
     pub elbo_epoch: usize,

@@ -1,10 +1,12 @@
-//! Metrics of SPEC §7: weight-based estimates from log w, and sample-based comparisons against
+//! Metrics of docs/math.md §7: weight-based estimates from log w, and sample-based comparisons against
 //! exact target draws.
 
 mod cost;
 mod epochs;
+pub mod kde;
 mod modes;
 mod sample_distance;
+mod settings;
 mod sinkhorn;
 mod weights;
 
@@ -13,6 +15,7 @@ pub use cost::Points;
 pub use epochs::{EPOCH_STEPS, EpochMeans, EpochRule, EpochSums, PaperReport, logged_epochs, paper_report};
 pub use modes::{ModeCoverage, ModeRegions, mode_coverage};
 pub use sample_distance::{MMD_POINTS, SinkhornProtocol, SinkhornReport, mmd, sinkhorn};
+pub use settings::EvalSettings;
 pub use sinkhorn::{
     CAPPED_CHECK_EVERY, CAPPED_MAX_ITERATIONS, CAPPED_TOLERANCE, OtSolution, Stopping, entropic_ot,
     entropic_ot_capped, entropic_ot_self, entropic_ot_self_capped,

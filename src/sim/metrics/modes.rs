@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use crate::sim::host;
+use crate::sim::platform::host;
 use crate::sim::targets::Target;
 
 /// How the samples spread over a mixture's components.
@@ -142,7 +142,7 @@ pub fn mode_coverage(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::config::{TargetKind, TargetSpec};
+    use crate::sim::preset::{TargetKind, TargetSpec};
     use crate::sim::targets::build_target;
     use rand_distr::{Distribution, Normal};
 

@@ -7,7 +7,7 @@ use super::cost::{Cost, Points, cost_moments};
 use super::sinkhorn::{
     OtSolution, Stopping, entropic_ot, entropic_ot_capped, entropic_ot_self, entropic_ot_self_capped,
 };
-use crate::sim::host;
+use crate::sim::platform::host;
 
 /// How a Sinkhorn figure is computed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -54,7 +54,7 @@ impl SinkhornProtocol {
 /// A Sinkhorn figure with everything needed to reproduce it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SinkhornReport {
-    #[serde(with = "crate::sim::json_float")]
+    #[serde(with = "crate::sim::platform::json_float")]
     pub value: f64,
     pub protocol: SinkhornProtocol,
     /// The ε actually used (absolute, in units of the cost).

@@ -4,16 +4,16 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WeightStats {
     /// mean(log w): a lower bound on log Z.
-    #[serde(with = "crate::sim::json_float")]
+    #[serde(with = "crate::sim::platform::json_float")]
     pub elbo: f64,
     /// logsumexp(log w) − log B.
-    #[serde(with = "crate::sim::json_float")]
+    #[serde(with = "crate::sim::platform::json_float")]
     pub log_z_hat: f64,
     /// Σ w̄ᵢ log wᵢ with self-normalised weights w̄: an (estimated) upper bound on log Z.
-    #[serde(with = "crate::sim::json_float")]
+    #[serde(with = "crate::sim::platform::json_float")]
     pub eubo: f64,
     /// Normalised effective sample size 1 / (B Σ w̄ᵢ²), in [1/B, 1].
-    #[serde(with = "crate::sim::json_float")]
+    #[serde(with = "crate::sim::platform::json_float")]
     pub ess: f64,
 }
 

@@ -5,8 +5,8 @@ use rand::RngExt;
 use rand::rngs::StdRng;
 use rand_distr::{Distribution, StandardNormal};
 
-use crate::sim::host;
-use crate::sim::params::{Group, ParamId, ParamSet};
+use crate::sim::platform::host;
+use crate::sim::training::params::{Group, ParamId, ParamSet};
 
 /// How a layer's weights and biases start.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,4 +1,4 @@
-//! Our drift network, the time-conditioned MLP of SPEC §4, written over a [`ParamSet`] so that
+//! Our drift network, the time-conditioned MLP of docs/math.md §4, written over a [`ParamSet`] so that
 //! one set of weights runs with or without autodiff.
 
 use burn::tensor::activation::sigmoid;
@@ -7,9 +7,9 @@ use rand::rngs::StdRng;
 
 use super::dense::{Dense, Init, SplitDense};
 use super::{Layout, StepTables};
-use crate::sim::fused::MlpWeights;
-use crate::sim::host;
-use crate::sim::params::{Group, ParamId, ParamSet};
+use crate::sim::networks::fused::MlpWeights;
+use crate::sim::platform::host;
+use crate::sim::training::params::{Group, ParamId, ParamSet};
 
 /// GELU in its sigmoid form x·σ(1.702x) (Hendrycks & Gimpel): the backend's own sigmoid is
 /// one numerically stable pass forward and one backward, where erf, or σ spelled out with exp,
@@ -21,7 +21,7 @@ pub fn gelu(x: Tensor<2>) -> Tensor<2> {
 /// Number of fixed Fourier frequencies of the step embedding.
 pub const FOURIER_FEATURES: usize = 16;
 /// The network output is clipped here before the Langevin term is added.
-const OUTPUT_CLIP: f64 = crate::sim::fused::OUTPUT_CLIP as f64;
+const OUTPUT_CLIP: f64 = crate::sim::networks::fused::OUTPUT_CLIP as f64;
 
 #[derive(Clone)]
 pub struct TimeMlp {
@@ -227,7 +227,7 @@ impl TimeMlp {
         }
     }
 
-    /// The state path's parameters in the order of [`crate::sim::fused::MlpGrads`]: wx, w2,
+    /// The state path's parameters in the order of [`crate::sim::networks::fused::MlpGrads`]: wx, w2,
     /// b2, w3, b3.
     pub fn state_params(&self) -> [ParamId; 5] {
         [

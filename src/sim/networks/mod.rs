@@ -1,7 +1,8 @@
-//! The drift networks of the kernels: ours (SPEC §4) and the paper's Vanilla and PISgradnet
+//! The drift networks of the kernels: ours (docs/math.md §4) and the paper's Vanilla and PISgradnet
 //! models, chosen by the preset's `architecture`, behind one interface the sampler calls.
 
 mod dense;
+pub mod fused;
 mod mlp;
 mod pisgradnet;
 mod vanilla;
@@ -9,11 +10,49 @@ mod vanilla;
 use burn::tensor::{Device, Tensor};
 use rand::rngs::StdRng;
 
-use super::config::Architecture;
-use super::params::ParamSet;
+use crate::sim::training::params::ParamSet;
 pub use mlp::TimeMlp;
 use pisgradnet::PisGradNet;
+use serde::{Deserialize, Serialize};
 use vanilla::Vanilla;
+
+/// The architecture of the drift networks (docs/math.md §4 for ours; README says how the paper's
+/// Vanilla model differs).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Architecture {
+    /// Ours: a GELU MLP on (x, a Fourier code of n/N) plus a Langevin scale λ(n/N) that
+    /// depends on the step alone.
+    #[default]
+    TimeMlp,
+    /// The rKL-LD paper's `Vanilla` model, used there for CMCD on Funnel and the posteriors:
+    /// ReLU + LayerNorm residual blocks on (x, the integer time N − n and its sinusoidal
+    /// code), and a Langevin scale that depends on x and the time, by a second such network.
+    Vanilla,
+    /// The rKL-LD paper's `PISgradnet`, used there for DBS and for CMCD on the mixtures: our
+    /// layout on the integer time N − n with H Fourier frequencies, a Langevin scale of three
+    /// hidden layers, LeCun-normal hidden layers, output weights 1e-8, tanh-form GELU.
+    PisGradNet,
+}
+
+impl Architecture {
+    pub const ALL: [Architecture; 3] = [
+        Architecture::TimeMlp,
+        Architecture::Vanilla,
+        Architecture::PisGradNet,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Architecture::TimeMlp => "time MLP",
+            Architecture::Vanilla => "paper's Vanilla",
+            Architecture::PisGradNet => "paper's PISgradnet",
+        }
+    }
+
+    pub fn is_default(&self) -> bool {
+        *self == Architecture::default()
+    }
+}
 
 /// The sizes a network is built for: a `dim`-dimensional state, `hidden` units, `steps` steps.
 #[derive(Clone, Copy, Debug)]

@@ -11,8 +11,8 @@ use rand::rngs::StdRng;
 
 use super::dense::{Dense, Init, SplitDense};
 use super::{Layout, StepTables};
-use crate::sim::host;
-use crate::sim::params::{Group, ParamId, ParamSet};
+use crate::sim::platform::host;
+use crate::sim::training::params::{Group, ParamId, ParamSet};
 
 /// The state path's output is clipped here before the Langevin term is added.
 const OUTPUT_CLIP: f64 = 1e4;

@@ -9,8 +9,8 @@ use rand::rngs::StdRng;
 
 use super::dense::{Dense, Init, SplitDense};
 use super::{Layout, StepTables};
-use crate::sim::host;
-use crate::sim::params::{Group, ParamId, ParamSet};
+use crate::sim::platform::host;
+use crate::sim::training::params::{Group, ParamId, ParamSet};
 
 /// Width of the state encoding and number of sinusoidal frequencies (the paper's runs pass
 /// `--feature_dim 64`).

@@ -1,11 +1,11 @@
 //! The benchmark's generated mixture locations, read from the data (the built-in copy unless a
 //! directory was chosen).
 
-use crate::sim::config::TargetKind;
-use crate::sim::data::data_file;
 use crate::sim::error::SimError;
+use crate::sim::preset::TargetKind;
+use crate::sim::targets::data::data_file;
 
-use crate::sim::data::csv;
+use crate::sim::targets::data::csv;
 
 /// Component locations (`K × d`, row-major) for the mixture `kind` in dimension `dim`, drawn
 /// with the benchmark's seed `seed` (0 is the one the paper reports).

@@ -9,7 +9,50 @@ use rand::rngs::StdRng;
 use rand_distr::{Distribution, StandardNormal};
 
 use super::{Target, logsumexp_rows, softmax_rows};
-use crate::sim::config::Component;
+use serde::{Deserialize, Serialize};
+
+/// One isotropic Gaussian of a drawn 2-D target: N(mean, std² I), with a weight relative to
+/// the other components (the weights are normalised, so the target's log Z is 0).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Component {
+    pub mean: [f64; 2],
+    pub std: f64,
+    pub weight: f64,
+}
+
+impl Component {
+    /// The component a click at `(x, y)` adds.
+    pub fn at(x: f64, y: f64) -> Self {
+        Component {
+            mean: [x, y],
+            std: 1.0,
+            weight: 1.0,
+        }
+    }
+
+    /// The drawn target a new drawing starts from: three components of different widths
+    /// and weights.
+    pub fn starting_drawing() -> Vec<Component> {
+        vec![
+            Component {
+                mean: [-5.0, -3.0],
+                std: 1.0,
+                weight: 1.0,
+            },
+            Component {
+                mean: [4.0, -4.0],
+                std: 0.7,
+                weight: 0.5,
+            },
+            Component {
+                mean: [1.0, 5.0],
+                std: 1.5,
+                weight: 1.5,
+            },
+        ]
+    }
+}
 
 /// The canvas a drawing starts on; a drawing that reaches further widens it.
 pub const CANVAS: (f32, f32) = (-10.0, 10.0);

@@ -3,8 +3,10 @@
 //! differentiate through it (rKL-R and the CMCD drift need second derivatives).
 
 pub mod bayes;
+mod catalogue;
 mod constants;
 mod custom;
+pub mod data;
 mod double_well;
 mod funnel;
 mod gaussian;
@@ -17,14 +19,14 @@ use std::sync::Arc;
 use burn::tensor::{Device, Tensor};
 use rand::rngs::StdRng;
 
-use crate::sim::config::{TargetKind, TargetSpec};
-use crate::sim::data::DataDir;
 use crate::sim::error::SimError;
-use crate::sim::host;
+use crate::sim::platform::host;
 use crate::sim::report::DensityGrid;
+use crate::sim::targets::data::DataDir;
 
+pub use catalogue::{CUSTOM_BETA, CUSTOM_PRIOR_STD, TargetKind, TargetSpec};
 pub use constants::mixture_locations;
-pub use custom::DrawnMixture;
+pub use custom::{Component, DrawnMixture};
 pub use double_well::DoubleWell;
 pub use funnel::Funnel;
 pub use gaussian::DiagGaussian;
@@ -60,7 +62,7 @@ pub trait Target: Send + Sync {
 }
 
 /// Builds the target a preset names, on `device`. The Bayesian targets read their data from
-/// the data directory (see [`crate::sim::data`]).
+/// the data directory (see [`crate::sim::targets::data`]).
 pub fn build_target(spec: &TargetSpec, device: &Device) -> Result<Arc<dyn Target>, SimError> {
     let d = spec.dim;
     let unsupported = |allowed: &str| SimError::UnsupportedDimension {
@@ -162,7 +164,7 @@ pub fn log_density_slice(target: &dyn Target, n: usize, device: &Device) -> Dens
     }
 }
 
-/// Replaces NaN entries of a score by zero, as SPEC §4 asks.
+/// Replaces NaN entries of a score by zero, as docs/math.md §4 asks.
 pub fn sanitize_score(score: Tensor<2>) -> Tensor<2> {
     let nan = score.clone().is_nan();
     score.mask_fill(nan, 0.0)

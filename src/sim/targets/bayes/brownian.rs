@@ -10,10 +10,10 @@ use burn::tensor::{Device, Tensor, TensorData};
 use rand::rngs::StdRng;
 
 use super::{LOG_2PI, ReferenceDraws};
-use crate::sim::data::DataDir;
-use crate::sim::data::csv;
 use crate::sim::error::SimError;
 use crate::sim::targets::Target;
+use crate::sim::targets::data::DataDir;
+use crate::sim::targets::data::csv;
 
 const STEPS: usize = 30;
 const DIM: usize = STEPS + 2;

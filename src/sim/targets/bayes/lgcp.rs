@@ -11,10 +11,10 @@ use burn::tensor::{Device, Tensor, TensorData};
 
 use super::LOG_2PI;
 use super::cholesky::Cholesky;
-use crate::sim::data::DataDir;
-use crate::sim::data::csv;
 use crate::sim::error::SimError;
 use crate::sim::targets::Target;
+use crate::sim::targets::data::DataDir;
+use crate::sim::targets::data::csv;
 
 /// Cells per side of the grid.
 pub const GRID: usize = 40;

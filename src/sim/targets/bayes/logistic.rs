@@ -6,10 +6,10 @@ use burn::tensor::{Device, Tensor, TensorData};
 use rand::rngs::StdRng;
 
 use super::{LOG_2PI, ReferenceDraws};
-use crate::sim::data::DataDir;
-use crate::sim::data::csv::{self, Table};
 use crate::sim::error::SimError;
 use crate::sim::targets::Target;
+use crate::sim::targets::data::DataDir;
+use crate::sim::targets::data::csv::{self, Table};
 
 /// How the feature columns are rescaled before the column of ones is prepended.
 #[derive(Clone, Copy)]

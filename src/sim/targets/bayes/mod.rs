@@ -1,4 +1,4 @@
-//! Bayesian posteriors of SPEC §8 built from the benchmark data: logistic regressions (Sonar,
+//! Bayesian posteriors of docs/math.md §8 built from the benchmark data: logistic regressions (Sonar,
 //! Ionosphere, German credit), the seeds random-effects model, a partially observed Brownian
 //! path and the pines LGCP. Data is read and preprocessed on the host in f64; the densities
 //! run in f32 tensor operations like every other target.
@@ -14,9 +14,9 @@ use std::sync::Arc;
 
 use burn::tensor::Device;
 
-use crate::sim::config::TargetKind;
-use crate::sim::data::DataDir;
 use crate::sim::error::SimError;
+use crate::sim::preset::TargetKind;
+use crate::sim::targets::data::DataDir;
 
 use super::Target;
 

@@ -6,9 +6,9 @@
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
-use crate::sim::data::DataDir;
-use crate::sim::data::csv;
 use crate::sim::error::SimError;
+use crate::sim::targets::data::DataDir;
+use crate::sim::targets::data::csv;
 
 /// The draws, `n × dim` row-major.
 pub struct ReferenceDraws {

@@ -1,9 +1,9 @@
-//! Simulating paths of the generative process and accumulating the path log-weight (SPEC §5).
+//! Simulating paths of the generative process and accumulating the path log-weight (docs/math.md §5).
 
 use burn::tensor::Tensor;
 
-use super::model::{Sampler, Tables};
-use super::params::ParamSet;
+use crate::sim::bridge::sampler::{Sampler, Tables};
+use crate::sim::training::params::ParamSet;
 
 /// One batch of simulated paths with the terms of their log-weights.
 pub struct Rollout {

@@ -1,4 +1,4 @@
-//! The sampler: prior, SDE parameters, networks and the two kernels of a bridge (SPEC §2–§4).
+//! The sampler: prior, SDE parameters, networks and the two kernels of a bridge (docs/math.md §2–§4).
 //!
 //! Kernels are evaluated on slabs of steps: states of shape `[S, B, d]` at S consecutive steps.
 //! Sequential simulation uses S = 1; the batched log-likelihood pass of LV and rKL-LD evaluates
@@ -12,15 +12,15 @@ use burn::tensor::{Device, Tensor, TensorData};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use super::config::{Architecture, BridgeKind, DiffusionMode, PaperCode, Preset};
-use super::fused::{PackedMlp, Steps};
-use super::host;
-use super::networks::{Layout, Network, StepTables};
-use super::params::{Group, ParamId, ParamSet};
-use super::schedule::FixedSchedule;
-use super::targets::{Target, sanitize_score};
+use crate::sim::bridge::coefficients::FixedSchedule;
+use crate::sim::networks::fused::{PackedMlp, Steps};
+use crate::sim::networks::{Layout, Network, StepTables};
+use crate::sim::platform::host;
+use crate::sim::preset::{Architecture, BridgeKind, DiffusionMode, PaperCode, Preset};
+use crate::sim::targets::{Target, sanitize_score};
+use crate::sim::training::params::{Group, ParamId, ParamSet};
 
-/// The annealed score enters the networks clipped to this range (SPEC §4).
+/// The annealed score enters the networks clipped to this range (docs/math.md §4).
 const LANGEVIN_CLIP: f64 = 100.0;
 
 #[derive(Clone)]
@@ -44,7 +44,7 @@ pub struct Sampler {
     inf_var_coef: Tensor<3>,
     inf_mask: Tensor<2>,
     /// Evaluate the networks' state paths on the CPU fast path where the parameters are plain
-    /// (see [`crate::sim::fused`]).
+    /// (see [`crate::sim::networks::fused`]).
     fused: bool,
 }
 
@@ -194,7 +194,7 @@ impl Sampler {
     }
 
     /// The state-path parameters of the generative network and of DBS's inference network, in
-    /// the order of [`crate::sim::fused::MlpGrads`]; `None` unless both are time MLPs.
+    /// the order of [`crate::sim::networks::fused::MlpGrads`]; `None` unless both are time MLPs.
     pub fn state_params(&self) -> Option<([ParamId; 5], Option<[ParamId; 5]>)> {
         let generative = self.gen_net.time_mlp()?.state_params();
         let inference = match &self.inf_net {
@@ -317,7 +317,7 @@ impl Sampler {
 
     /// The Langevin input of the networks, clip(sg(∇log π_m(x)), ±100). The stop-gradient
     /// cuts the parameters, not the state: rKL-R must differentiate the drift along the path,
-    /// or its reparametrised gradient is biased and disagrees with rKL-LD (SPEC §5).
+    /// or its reparametrised gradient is biased and disagrees with rKL-LD (docs/math.md §5).
     /// With `paper_code.full_stop_gradient` the state is cut too, as in the paper's code.
     fn langevin_input(&self, t: &Tables, x: Tensor<3>, tscore: Tensor<3>, start: usize) -> Tensor<3> {
         let input = self

@@ -4,7 +4,34 @@ use std::sync::OnceLock;
 
 use burn::tensor::{Device, DeviceKind};
 
-use super::config::ComputeDevice;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ComputeDevice {
+    /// The pure-Rust CPU backend.
+    Cpu,
+    /// wgpu on the first GPU adapter, whatever kind it is.
+    Gpu,
+    /// wgpu when a hardware GPU adapter exists, the CPU otherwise: a software rasteriser is
+    /// slower than flex, so it does not count.
+    Auto,
+}
+
+impl ComputeDevice {
+    pub const ALL: [ComputeDevice; 3] = [ComputeDevice::Auto, ComputeDevice::Cpu, ComputeDevice::Gpu];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ComputeDevice::Cpu => "CPU",
+            ComputeDevice::Gpu => "GPU",
+            ComputeDevice::Auto => "auto",
+        }
+    }
+}
+
+pub fn default_device() -> ComputeDevice {
+    ComputeDevice::Cpu
+}
 
 /// A hardware GPU adapter that wgpu can reach.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,13 +1,22 @@
 //! RAdam with per-group learning rates and global-norm clipping, and the cosine schedule
-//! (SPEC §6). Written here because burn 0.22 ships no RAdam and clips per tensor only.
+//! (docs/math.md §6). Written here because burn 0.22 ships no RAdam and clips per tensor only.
 
 use burn::tensor::Tensor;
 use serde::{Deserialize, Serialize};
 
-use super::config::{DivergencePolicy, LearningRates, Preset};
-use super::divergence;
-use super::host;
-use super::params::{Group, ParamSet};
+use crate::sim::platform::host;
+use crate::sim::preset::Preset;
+use crate::sim::training::DivergencePolicy;
+use crate::sim::training::non_finite;
+use crate::sim::training::params::{Group, ParamSet};
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LearningRates {
+    pub network: f64,
+    pub interpolation: f64,
+    pub sde: f64,
+}
 
 const BETA1: f64 = 0.9;
 const BETA2: f64 = 0.999;
@@ -93,7 +102,7 @@ impl RAdam {
             && !host::scalar(total).is_finite()
         {
             return Err(
-                divergence::non_finite_gradient(params, &grads).unwrap_or_else(|| {
+                non_finite::non_finite_gradient(params, &grads).unwrap_or_else(|| {
                     "the gradient norm over all parameters (each is finite; their sum overflows)".into()
                 }),
             );

@@ -1,6 +1,6 @@
 //! Fixed per-step coefficients of the samplers whose inference process has no network.
 
-use crate::sim::config::BridgeKind;
+use crate::sim::preset::BridgeKind;
 
 /// VP noise rate κ(t) = κ_min + t (κ_max − κ_min) over diffusion time t ∈ [0, 1].
 const KAPPA_MIN: f64 = 0.1;

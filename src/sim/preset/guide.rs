@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::report::Evaluation;
+use crate::sim::report::Evaluation;
 
 /// One card of a lesson's guide.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -3,8 +3,45 @@
 
 use burn::tensor::Tensor;
 
-use super::host;
-use super::params::ParamSet;
+use crate::sim::platform::host;
+use crate::sim::training::params::ParamSet;
+use serde::{Deserialize, Serialize};
+
+/// What happens at a step that produces non-finite values.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DivergencePolicy {
+    /// The run ends at that step, its parameters as they were before it.
+    #[default]
+    Stop,
+    /// The step's update is dropped and training goes on with the next batch.
+    Skip,
+    /// The rKL-LD paper's code: non-finite gradient entries are zeroed, the update is applied
+    /// (the optimiser's moments carry it) and training goes on; the step's non-finite loss or
+    /// ELBO is logged as it is. (The paper's `optax.zero_nans` zeroes NaN only, and an infinite
+    /// entry there turns every parameter NaN; here it is zeroed too, and an update that would
+    /// leave a parameter non-finite is dropped.)
+    ZeroNonFinite,
+}
+
+impl DivergencePolicy {
+    pub const ALL: [DivergencePolicy; 3] = [
+        DivergencePolicy::Stop,
+        DivergencePolicy::Skip,
+        DivergencePolicy::ZeroNonFinite,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DivergencePolicy::Stop => "stop the run",
+            DivergencePolicy::Skip => "skip the step",
+            DivergencePolicy::ZeroNonFinite => "zero non-finite gradients, go on (paper)",
+        }
+    }
+
+    pub fn is_default(&self) -> bool {
+        *self == DivergencePolicy::Stop
+    }
+}
 
 /// A sum over every entry is finite exactly when no entry is NaN or infinite (short of
 /// overflow, which is divergence too); one host read per check instead of one per tensor.

@@ -12,7 +12,7 @@ pub use annealed::annealed_density;
 pub use drift::{DRIFT_GRID, drift_field};
 pub use paths::paths;
 
-use super::report::DensityGrid;
+use crate::sim::report::DensityGrid;
 
 /// What the lab asks the engine to add to each snapshot while its time axis is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

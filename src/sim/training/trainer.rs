@@ -6,25 +6,25 @@ use std::time::Instant;
 
 use burn::tensor::{Device, Tensor};
 
-use super::config::{DiffusionMode, DivergencePolicy, LossKind, Preset, TargetKind};
-use super::divergence;
-use super::error::SimError;
-use super::host;
-use super::loss::{LossEval, loss_and_gradients, loss_and_gradients_timed};
-use super::metrics::{
+use crate::sim::bridge::rollout::rollout;
+use crate::sim::bridge::sampler::Sampler;
+use crate::sim::bridge::time_axis::{self, PathRequest, PathSet};
+use crate::sim::error::SimError;
+use crate::sim::metrics::{
     EpochSums, MMD_POINTS, ModeRegions, WeightStats, delta_std, mmd, mode_coverage, sinkhorn,
 };
-use super::model::Sampler;
-use super::noise::{Stream, normal_tensor, rng_for};
-use super::optim::RAdam;
-use super::params::ParamSet;
-use super::phase_clock::{Phase, PhaseClock};
-use super::report::{DENSITY_GRID_SIZE, Evaluation, EvaluationStage, NoiseFloor, Snapshot, StepRecord};
-use super::rollout::rollout;
-use super::subnormals;
-use super::targets::{Target, build_target, log_density_slice};
-use super::time_axis::{self, PathRequest, PathSet};
-use super::validate::validate;
+use crate::sim::platform::host;
+use crate::sim::platform::subnormals;
+use crate::sim::preset::validate::validate;
+use crate::sim::preset::{DiffusionMode, DivergencePolicy, LossKind, Preset, TargetKind};
+use crate::sim::report::{DENSITY_GRID_SIZE, Evaluation, EvaluationStage, NoiseFloor, Snapshot, StepRecord};
+use crate::sim::targets::{Target, build_target, log_density_slice};
+use crate::sim::training::loss::{LossEval, loss_and_gradients, loss_and_gradients_timed};
+use crate::sim::training::noise::{Stream, normal_tensor, rng_for};
+use crate::sim::training::non_finite;
+use crate::sim::training::optim::RAdam;
+use crate::sim::training::params::ParamSet;
+use crate::sim::training::phase_clock::{Phase, PhaseClock};
 
 pub struct Trainer {
     preset: Preset,
@@ -138,11 +138,11 @@ impl Trainer {
         let noise = self.training_noise(self.step, Stream::Training, self.preset.batch);
         let eval = loss_and_gradients_timed(&self.sampler, &self.params, self.preset.loss, noise, clock);
         let weights = WeightStats::from_log_weights(&eval.log_weights);
-        let lr = self.optim.group_lr(super::params::Group::Network);
+        let lr = self.optim.group_lr(crate::sim::training::params::Group::Network);
         let policy = self.preset.on_divergence;
         let mut problem = if !eval.loss.is_finite() {
             Some("the loss".to_string())
-        } else if !divergence::samples_are_finite(&eval.samples) {
+        } else if !non_finite::samples_are_finite(&eval.samples) {
             Some("the samples".to_string())
         } else {
             None
@@ -153,7 +153,7 @@ impl Trainer {
             let before = (self.params.clone(), self.optim.clone());
             if let Err(quantity) = self.optim.step(&mut self.params, eval.grads) {
                 problem = Some(quantity);
-            } else if let Some(name) = divergence::non_finite_parameter(&self.params) {
+            } else if let Some(name) = non_finite::non_finite_parameter(&self.params) {
                 (self.params, self.optim) = before;
                 problem = Some(format!("parameter {name} after the update"));
             }
@@ -382,7 +382,7 @@ impl Trainer {
     }
 
     /// The target's log density on a grid over its plot range, for 2-D targets.
-    pub fn density_grid(&self, n: usize) -> Option<super::report::DensityGrid> {
+    pub fn density_grid(&self, n: usize) -> Option<crate::sim::report::DensityGrid> {
         (self.sampler.dim == 2 && n > 0).then(|| log_density_slice(&*self.target, n, &self.device))
     }
 
@@ -394,8 +394,8 @@ impl Trainer {
     pub(crate) fn restore(
         &mut self,
         step: usize,
-        params: &[super::params::HostParam],
-        optim: &super::optim::RAdamState,
+        params: &[crate::sim::training::params::HostParam],
+        optim: &crate::sim::training::optim::RAdamState,
         history: Vec<StepRecord>,
         epoch_sums: EpochSums,
     ) -> Result<(), SimError> {
@@ -416,7 +416,7 @@ impl Trainer {
     }
 
     /// Changes the learning rates from the next step on; the cosine schedule still applies.
-    pub fn set_learning_rates(&mut self, lr: super::config::LearningRates) {
+    pub fn set_learning_rates(&mut self, lr: crate::sim::preset::LearningRates) {
         self.preset.lr = lr;
         self.optim.lr = lr;
     }

@@ -5,11 +5,11 @@ use burn::tensor::Tensor;
 use rand::rngs::StdRng;
 
 use super::DriftField;
-use crate::sim::host;
-use crate::sim::model::{Sampler, Tables};
-use crate::sim::noise::normal_tensor;
-use crate::sim::params::ParamSet;
+use crate::sim::bridge::sampler::{Sampler, Tables};
+use crate::sim::platform::host;
 use crate::sim::targets::grid_centres;
+use crate::sim::training::noise::normal_tensor;
+use crate::sim::training::params::ParamSet;
 
 /// Grid points per side of a drift field.
 pub const DRIFT_GRID: usize = 20;

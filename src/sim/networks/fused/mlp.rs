@@ -1,4 +1,4 @@
-//! The state path of the time MLP (SPEC §4) on the host: forward for the simulation, forward
+//! The state path of the time MLP (docs/math.md §4) on the host: forward for the simulation, forward
 //! and backward for the batched likelihood pass. The step enters through the first layer's
 //! table, one row per step, which the burn path computes from the time parameters.
 

@@ -1,9 +1,9 @@
 //! CMCD's annealed densities on the grid of a 2-D target's background.
 
 use super::AnnealedDensity;
-use crate::sim::config::BridgeKind;
-use crate::sim::host;
-use crate::sim::model::{Sampler, Tables};
+use crate::sim::bridge::sampler::{Sampler, Tables};
+use crate::sim::platform::host;
+use crate::sim::preset::BridgeKind;
 use crate::sim::report::DensityGrid;
 use crate::sim::targets::grid_centres;
 

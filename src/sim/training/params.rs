@@ -162,7 +162,7 @@ impl ParamSet {
                 HostParam {
                     name: self.names[id.0].clone(),
                     shape: v.dims(),
-                    values: crate::sim::host::to_vec(v.clone()),
+                    values: crate::sim::platform::host::to_vec(v.clone()),
                 }
             })
             .collect()

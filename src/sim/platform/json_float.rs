@@ -4,7 +4,7 @@
 //! -inf are written as the strings "NaN", "inf" and "-inf"; `null` (files written before this)
 //! reads as NaN.
 //!
-//! Use with `#[serde(with = "crate::sim::json_float")]`, or `json_float::option` for
+//! Use with `#[serde(with = "crate::sim::platform::json_float")]`, or `json_float::option` for
 //! `Option<f64>`.
 
 use serde::{Deserialize, Deserializer, Serializer};

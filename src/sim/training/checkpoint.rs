@@ -7,13 +7,13 @@ use std::path::Path;
 use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
-use super::config::Preset;
-use super::error::SimError;
-use super::metrics::EpochSums;
-use super::optim::RAdamState;
-use super::params::HostParam;
-use super::report::StepRecord;
-use super::trainer::Trainer;
+use crate::sim::error::SimError;
+use crate::sim::metrics::EpochSums;
+use crate::sim::preset::Preset;
+use crate::sim::report::StepRecord;
+use crate::sim::training::optim::RAdamState;
+use crate::sim::training::params::HostParam;
+use crate::sim::training::trainer::Trainer;
 
 const CHECKPOINT_FORMAT: u32 = 1;
 
@@ -107,7 +107,7 @@ fn read(path: &Path) -> Result<Checkpoint, SimError> {
             ckpt.format
         )));
     }
-    crate::sim::validate::validate(&ckpt.preset)
+    crate::sim::preset::validate::validate(&ckpt.preset)
         .map_err(|e| SimError::Checkpoint(format!("{}: its preset is not valid: {e}", path.display())))?;
     Ok(ckpt)
 }

@@ -7,11 +7,11 @@
 use burn::tensor::{Tensor, TensorData};
 
 use super::mlp::{MlpGrads, Steps};
-use crate::sim::host;
-use crate::sim::loss::sum_gradients;
-use crate::sim::model::{HostNets, Sampler};
-use crate::sim::params::{ParamId, ParamSet};
-use crate::sim::rollout::path_log_likelihoods_given;
+use crate::sim::bridge::rollout::path_log_likelihoods_given;
+use crate::sim::bridge::sampler::{HostNets, Sampler};
+use crate::sim::platform::host;
+use crate::sim::training::params::{ParamId, ParamSet};
+use crate::sim::training::shards::sum_gradients;
 
 /// The gradient of Σ_i a_i L_Q,i + b_i L_P,i over fixed paths `path` (`[N+1, B, d]`) with
 /// their target scores, the state paths evaluated from `nets` (the plain parameters' host

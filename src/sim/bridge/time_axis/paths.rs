@@ -5,12 +5,12 @@ use burn::tensor::Tensor;
 use rand::rngs::StdRng;
 
 use super::{PathSet, STRIP_BINS, StepDensity};
-use crate::sim::host;
-use crate::sim::kde;
-use crate::sim::model::{Sampler, Tables};
-use crate::sim::noise::normal_tensor;
-use crate::sim::params::ParamSet;
-use crate::sim::rollout::rollout;
+use crate::sim::bridge::rollout::rollout;
+use crate::sim::bridge::sampler::{Sampler, Tables};
+use crate::sim::metrics::kde;
+use crate::sim::platform::host;
+use crate::sim::training::noise::normal_tensor;
+use crate::sim::training::params::ParamSet;
 
 /// `count` generative paths x_0 … x_N driven by `noise` (`[N + 1, count, d]`), and, where
 /// `draws` (`count × d` exact target samples) are given, the inference process from them back
