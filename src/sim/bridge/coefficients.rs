@@ -1,4 +1,6 @@
-//! Fixed per-step coefficients of the samplers whose inference process has no network.
+//! The fixed per-step coefficients of every bridge's two kernels: the VP schedule of DIS and
+//! DDS, the pinned Brownian bridge of PIS, and ones for DBS and CMCD, whose learned parts live in
+//! the sampler.
 
 use crate::sim::preset::BridgeKind;
 
@@ -13,7 +15,7 @@ const KAPPA_MAX: f64 = 20.0;
 ///
 /// with D_n = σ ⊙ β · noise_coef. For DBS and CMCD every coefficient is 1.
 #[derive(Clone, Debug)]
-pub struct FixedSchedule {
+pub struct BridgeCoefficients {
     pub noise_coef: Vec<f64>,
     pub gen_mean_coef: Vec<f64>,
     pub inf_mean_coef: Vec<f64>,
@@ -22,7 +24,7 @@ pub struct FixedSchedule {
     pub inf_active: Vec<bool>,
 }
 
-impl FixedSchedule {
+impl BridgeCoefficients {
     pub fn new(bridge: BridgeKind, steps: usize, prior_std: f64) -> Self {
         let n = steps;
         let h = 1.0 / n as f64;
@@ -31,7 +33,7 @@ impl FixedSchedule {
             let mid = 1.0 - (i as f64 + 0.5) * h;
             (KAPPA_MIN + mid * (KAPPA_MAX - KAPPA_MIN)) * h
         };
-        let mut s = FixedSchedule {
+        let mut s = BridgeCoefficients {
             noise_coef: vec![1.0; n],
             gen_mean_coef: vec![1.0; n],
             inf_mean_coef: vec![1.0; n],

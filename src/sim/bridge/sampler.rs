@@ -12,7 +12,7 @@ use burn::tensor::{Device, Tensor, TensorData};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use crate::sim::bridge::coefficients::FixedSchedule;
+use crate::sim::bridge::coefficients::BridgeCoefficients;
 use crate::sim::networks::fused::{PackedMlp, Steps};
 use crate::sim::networks::{Layout, Network, StepTables};
 use crate::sim::platform::host;
@@ -130,7 +130,7 @@ impl Sampler {
         let inf_net = (bridge == BridgeKind::Dbs)
             .then(|| Network::new(arch, &mut params, "inf", layout, &mut rng, device));
 
-        let sched = FixedSchedule::new(bridge, n, preset.prior_std);
+        let sched = BridgeCoefficients::new(bridge, n, preset.prior_std);
         let col3 = |v: &[f64]| {
             let data: Vec<f32> = v.iter().map(|&x| x as f32).collect();
             Tensor::<3>::from_data(TensorData::new(data, [v.len(), 1, 1]), device)
