@@ -1119,7 +1119,7 @@ fn item_12_exports_at_a_chosen_scale_each_panel_alone_with_clean_ticks_and_a_thi
 #[test]
 fn issue_15_the_time_axis_shows_both_processes_at_the_chosen_step_and_plays_to_the_end() {
     let mut h = harness();
-    let steps = h.state().view().preset.as_ref().unwrap().steps;
+    let steps = h.state().view().preset.as_ref().unwrap().path_steps;
     h.get_by_label("both processes over the steps").click();
     h.step();
     h.step();
@@ -1297,7 +1297,7 @@ fn screen_point(h: &mut Harness<'_, LabApp>, kind: PanelKind, p: [f64; 2]) -> eg
 #[test]
 fn issue_15_drifts_and_a_coordinate_over_the_steps_follow_the_slider_and_a_click_moves_it() {
     let mut h = harness();
-    let steps = h.state().view().preset.as_ref().unwrap().steps;
+    let steps = h.state().view().preset.as_ref().unwrap().path_steps;
     h.get_by_label("both processes over the steps").click();
     h.step();
     h.get_by_label("coordinate over steps").click();

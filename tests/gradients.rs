@@ -101,7 +101,7 @@ fn gaussian_trainer(bridge: BridgeKind, architecture: Architecture, seed: u64) -
     );
     p.architecture = architecture;
     p.batch = 4000;
-    p.steps = 6;
+    p.path_steps = 6;
     p.seed = seed;
     let target = Arc::new(DiagGaussian::new(vec![1.0, -0.5], vec![0.7, 1.5], 0.0, &cpu()));
     p.lr.network = 2e-2;
@@ -229,7 +229,7 @@ fn fresh_on_the_closed_form_target(bridge: BridgeKind) -> (Preset, Trainer) {
         LossKind::RklLd,
         DiffusionMode::Frozen,
     );
-    p.steps = 8;
+    p.path_steps = 8;
     p.beta = 0.4;
     p.prior_std = 1.2;
     let target = Arc::new(DiagGaussian::new(m.to_vec(), s.to_vec(), log_z, &cpu()));
@@ -258,7 +258,7 @@ fn elbo_matches_log_z_minus_the_closed_form_kl() {
     // the path laws are Gaussian and KL(Q‖P) has a closed form.
     let (m, s, log_z) = CLOSED_FORM_TARGET;
     let (p, t) = fresh_on_the_closed_form_target(BridgeKind::Dbs);
-    let n = p.steps;
+    let n = p.path_steps;
     let (s0, dd) = (p.prior_std, p.beta * p.beta);
     let mut kl = 0.0;
     for j in 0..2 {
@@ -311,7 +311,7 @@ fn cmcd_langevin_elbo(m: &[f32], s: &[f32], log_z: f64, s0: f64, beta: f64, n: u
 fn a_fresh_cmcd_elbo_matches_the_closed_form_of_its_langevin_chain() {
     let (m, s, log_z) = CLOSED_FORM_TARGET;
     let (p, t) = fresh_on_the_closed_form_target(BridgeKind::Cmcd);
-    let expected = cmcd_langevin_elbo(&m, &s, log_z, p.prior_std, p.beta, p.steps);
+    let expected = cmcd_langevin_elbo(&m, &s, log_z, p.prior_std, p.beta, p.path_steps);
     // Measured: −0.2141 against −0.2263.
     assert_elbo_is(&t, expected, "the closed form");
 }
@@ -331,7 +331,7 @@ fn splitting_the_batch_into_shards_and_chunks_changes_nothing_but_rounding() {
             preset.batch = 60;
             preset.architecture = architecture;
             let t = warmed(preset.clone());
-            let shape = [preset.steps + 1, preset.batch, 2];
+            let shape = [preset.path_steps + 1, preset.batch, 2];
             let noise = normal_tensor(&mut rng_for(3, 0, Stream::Test), shape, &cpu());
             let run = |split: Split| {
                 let e = loss_and_gradients_split(
@@ -518,7 +518,7 @@ fn the_cpu_fast_path_computes_what_the_burn_path_computes() {
             let t = warmed(preset.clone());
             assert!(t.sampler().is_fused(), "the CPU runs the fast path");
             let reference = t.sampler().clone().without_fused();
-            let shape = [preset.steps + 1, preset.batch, 2];
+            let shape = [preset.path_steps + 1, preset.batch, 2];
             let noise = normal_tensor(&mut rng_for(5, 0, Stream::Test), shape, &cpu());
             let fast = loss_and_gradients(t.sampler(), t.params(), loss, noise.clone());
             let slow = loss_and_gradients(&reference, t.params(), loss, noise);

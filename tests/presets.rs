@@ -62,7 +62,7 @@ fn an_unknown_field_is_named() {
 fn out_of_range_values_name_their_field_and_line() {
     let cases = [
         ("batch: 256", "batch: 0", "batch"),
-        ("steps: 32", "steps: 0", "steps"),
+        ("path_steps: 32", "path_steps: 0", "path_steps"),
         ("beta: 1.0", "beta: -1.0", "beta"),
         ("prior_std: 30.0", "prior_std: inf", "prior_std"),
         ("dim: 2", "dim: 3", "target.dim"),
@@ -80,7 +80,7 @@ fn out_of_range_values_name_their_field_and_line() {
 fn runs_too_large_for_memory_are_refused_with_an_estimate() {
     let text = default_text()
         .replace("batch: 256", "batch: 1000000")
-        .replace("steps: 32", "steps: 4096");
+        .replace("path_steps: 32", "path_steps: 4096");
     let e = parse_preset(&text, "huge.ron").unwrap_err();
     assert!(e.message.contains("GiB"), "{e}");
 }
@@ -256,7 +256,7 @@ fn paper_row_presets_carry_the_settings_of_the_sections_that_produced_them() {
             "{name}"
         );
         assert_eq!(
-            (p.batch, p.steps, p.hidden, p.train_steps),
+            (p.batch, p.path_steps, p.hidden, p.train_steps),
             (batch, 128, 64, 40_000),
             "{name}"
         );
@@ -373,4 +373,25 @@ fn p_text_without_components(text: &str) -> String {
     let start = text.find("components: [").expect("a component list") + "components: [".len();
     let end = start + text[start..].find("\n        ],").expect("the list's end");
     format!("{}{}", &text[..start], &text[end..])
+}
+
+/// Issue 26, item 3: version 2 named the bridge's N `path_steps`; a version-1 preset, which
+/// calls it `steps`, still loads, as version 2, and is written back in the new names.
+#[test]
+fn version_one_presets_load_with_their_steps_as_path_steps() {
+    let current = preset_to_ron(&bridgelab::sim::Preset::default_interactive());
+    assert!(
+        current.contains("version: 2") && current.contains("path_steps: 32"),
+        "{current}"
+    );
+    let old = current
+        .replace("version: 2", "version: 1")
+        .replace("path_steps: 32", "steps: 32");
+    let read = parse_preset(&old, "old.ron").unwrap();
+    assert_eq!(read.version, 2);
+    assert_eq!(read, bridgelab::sim::Preset::default_interactive());
+    assert_eq!(preset_to_ron(&read), current);
+    let future = current.replace("version: 2", "version: 3");
+    let e = parse_preset(&future, "new.ron").unwrap_err();
+    assert!(e.message.contains("versions 1 to 2"), "{e}");
 }

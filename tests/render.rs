@@ -169,7 +169,7 @@ fn the_readme_screenshot_of_both_processes_mid_way() {
     settle(&mut h, "the training steps", |a| {
         quiet(a) && a.view().step() >= 300
     });
-    let n = h.state().view().preset.as_ref().unwrap().steps / 2;
+    let n = h.state().view().preset.as_ref().unwrap().path_steps / 2;
     h.state_mut().apply(Action::SetTimeView(
         bridgelab::app::time_view::TimeView::everything_at(n),
     ));

@@ -77,7 +77,7 @@ const TOKENS: &[&str] = &[
     "target",
     "dim",
     "batch",
-    "steps",
+    "path_steps",
     "lr",
     "sigma_init",
     "compare",

@@ -78,7 +78,7 @@ fn a_short_run_raises_the_elbo_on_a_2d_target() {
         LossKind::RklLd,
         DiffusionMode::Learned,
     );
-    p.steps = 16;
+    p.path_steps = 16;
     p.batch = 256;
     p.hidden = 32;
     p.beta = 1.0;
@@ -311,8 +311,8 @@ fn paths_hold_both_processes_from_the_prior_and_back_from_exact_draws() {
     let p = common::tiny_run();
     let t = Trainer::new(p.clone(), cpu()).unwrap();
     let paths = t.paths(PathRequest::paths(400));
-    let (n, d) = (p.steps, 2);
-    assert_eq!((paths.steps, paths.dim, paths.count), (n, d, 400));
+    let (n, d) = (p.path_steps, 2);
+    assert_eq!((paths.path_steps, paths.dim, paths.count), (n, d, 400));
     assert_eq!(paths.generative.len(), (n + 1) * 400 * d);
     assert_eq!(
         paths,
@@ -357,9 +357,9 @@ fn the_coordinate_over_the_steps_is_the_histogram_of_the_paths_at_each_step() {
     });
     let strip = set.strip.as_ref().expect("a strip was asked for");
     assert_eq!((strip.coordinate, strip.paths), (1, 400));
-    assert_eq!(strip.density.len(), (p.steps + 1) * strip.bins);
+    assert_eq!(strip.density.len(), (p.path_steps + 1) * strip.bins);
     let width = (strip.hi - strip.lo) as f64 / strip.bins as f64;
-    for n in 0..=p.steps {
+    for n in 0..=p.path_steps {
         let row = &strip.density[n * strip.bins..(n + 1) * strip.bins];
         let mass: f64 = row.iter().map(|v| *v as f64).sum::<f64>() * width;
         let inside = set
@@ -392,9 +392,9 @@ fn a_fresh_dbs_has_no_drift_and_its_kernels_undo_each_other() {
         .drift
         .expect("a drift field on a 2-D target");
     let points = DRIFT_GRID * DRIFT_GRID;
-    assert_eq!((field.n, field.steps), (DRIFT_GRID, p.steps));
-    assert_eq!(field.generative.len(), p.steps * points * 2);
-    assert_eq!(field.mismatch.len(), p.steps * points);
+    assert_eq!((field.n, field.path_steps), (DRIFT_GRID, p.path_steps));
+    assert_eq!(field.generative.len(), p.path_steps * points * 2);
+    assert_eq!(field.mismatch.len(), p.path_steps * points);
     assert!(field.generative.iter().chain(&field.inference).all(|v| *v == 0.0));
     let worst = field.mismatch.iter().fold(0.0f32, |m, v| m.max(v.abs()));
     assert!(worst < 1e-4, "a random walk against itself mismatches by {worst}");
@@ -411,7 +411,7 @@ fn a_fresh_cmcd_drifts_by_half_the_annealed_score_both_ways() {
         LossKind::RklLd,
         DiffusionMode::Learned,
     );
-    p.steps = 6;
+    p.path_steps = 6;
     let t = Trainer::new(p.clone(), cpu()).unwrap();
     let set = t.paths(PathRequest {
         count: 8,
@@ -419,7 +419,7 @@ fn a_fresh_cmcd_drifts_by_half_the_annealed_score_both_ways() {
         drift: true,
     });
     let field = set.drift.as_ref().unwrap();
-    let n_steps = p.steps as f64;
+    let n_steps = p.path_steps as f64;
     let (s0, var) = (p.prior_std, p.beta * p.beta);
     // The target: mean (1, 1), std (2, 0.5).
     let target_score = |x: [f64; 2]| [(1.0 - x[0]) / 4.0, (1.0 - x[1]) / 0.25];
@@ -429,7 +429,7 @@ fn a_fresh_cmcd_drifts_by_half_the_annealed_score_both_ways() {
         [0, 1].map(|j| 0.5 * var * (b * (-x[j] / (s0 * s0)) + (1.0 - b) * g[j]))
     };
     let mut worst = 0.0f64;
-    for n in 0..p.steps {
+    for n in 0..p.path_steps {
         let generative = field.at(&field.generative, 2, n);
         let inference = field.at(&field.inference, 2, n);
         for k in (0..DRIFT_GRID * DRIFT_GRID).step_by(37) {

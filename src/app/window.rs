@@ -175,7 +175,7 @@ pub fn run_native(preset: Preset, options: WindowOptions) -> Result<()> {
     let outcome = Arc::new(Mutex::new(Outcome::default()));
     let shared = outcome.clone();
     let window_options = options.clone();
-    let preset_steps = preset.steps;
+    let preset_steps = preset.path_steps;
     eframe::run_native(
         "bridgelab",
         native,

@@ -126,7 +126,7 @@ fn preset_for(config: BenchConfig, bridge: BridgeKind, loss: LossKind) -> Result
     if config == BenchConfig::Interactive {
         p.target.dim = 2;
         p.batch = 500;
-        p.steps = 64;
+        p.path_steps = 64;
         p.prior_std = 30.0;
     }
     Ok(p)
@@ -136,7 +136,7 @@ fn preset_for(config: BenchConfig, bridge: BridgeKind, loss: LossKind) -> Result
 /// gradients (LV, rKL-LD) or with them (rKL-R); LV and rKL-LD evaluate them once more in the
 /// batched pass; a backward pass costs about twice its forward pass.
 fn step_flops(p: &Preset, flops_per_row: f64) -> f64 {
-    let forward = (p.steps * p.batch) as f64 * flops_per_row;
+    let forward = (p.path_steps * p.batch) as f64 * flops_per_row;
     match p.loss {
         LossKind::RklR => 3.0 * forward,
         LossKind::Lv | LossKind::RklLd => 4.0 * forward,
@@ -146,7 +146,7 @@ fn step_flops(p: &Preset, flops_per_row: f64) -> f64 {
 /// Network FLOPs of the batched likelihood pass of LV and rKL-LD: a forward and a backward
 /// pass (twice a forward) over every kernel; none for rKL-R, which has no such pass.
 fn batched_flops(p: &Preset, flops_per_row: f64) -> Option<f64> {
-    let forward = (p.steps * p.batch) as f64 * flops_per_row;
+    let forward = (p.path_steps * p.batch) as f64 * flops_per_row;
     (p.loss != LossKind::RklR).then_some(3.0 * forward)
 }
 

@@ -53,7 +53,7 @@ pub struct SoakReport {
 fn soak_preset() -> Preset {
     Preset {
         description: "soak: the default target with a small batch and network".into(),
-        steps: 16,
+        path_steps: 16,
         batch: 64,
         hidden: 16,
         log_every: 10,

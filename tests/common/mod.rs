@@ -31,7 +31,7 @@ pub fn small_preset(
         bridge,
         loss,
         diffusion,
-        steps: 8,
+        path_steps: 8,
         batch: 64,
         hidden: 16,
         beta: 0.5,

@@ -4,6 +4,7 @@
 mod build;
 pub mod heat;
 mod model;
+mod panels;
 mod render;
 mod table;
 

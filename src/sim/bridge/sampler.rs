@@ -26,7 +26,8 @@ const LANGEVIN_CLIP: f64 = 100.0;
 #[derive(Clone)]
 pub struct Sampler {
     pub bridge: BridgeKind,
-    pub steps: usize,
+    /// The bridge's N.
+    pub path_steps: usize,
     pub dim: usize,
     pub beta: f64,
     pub target: Arc<dyn Target>,
@@ -75,7 +76,7 @@ impl Sampler {
     /// Builds the sampler and its freshly initialised parameters.
     pub fn new(preset: &Preset, target: Arc<dyn Target>, device: &Device) -> (Self, ParamSet) {
         let d = target.dim();
-        let n = preset.steps;
+        let n = preset.path_steps;
         let bridge = preset.bridge;
         let mut rng = StdRng::seed_from_u64(preset.seed ^ 0x5eed_1417);
         let mut params = ParamSet::new();
@@ -124,7 +125,7 @@ impl Sampler {
         let layout = Layout {
             dim: d,
             hidden: preset.hidden,
-            steps: n,
+            path_steps: n,
         };
         let gen_net = Network::new(arch, &mut params, "gen", layout, &mut rng, device);
         let inf_net = (bridge == BridgeKind::Dbs)
@@ -143,7 +144,7 @@ impl Sampler {
 
         let sampler = Sampler {
             bridge,
-            steps: n,
+            path_steps: n,
             dim: d,
             beta: preset.beta,
             target,
@@ -241,7 +242,7 @@ impl Sampler {
     }
 
     fn tables_with(&self, p: &ParamSet, state_paths: bool) -> Tables {
-        let n = self.steps;
+        let n = self.path_steps;
         let d = self.dim;
         let sigma = p.get(self.log_sigma).exp();
         let sigma = if sigma.dims()[0] == 1 {

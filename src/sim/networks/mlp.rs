@@ -43,7 +43,11 @@ pub struct TimeMlp {
 
 impl TimeMlp {
     pub fn new(params: &mut ParamSet, name: &str, layout: Layout, rng: &mut StdRng, device: &Device) -> Self {
-        let Layout { dim, hidden, steps } = layout;
+        let Layout {
+            dim,
+            hidden,
+            path_steps,
+        } = layout;
         let f2 = 2 * FOURIER_FEATURES;
         let phase = params.add(
             &format!("{name}.phase"),
@@ -127,8 +131,8 @@ impl TimeMlp {
             lambda1,
             lambda2,
             taus: host::matrix(
-                (0..=steps).map(|i| i as f32 / steps as f32).collect(),
-                steps + 1,
+                (0..=path_steps).map(|i| i as f32 / path_steps as f32).collect(),
+                path_steps + 1,
                 1,
                 device,
             ),

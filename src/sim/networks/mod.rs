@@ -59,7 +59,7 @@ impl Architecture {
 pub struct Layout {
     pub dim: usize,
     pub hidden: usize,
-    pub steps: usize,
+    pub path_steps: usize,
 }
 
 /// Per-step quantities of one network that depend on the step alone, computed once per

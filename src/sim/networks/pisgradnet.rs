@@ -40,7 +40,11 @@ pub struct PisGradNet {
 
 impl PisGradNet {
     pub fn new(params: &mut ParamSet, name: &str, layout: Layout, rng: &mut StdRng, device: &Device) -> Self {
-        let Layout { dim, hidden, steps } = layout;
+        let Layout {
+            dim,
+            hidden,
+            path_steps,
+        } = layout;
         let mut dense = |part: &str, fan_in: usize, fan_out: usize, init: Init| {
             Dense::new(
                 params,
@@ -99,8 +103,8 @@ impl PisGradNet {
             out,
             lambda,
             times: host::matrix(
-                (0..=steps).map(|n| (steps - n) as f32).collect(),
-                steps + 1,
+                (0..=path_steps).map(|n| (path_steps - n) as f32).collect(),
+                path_steps + 1,
                 1,
                 device,
             ),

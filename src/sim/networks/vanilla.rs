@@ -140,7 +140,11 @@ pub struct Vanilla {
 
 impl Vanilla {
     pub fn new(params: &mut ParamSet, name: &str, layout: Layout, rng: &mut StdRng, device: &Device) -> Self {
-        let Layout { dim, hidden, steps } = layout;
+        let Layout {
+            dim,
+            hidden,
+            path_steps,
+        } = layout;
         let encode = Dense::new(
             params,
             &format!("{name}.encode"),
@@ -160,7 +164,7 @@ impl Vanilla {
             encode_norm,
             correction,
             scale,
-            time_code: host::matrix(time_code(steps), steps + 1, 1 + 2 * FEATURES, device),
+            time_code: host::matrix(time_code(path_steps), path_steps + 1, 1 + 2 * FEATURES, device),
         }
     }
 

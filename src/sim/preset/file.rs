@@ -114,6 +114,8 @@ pub fn parse_preset(text: &str, file: &str) -> Result<Preset, PresetError> {
         field: Some(e.field.into()),
         message: e.message,
     })?;
+    let mut preset = preset;
+    preset.upgrade();
     Ok(preset)
 }
 

@@ -22,7 +22,7 @@ fn networks(p: &Preset) -> u128 {
 /// 1024 batch 64, 0.65 GB of 0.63.
 pub fn estimated_step_bytes(p: &Preset) -> u128 {
     let width = p.target.dim.max(p.hidden) as u128;
-    let activations = (p.steps as u128 + 1) * p.batch as u128 * width * 4 * 12 * networks(p);
+    let activations = (p.path_steps as u128 + 1) * p.batch as u128 * width * 4 * 12 * networks(p);
     activations + estimated_parameters(p) * 4 * 10
 }
 
@@ -34,7 +34,7 @@ pub fn estimated_step_bytes(p: &Preset) -> u128 {
 /// and 1024, 10⁴ to 10⁶ samples; CMCD N = 8, width 16, 10⁷ samples).
 pub fn estimated_eval_bytes(p: &Preset, samples: usize) -> u128 {
     let m = samples as u128;
-    let (n1, d, h) = (p.steps as u128 + 1, p.target.dim as u128, p.hidden as u128);
+    let (n1, d, h) = (p.path_steps as u128 + 1, p.target.dim as u128, p.hidden as u128);
     let paths = n1 * m * d * 4 * 7;
     let step = m * d.max(h) * 4 * networks(p);
     let k = m.min(p.eval.max_points as u128);

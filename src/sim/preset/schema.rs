@@ -11,8 +11,10 @@ use crate::sim::targets::{Component, TargetKind, TargetSpec};
 use crate::sim::training::{DivergencePolicy, LearningRates, LossKind};
 use serde::{Deserialize, Serialize};
 
-/// Bumped whenever a field changes meaning; presets of another version are refused.
-pub const PRESET_VERSION: u32 = 1;
+/// Bumped whenever a field changes name or meaning. Version 2 named the bridge's N
+/// `path_steps` (version 1: `steps`); older versions are read and upgraded
+/// ([`Preset::upgrade`]), newer ones refused.
+pub const PRESET_VERSION: u32 = 2;
 
 /// A complete, versioned description of one run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -29,8 +31,10 @@ pub struct Preset {
     pub bridge: BridgeKind,
     pub loss: LossKind,
     pub diffusion: DiffusionMode,
-    /// Number of integration steps N.
-    pub steps: usize,
+    /// The bridge's N: steps of a path from the prior to the target (called `steps` in
+    /// version-1 presets).
+    #[serde(alias = "steps")]
+    pub path_steps: usize,
     pub batch: usize,
     /// Width H of the hidden layers.
     pub hidden: usize,
@@ -69,6 +73,12 @@ pub struct Preset {
 }
 
 impl Preset {
+    /// A preset of an older version as the current version says it. Version 1's `steps` is
+    /// read into `path_steps` by its field alias; nothing else changed.
+    pub fn upgrade(&mut self) {
+        self.version = PRESET_VERSION;
+    }
+
     /// The initial σ of dimension `j`.
     pub fn sigma_init_at(&self, j: usize) -> f64 {
         self.sigma_init.get(j).copied().unwrap_or(1.0)
@@ -119,7 +129,7 @@ impl Preset {
             ("bridge", self.bridge != other.bridge),
             ("loss", self.loss != other.loss),
             ("diffusion", self.diffusion != other.diffusion),
-            ("steps N", self.steps != other.steps),
+            ("path steps N", self.path_steps != other.path_steps),
             ("batch", self.batch != other.batch),
             ("hidden width", self.hidden != other.hidden),
             ("β", self.beta != other.beta),
@@ -167,7 +177,7 @@ impl Preset {
             bridge: BridgeKind::Dbs,
             loss: LossKind::RklLd,
             diffusion: DiffusionMode::Learned,
-            steps: 32,
+            path_steps: 32,
             batch: 256,
             hidden: 32,
             beta: 1.0,

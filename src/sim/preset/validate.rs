@@ -105,11 +105,11 @@ fn validate_components(p: &Preset) -> Result<(), InvalidField> {
 
 /// Checks every value of a parsed preset.
 pub fn validate(p: &Preset) -> Result<(), InvalidField> {
-    if p.version != PRESET_VERSION {
+    if !(1..=PRESET_VERSION).contains(&p.version) {
         return Err(bad(
             "version",
             format!(
-                "this build reads version {PRESET_VERSION}, the preset is version {}",
+                "this build reads versions 1 to {PRESET_VERSION}, the preset is version {}",
                 p.version
             ),
         ));
@@ -144,10 +144,10 @@ pub fn validate(p: &Preset) -> Result<(), InvalidField> {
         return Err(bad("target.constants_seed", "must be between 0 and 9"));
     }
     validate_components(p)?;
-    if p.steps == 0 || p.steps > 4096 {
+    if p.path_steps == 0 || p.path_steps > 4096 {
         return Err(bad(
-            "steps",
-            format!("must be between 1 and 4096, got {}", p.steps),
+            "path_steps",
+            format!("must be between 1 and 4096, got {}", p.path_steps),
         ));
     }
     if p.batch == 0 || p.batch > 1_000_000 {

@@ -109,6 +109,8 @@ fn read(path: &Path) -> Result<Checkpoint, SimError> {
     }
     crate::sim::preset::validate::validate(&ckpt.preset)
         .map_err(|e| SimError::Checkpoint(format!("{}: its preset is not valid: {e}", path.display())))?;
+    let mut ckpt = ckpt;
+    ckpt.preset.upgrade();
     Ok(ckpt)
 }
 

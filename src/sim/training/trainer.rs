@@ -114,7 +114,7 @@ impl Trainer {
         let mut rng = rng_for(self.preset.seed, step as u64, stream);
         normal_tensor(
             &mut rng,
-            [self.preset.steps + 1, batch, self.sampler.dim],
+            [self.preset.path_steps + 1, batch, self.sampler.dim],
             &self.device,
         )
     }

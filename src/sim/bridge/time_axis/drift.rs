@@ -26,7 +26,7 @@ pub fn drift_field(s: &Sampler, p: &ParamSet, t: &Tables, rng: &mut StdRng) -> O
     if s.dim != 2 {
         return None;
     }
-    let (g, n, d) = (DRIFT_GRID, s.steps, s.dim);
+    let (g, n, d) = (DRIFT_GRID, s.path_steps, s.dim);
     let (lo, hi) = s.target.plot_range();
     let device = s.device();
     let grid = host::matrix(grid_centres(lo, hi, g, d), g * g, d, device);
@@ -60,7 +60,7 @@ pub fn drift_field(s: &Sampler, p: &ParamSet, t: &Tables, rng: &mut StdRng) -> O
         n: g,
         lo,
         hi,
-        steps: n,
+        path_steps: n,
         generative,
         inference,
         mismatch: host::to_vec(mismatch),

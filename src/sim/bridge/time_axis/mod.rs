@@ -41,7 +41,7 @@ impl PathRequest {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PathSet {
     /// N: the paths hold steps 0 to N.
-    pub steps: usize,
+    pub path_steps: usize,
     pub dim: usize,
     pub count: usize,
     /// Generative paths from the prior (step 0) to the sampler's output (step N).
@@ -66,7 +66,7 @@ impl PathSet {
     /// The states of `values` (generative or inference) at step `n`, `count × dim`.
     pub fn at<'a>(&self, values: &'a [f32], n: usize) -> &'a [f32] {
         let size = self.count * self.dim;
-        let n = n.min(self.steps);
+        let n = n.min(self.path_steps);
         &values[n * size..(n + 1) * size]
     }
 }
@@ -96,7 +96,7 @@ pub struct DriftField {
     pub lo: f32,
     pub hi: f32,
     /// N: one field for each step's pair of kernels, n = 0 … N − 1.
-    pub steps: usize,
+    pub path_steps: usize,
     /// Mean displacement of the generative kernel from x_n = x (D_n² s_n(x) for DBS and
     /// CMCD), `N × n² × 2`.
     pub generative: Vec<f32>,
@@ -123,7 +123,7 @@ impl DriftField {
     /// The rows of `values` (one of the fields, `width` values per point) at step `n`.
     pub fn at<'a>(&self, values: &'a [f32], width: usize, n: usize) -> &'a [f32] {
         let size = self.n * self.n * width;
-        let n = n.min(self.steps.saturating_sub(1));
+        let n = n.min(self.path_steps.saturating_sub(1));
         &values[n * size..(n + 1) * size]
     }
 }

@@ -61,7 +61,7 @@ pub fn paths(
         }
     });
     PathSet {
-        steps: n,
+        path_steps: n,
         dim: d,
         count,
         generative,

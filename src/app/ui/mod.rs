@@ -1,4 +1,5 @@
-//! The lab's panels. Each draws part of the lab and pushes what the user did as actions.
+//! The parts of the lab's window: the top bar, the side panel's tabs, the lesson card, the
+//! plot area and their widgets. Each draws its part and pushes what the user did as actions.
 
 mod compare;
 mod controls;

@@ -1,6 +1,6 @@
 use crate::app::Action;
 use crate::app::curve_view::CurveView;
-use crate::app::panels::widgets::number;
+use crate::app::ui::widgets::number;
 
 /// How the curves are drawn: smoothing, the last 80 % of steps, both runs in one plot, and
 /// axes that follow the data or stay put.

@@ -62,7 +62,7 @@ pub struct PlotInput {
     pub curves: CurveView,
     pub time: TimeView,
     /// Steps N of the first run's bridge.
-    pub steps: usize,
+    pub path_steps: usize,
     /// The drawn target's components while the sample plot draws it.
     pub drawing: Option<Vec<Component>>,
 }
@@ -318,7 +318,7 @@ fn show_clicked_step(
         .value_from_position(pos)
         .x
         .round()
-        .clamp(0.0, input.steps as f64) as usize;
+        .clamp(0.0, input.path_steps as f64) as usize;
     actions.push(Action::SetTimeView(TimeView {
         step,
         playing: false,

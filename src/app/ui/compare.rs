@@ -1,7 +1,7 @@
 //! The second run of a comparison: what it changes against the first.
 
 use crate::app::Action;
-use crate::app::panels::widgets::choice;
+use crate::app::ui::widgets::choice;
 use crate::protocol::{BridgeKind, DiffusionMode, LossKind, Preset, Variation};
 
 /// The comparison a click on "compare" starts with: the same run under the loss that teaches

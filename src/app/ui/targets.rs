@@ -2,8 +2,8 @@
 
 use crate::app::Action;
 use crate::app::drawing::{DrawingEdit, WEIGHT_RANGE};
-use crate::app::panels::widgets::choice;
 use crate::app::thumbnails::Thumbnails;
+use crate::app::ui::widgets::choice;
 use crate::protocol::{COMPONENT_STD, Component, Preset, TargetKind};
 
 /// Edge of a card's picture, in points.

@@ -1,9 +1,9 @@
 //! The run's settings. Anything that changes what is trained restarts the runs from the same
 //! seed at once; learning rates and the snapshot interval change live.
 
-use crate::app::panels::widgets::{choice, number};
-use crate::app::panels::{compare, files, targets};
 use crate::app::side_tab::SideTab;
+use crate::app::ui::widgets::{choice, number};
+use crate::app::ui::{compare, files, targets};
 use crate::app::{Action, LabApp};
 use crate::protocol::{
     BridgeKind, ComputeDevice, DiffusionMode, DivergencePolicy, LossKind, Preset, data_dir_setting,
@@ -159,7 +159,7 @@ fn settings(ui: &mut egui::Ui, app: &mut LabApp, actions: &mut Vec<Action>) {
         restart |= sigma_editors(ui, edit);
 
         section(ui, "Sizes", "(a change restarts)");
-        restart |= number(ui, "steps N", &mut edit.steps, 1..=1024, 1.0);
+        restart |= number(ui, "path steps N", &mut edit.path_steps, 1..=1024, 1.0);
         restart |= number(ui, "batch", &mut edit.batch, 1..=20_000, 4.0);
         restart |= number(ui, "hidden width", &mut edit.hidden, 1..=512, 1.0);
         restart |= number(ui, "training steps", &mut edit.train_steps, 1..=1_000_000, 10.0);

@@ -1,6 +1,6 @@
 use crate::app::Action;
-use crate::app::panels::widgets::number;
 use crate::app::plot_choice::PlotChoice;
+use crate::app::ui::widgets::number;
 
 /// Which coordinates the sample and marginal plots show (one-based on screen).
 pub fn plot_choice(ui: &mut egui::Ui, choice: PlotChoice, dim: usize, actions: &mut Vec<Action>) {
