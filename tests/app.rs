@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bridgelab::app::figure::{Panel, PanelKind};
+use bridgelab::app::run_store::Status;
 use bridgelab::app::side_tab::SideTab;
-use bridgelab::app::view::Status;
 use bridgelab::app::{Action, LabApp};
 use bridgelab::protocol::{LossKind, TargetKind, Variation};
 use egui_kittest::Harness;
@@ -34,7 +34,7 @@ fn harness_for(mut app: LabApp, height: f32) -> Harness<'static, LabApp> {
         .with_size(egui::vec2(1400.0, height))
         .build_ui_state(|ui, app: &mut LabApp| app.ui(ui), app);
     wait(&mut h, "the first run", |a| {
-        a.views().iter().all(|v| v.run.is_some() && v.snapshot.is_some())
+        a.runs().iter().all(|v| v.run.is_some() && v.snapshot.is_some())
     });
     h
 }
@@ -56,11 +56,11 @@ fn the_step_button_trains_one_step_and_the_counter_shows_it() {
     h.get_by_label("Step").click();
     h.step();
     wait(&mut h, "step 1", |a| {
-        a.view().step() == 1 && a.view().status == Status::Paused
+        a.run().step() == 1 && a.run().status == Status::Paused
     });
     h.step();
     h.get_by_label("step 1 / 12");
-    assert_eq!(h.state().view().history.len(), 1);
+    assert_eq!(h.state().run().history.len(), 1);
 }
 
 #[test]
@@ -71,7 +71,7 @@ fn step_n_trains_the_chosen_number_of_steps() {
     h.get_by_label("Step 3").click();
     h.step();
     wait(&mut h, "three steps", |a| {
-        a.view().step() == 3 && a.view().status == Status::Paused
+        a.run().step() == 3 && a.run().status == Status::Paused
     });
 }
 
@@ -81,9 +81,9 @@ fn play_trains_to_the_end_and_evaluate_reports_metrics() {
     h.get_by_label("Play").click();
     h.step();
     wait(&mut h, "the end of the run", |a| {
-        a.view().status == Status::Finished
+        a.run().status == Status::Finished
     });
-    let view = h.state().view();
+    let view = h.state().run();
     assert_eq!(view.step(), 12);
     let reference = view
         .target
@@ -111,7 +111,7 @@ fn play_trains_to_the_end_and_evaluate_reports_metrics() {
     h.step();
     h.get_by_label("Evaluate").click();
     h.step();
-    wait(&mut h, "an evaluation", |a| a.view().evaluation.is_some());
+    wait(&mut h, "an evaluation", |a| a.run().evaluation.is_some());
     h.step();
     let shown = h.query_by_label_contains("evaluated at step 12").is_some();
     assert!(shown, "the evaluation is shown");
@@ -120,11 +120,11 @@ fn play_trains_to_the_end_and_evaluate_reports_metrics() {
 #[test]
 fn choosing_another_target_card_restarts_on_it() {
     let mut h = harness();
-    let first = h.state().view().run;
+    let first = h.state().run().run;
     h.get_by_label("MoS-10").click();
     h.step();
     wait(&mut h, "a MoS-10 run", |a| {
-        a.view().run != first && a.view().target.as_ref().is_some_and(|t| t.name.contains("MoS"))
+        a.run().run != first && a.run().target.as_ref().is_some_and(|t| t.name.contains("MoS"))
     });
     assert_eq!(h.state().edit.target.kind, TargetKind::Mos10);
 }
@@ -135,14 +135,14 @@ fn reset_starts_a_new_run_from_step_zero() {
     h.get_by_label("Step 50").click();
     h.step();
     wait(&mut h, "some training", |a| {
-        a.view().step() > 0 && a.view().status != Status::Running
+        a.run().step() > 0 && a.run().status != Status::Running
     });
-    let before = h.state().view().run;
+    let before = h.state().run().run;
     h.get_by_label("Reset").click();
     h.step();
-    wait(&mut h, "the reset run", |a| a.view().run != before);
-    assert_eq!(h.state().view().step(), 0);
-    assert!(h.state().view().history.is_empty());
+    wait(&mut h, "the reset run", |a| a.run().run != before);
+    assert_eq!(h.state().run().step(), 0);
+    assert!(h.state().run().history.is_empty());
 }
 
 #[test]
@@ -151,9 +151,9 @@ fn compare_runs_two_losses_side_by_side_with_the_same_seed() {
     h.get_by_label("Second run beside this one").click();
     h.step();
     wait(&mut h, "the second run", |a| {
-        a.is_comparing() && a.views().iter().all(|v| v.snapshot.is_some())
+        a.is_comparing() && a.runs().iter().all(|v| v.snapshot.is_some())
     });
-    let views = h.state().views();
+    let views = h.state().runs();
     let (first, second) = (
         views[0].preset.as_ref().unwrap(),
         views[1].preset.as_ref().unwrap(),
@@ -169,9 +169,9 @@ fn compare_runs_two_losses_side_by_side_with_the_same_seed() {
     h.get_by_label("Play").click();
     h.step();
     wait(&mut h, "both runs to finish", |a| {
-        a.views().iter().all(|v| v.status == Status::Finished)
+        a.runs().iter().all(|v| v.status == Status::Finished)
     });
-    let views = h.state().views();
+    let views = h.state().runs();
     assert_eq!(views[0].step(), 12);
     assert_eq!(views[1].step(), 12);
     assert_ne!(
@@ -199,7 +199,7 @@ fn a_preset_with_a_comparison_opens_two_runs() {
         ..Variation::default()
     });
     let h = harness_for(LabApp::new(p, Arc::new(|| {})).unwrap(), 900.0);
-    let views = h.state().views();
+    let views = h.state().runs();
     assert_eq!(views.len(), 2);
     let second = views[1].preset.as_ref().unwrap();
     assert_eq!((second.loss, second.beta), (LossKind::RklR, 0.25));
@@ -227,7 +227,7 @@ fn a_gallery_preset_restarts_the_lab_on_it_and_broken_files_are_reported() {
     h.get_by_label("tiny_mos").click_accesskit();
     h.step();
     wait(&mut h, "the gallery run", |a| {
-        a.view().target.as_ref().is_some_and(|t| t.name.contains("MoS"))
+        a.run().target.as_ref().is_some_and(|t| t.name.contains("MoS"))
     });
     assert_eq!(h.state().edit, mos);
 }
@@ -238,12 +238,12 @@ fn opening_a_bad_preset_file_keeps_the_run_and_says_why() {
     let path = dir.join("bad.ron");
     std::fs::write(&path, "(version: 1,").unwrap();
     let mut h = harness();
-    let run = h.state().view().run;
+    let run = h.state().run().run;
     h.state_mut().apply(Action::OpenPreset(path));
     h.step();
     let message = h.state().notice.clone().unwrap_or_default();
     assert!(message.contains("bad.ron"), "{message}");
-    assert_eq!(h.state().view().run, run);
+    assert_eq!(h.state().run().run, run);
 }
 
 #[test]
@@ -265,7 +265,7 @@ fn save_then_open_round_trips_the_settings_through_a_file() {
     h.get_by_label("Open").click();
     h.step();
     wait(&mut h, "the opened preset", |a| {
-        a.view().preset.as_ref().is_some_and(|p| p.beta == 0.75)
+        a.run().preset.as_ref().is_some_and(|p| p.beta == 0.75)
     });
     assert_eq!(h.state().edit.beta, 0.75);
 }
@@ -304,7 +304,7 @@ fn export_figure_writes_png_svg_csv_and_the_preset() {
     h.state_mut().export_dir = dir.clone();
     h.get_by_label("Step 50").click();
     h.step();
-    wait(&mut h, "a trained run", |a| a.view().status == Status::Finished);
+    wait(&mut h, "a trained run", |a| a.run().status == Status::Finished);
     h.step();
     h.get_by_label("Export figure").click();
     h.step();
@@ -334,12 +334,12 @@ fn per_dimension_diffusion_restarts_with_the_new_initial_sigma() {
     p.sigma_init = vec![0.5, 2.0];
     h.state_mut().apply(Action::Restart(Box::new(p)));
     wait(&mut h, "the restarted run", |a| {
-        a.view()
+        a.run()
             .snapshot
             .as_ref()
             .is_some_and(|s| s.diffusion.len() == 2 && s.diffusion[0] < s.diffusion[1])
     });
-    let d = &h.state().view().snapshot.as_ref().unwrap().diffusion;
+    let d = &h.state().run().snapshot.as_ref().unwrap().diffusion;
     let beta = h.state().edit.beta as f32;
     assert!(
         (d[0] - 0.5 * beta).abs() < 1e-6 && (d[1] - 2.0 * beta).abs() < 1e-6,
@@ -358,9 +358,9 @@ fn a_diverging_run_stops_naming_its_step_keeps_its_history_and_resets() {
     let mut h = harness_for(LabApp::new(p, Arc::new(|| {})).unwrap(), 900.0);
     h.get_by_label("Play").click();
     h.step();
-    wait(&mut h, "the divergence", |a| a.view().status == Status::Failed);
+    wait(&mut h, "the divergence", |a| a.run().status == Status::Failed);
     h.step();
-    let view = h.state().view();
+    let view = h.state().run();
     let message = view.message.clone().unwrap_or_default();
     assert!(message.starts_with("stopped at step"), "{message}");
     assert!(message.contains("loss"), "the quantity is named: {message}");
@@ -371,8 +371,8 @@ fn a_diverging_run_stops_naming_its_step_keeps_its_history_and_resets() {
     );
     h.get_by_label("Reset").click();
     h.step();
-    wait(&mut h, "the reset run", |a| a.view().status == Status::Paused);
-    assert!(h.state().view().history.is_empty());
+    wait(&mut h, "the reset run", |a| a.run().status == Status::Paused);
+    assert!(h.state().run().history.is_empty());
 }
 
 #[test]
@@ -414,33 +414,33 @@ fn a_checkpoint_saved_in_the_lab_resumes_where_it_was_and_a_bad_one_changes_noth
     let mut h = harness_for(app(), 3200.0);
     h.state_mut().apply(Action::Step(3));
     wait(&mut h, "three steps", |a| {
-        a.view().step() == 3 && a.view().status == Status::Paused
+        a.run().step() == 3 && a.run().status == Status::Paused
     });
     h.state_mut().checkpoint_path = path.display().to_string();
     h.step();
     h.get_by_label("Save checkpoint").click();
     h.step();
-    wait(&mut h, "the save", |a| a.view().saved.is_some());
+    wait(&mut h, "the save", |a| a.run().saved.is_some());
     assert!(path.exists());
     h.state_mut().apply(Action::Step(2));
     wait(&mut h, "two more steps", |a| {
-        a.view().step() == 5 && a.view().status == Status::Paused
+        a.run().step() == 5 && a.run().status == Status::Paused
     });
 
-    let run = h.state().view().run;
+    let run = h.state().run().run;
     h.state_mut()
         .apply(Action::ResumeCheckpoint(dir.join("nothing-here.json")));
     h.step();
     let notice = h.state().notice.clone().unwrap_or_default();
     assert!(notice.contains("nothing-here.json"), "{notice}");
-    assert_eq!(h.state().view().run, run, "a bad checkpoint leaves the run alone");
+    assert_eq!(h.state().run().run, run, "a bad checkpoint leaves the run alone");
 
     h.get_by_label("Resume").click();
     h.step();
     wait(&mut h, "the resumed run", |a| {
-        a.view().run != run && a.view().snapshot.is_some()
+        a.run().run != run && a.run().snapshot.is_some()
     });
-    let view = h.state().view();
+    let view = h.state().run();
     assert_eq!(view.step(), 3);
     assert_eq!(
         view.history.last().map(|r| r.step),
@@ -452,7 +452,7 @@ fn a_checkpoint_saved_in_the_lab_resumes_where_it_was_and_a_bad_one_changes_noth
 #[test]
 fn a_data_directory_that_does_not_exist_is_refused_and_the_runs_go_on() {
     let mut h = harness();
-    let run = h.state().view().run;
+    let run = h.state().run().run;
     h.state_mut()
         .apply(Action::SetDataDir(Some("/no/such/bridgelab/data".into())));
     h.step();
@@ -461,7 +461,7 @@ fn a_data_directory_that_does_not_exist_is_refused_and_the_runs_go_on() {
         notice.contains("/no/such/bridgelab/data") && notice.contains("not a directory"),
         "{notice}"
     );
-    assert_eq!(h.state().view().run, run);
+    assert_eq!(h.state().run().run, run);
 }
 
 #[test]
@@ -471,7 +471,7 @@ fn the_data_directory_can_be_chosen_and_given_back_to_the_built_in_copy() {
     h.state_mut().apply(Action::SetDataDir(Some(data.clone())));
     h.step();
     assert_eq!(h.state().data_dir_text, data.display().to_string());
-    let run = h.state().view().run;
+    let run = h.state().run().run;
     h.state_mut().apply(Action::SetDataDir(None));
     h.step();
     let notice = h.state().notice.clone().unwrap_or_default();
@@ -481,7 +481,7 @@ fn the_data_directory_can_be_chosen_and_given_back_to_the_built_in_copy() {
         "the field shows the built-in copy as empty"
     );
     wait(&mut h, "the run to start over on the built-in data", |a| {
-        a.view().run != run && a.view().snapshot.is_some()
+        a.run().run != run && a.run().snapshot.is_some()
     });
 }
 
@@ -521,8 +521,8 @@ fn a_run_that_fails_at_once_names_the_setting_likely_to_blame() {
     p.beta = 1.0;
     let mut h = harness_for(LabApp::new(p, Arc::new(|| {})).unwrap(), 900.0);
     h.state_mut().apply(Action::Play);
-    wait(&mut h, "the divergence", |a| a.view().status == Status::Failed);
-    let message = h.state().view().message.clone().unwrap_or_default();
+    wait(&mut h, "the divergence", |a| a.run().status == Status::Failed);
+    let message = h.state().run().message.clone().unwrap_or_default();
     assert!(
         message.contains("Likely cause: the initial scales, β = 1 and prior std = 30, where Funnel suits β = 0.3 and prior std = 1"),
         "{message}"
@@ -537,7 +537,7 @@ fn item_2_the_loss_panel_says_what_it_plots_for_each_loss() {
     h.get_by_label("Second run beside this one").click();
     h.step();
     wait(&mut h, "the LV run", |a| {
-        a.is_comparing() && a.views().iter().all(|v| v.snapshot.is_some())
+        a.is_comparing() && a.runs().iter().all(|v| v.snapshot.is_some())
     });
     h.step();
     h.get_by_label_contains("Loss (rKL-LD): mean R");
@@ -564,13 +564,13 @@ fn item_10_a_run_that_falls_apart_is_flagged_while_it_goes_on() {
     p.lr.sde = 2.0;
     p.log_every = 1;
     let mut h = harness_for(LabApp::new(p, Arc::new(|| {})).unwrap(), 900.0);
-    assert!(h.state().view().decline.warning().is_none());
+    assert!(h.state().run().decline.warning().is_none());
     h.state_mut().apply(Action::Play);
-    wait(&mut h, "the warning", |a| a.view().decline.warning().is_some());
+    wait(&mut h, "the warning", |a| a.run().decline.warning().is_some());
     h.step();
     h.get_by_label_contains("Warning: the ELBO fell far below its best");
     assert_ne!(
-        h.state().view().status,
+        h.state().run().status,
         Status::Finished,
         "flagged while it trains, not only at the end"
     );
@@ -581,15 +581,15 @@ fn item_14_turning_compare_on_keeps_run_1_and_starts_only_run_2() {
     let mut h = harness_for(app(), 1600.0);
     h.state_mut().apply(Action::Step(5));
     wait(&mut h, "five steps", |a| {
-        a.view().step() == 5 && a.view().status == Status::Paused
+        a.run().step() == 5 && a.run().status == Status::Paused
     });
-    let run = h.state().view().run;
+    let run = h.state().run().run;
     h.get_by_label("Second run beside this one").click();
     h.step();
     wait(&mut h, "the second run", |a| {
-        a.is_comparing() && a.views().iter().all(|v| v.snapshot.is_some())
+        a.is_comparing() && a.runs().iter().all(|v| v.snapshot.is_some())
     });
-    let views = h.state().views();
+    let views = h.state().runs();
     assert_eq!(views[0].run, run, "run 1 was restarted");
     assert_eq!(views[0].step(), 5);
     assert_eq!(views[0].history.len(), 5);
@@ -642,10 +642,10 @@ fn item_7_a_finished_run_shows_its_final_evaluation_on_fresh_samples_as_the_cli_
     let mut h = harness();
     h.get_by_label("Play").click();
     h.step();
-    wait(&mut h, "the final evaluation", |a| a.view().evaluation.is_some());
-    let shown = h.state().view().evaluation.clone().unwrap();
+    wait(&mut h, "the final evaluation", |a| a.run().evaluation.is_some());
+    let shown = h.state().run().evaluation.clone().unwrap();
     assert_eq!((shown.step, shown.samples), (12, 256));
-    assert!(h.state().view().evaluating.is_none());
+    assert!(h.state().run().evaluating.is_none());
     h.step();
     h.get_by_label_contains("evaluated at step 12 on 256 samples: ELBO");
     // The same run trained and evaluated directly, as `bridgelab train` and `compare` do.
@@ -719,7 +719,7 @@ fn item_3_compared_runs_share_their_axes_overlay_in_one_plot_and_smooth_on_reque
     h.step();
     h.state_mut().apply(Action::Play);
     wait(&mut h, "both runs to finish", |a| {
-        a.is_comparing() && a.views().iter().all(|v| v.status == Status::Finished)
+        a.is_comparing() && a.runs().iter().all(|v| v.status == Status::Finished)
     });
     let figure = h.state_mut().current_figure().clone();
     for kind in [
@@ -824,14 +824,14 @@ fn item_4_the_wheel_scrolls_the_page_alt_wheel_pans_and_a_new_run_refits() {
     })));
     h.step();
     wait(&mut h, "the second run", |a| {
-        a.is_comparing() && a.views().iter().all(|v| v.snapshot.is_some())
+        a.is_comparing() && a.runs().iter().all(|v| v.snapshot.is_some())
     });
     let mut curves = h.state().curves;
     curves.follow_data = false;
     h.state_mut().apply(Action::SetCurveView(curves));
     h.step();
     h.step();
-    let run = h.state().view().run;
+    let run = h.state().run().run;
     // The marginal plot of run 1: column 0, panel 1.
     let id = bridgelab::app::plot_id(0, 1, run);
     let bounds = |h: &Harness<'_, LabApp>| {
@@ -851,11 +851,11 @@ fn item_4_the_wheel_scrolls_the_page_alt_wheel_pans_and_a_new_run_refits() {
     // A new run is a new plot, fitted to its own data.
     h.state_mut().apply(Action::Reset);
     wait(&mut h, "the new run", |a| {
-        a.view().run != run && a.view().snapshot.is_some()
+        a.run().run != run && a.run().snapshot.is_some()
     });
     h.step();
     h.step();
-    let fresh = egui_plot::PlotMemory::load(&h.ctx, bridgelab::app::plot_id(0, 1, h.state().view().run))
+    let fresh = egui_plot::PlotMemory::load(&h.ctx, bridgelab::app::plot_id(0, 1, h.state().run().run))
         .map(|m| (m.bounds().min(), m.bounds().max()));
     assert_eq!(
         fresh,
@@ -873,21 +873,21 @@ fn item_11_the_sample_plot_follows_the_samples_unless_locked() {
     p.train_steps = 30;
     let mut h = harness_for(LabApp::new(p, Arc::new(|| {})).unwrap(), 900.0);
     let bounds = |h: &Harness<'_, LabApp>| {
-        let id = bridgelab::app::plot_id(0, 0, h.state().view().run);
+        let id = bridgelab::app::plot_id(0, 0, h.state().run().run);
         egui_plot::PlotMemory::load(&h.ctx, id)
             .map(|m| (m.bounds().min(), m.bounds().max()))
             .expect("the sample plot has drawn")
     };
     let holds_the_samples = |h: &Harness<'_, LabApp>| {
         let (lo, hi) = bounds(h);
-        let s = h.state().view().snapshot.clone().unwrap();
+        let s = h.state().run().snapshot.clone().unwrap();
         s.samples.chunks(s.dim).all(|r| {
             let (x, y) = (r[0] as f64, r[1] as f64);
             lo[0] <= x && x <= hi[0] && lo[1] <= y && y <= hi[1]
         })
     };
     h.state_mut().apply(Action::Play);
-    wait(&mut h, "the end", |a| a.view().status == Status::Finished);
+    wait(&mut h, "the end", |a| a.run().status == Status::Finished);
     h.step();
     // A pan, as a student's stray Alt + wheel, does not leave the samples out of view.
     let title = |h: &Harness<'_, LabApp>| h.get_by_label_contains("Samples, coordinates").rect();
@@ -939,7 +939,7 @@ fn item_8_the_lab_opens_on_its_lessons_by_title_and_one_click_runs_one() {
     h.get_by_label(titles[0]).click();
     h.step();
     wait(&mut h, "the lesson's two runs", |a| {
-        a.is_comparing() && a.views().iter().all(|v| v.snapshot.is_some())
+        a.is_comparing() && a.runs().iter().all(|v| v.snapshot.is_some())
     });
     let lesson = bridgelab::protocol::load_preset(
         &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("presets/lesson_a_mode_collapse.ron"),
@@ -959,14 +959,14 @@ fn item_15_a_live_change_is_marked_on_the_curves_and_kept_in_the_export() {
     let mut h = harness();
     h.state_mut().apply(Action::Step(3));
     wait(&mut h, "three steps", |a| {
-        a.view().step() == 3 && a.view().status == Status::Paused
+        a.run().step() == 3 && a.run().status == Status::Paused
     });
     let mut lr = h.state().edit.lr;
     lr.network = 0.001;
     h.state_mut().apply(Action::SetLearningRates(lr));
     h.state_mut().apply(Action::Step(2));
     wait(&mut h, "two more steps", |a| {
-        a.view().step() == 5 && a.view().status == Status::Paused
+        a.run().step() == 5 && a.run().status == Status::Paused
     });
     let figure = h.state_mut().current_figure().clone();
     let what = "step 3: learning rates: networks from 0.01 to 0.001";
@@ -1024,7 +1024,7 @@ fn item_9_an_untrained_wide_cloud_covers_almost_no_mode_and_the_rule_is_shown() 
     let mut h = harness_for(LabApp::new(p, Arc::new(|| {})).unwrap(), 900.0);
     let modes = h
         .state()
-        .view()
+        .run()
         .snapshot
         .as_ref()
         .and_then(|s| s.modes.clone())
@@ -1043,7 +1043,7 @@ fn item_12_exports_at_a_chosen_scale_each_panel_alone_with_clean_ticks_and_a_thi
     let mut h = harness();
     h.state_mut().apply(Action::Step(3));
     wait(&mut h, "three steps", |a| {
-        a.view().step() == 3 && a.view().status == Status::Paused
+        a.run().step() == 3 && a.run().status == Status::Paused
     });
     let dir = scratch("export-options");
     h.state_mut().export_dir = dir.clone();
@@ -1119,12 +1119,12 @@ fn item_12_exports_at_a_chosen_scale_each_panel_alone_with_clean_ticks_and_a_thi
 #[test]
 fn issue_15_the_time_axis_shows_both_processes_at_the_chosen_step_and_plays_to_the_end() {
     let mut h = harness();
-    let steps = h.state().view().preset.as_ref().unwrap().path_steps;
+    let steps = h.state().run().preset.as_ref().unwrap().path_steps;
     h.get_by_label("both processes over the steps").click();
     h.step();
     h.step();
     wait(&mut h, "the paths", |a| {
-        a.view().snapshot.as_ref().is_some_and(|s| s.paths.is_some())
+        a.run().snapshot.as_ref().is_some_and(|s| s.paths.is_some())
     });
     let figure = h.state_mut().current_figure().clone();
     let samples = panel(&figure, 0, PanelKind::Samples);
@@ -1145,7 +1145,7 @@ fn issue_15_the_time_axis_shows_both_processes_at_the_chosen_step_and_plays_to_t
         .unwrap()
         .points;
     let std = (x0.iter().map(|p| p[0] * p[0]).sum::<f64>() / x0.len() as f64).sqrt();
-    let prior = h.state().view().preset.as_ref().unwrap().prior_std;
+    let prior = h.state().run().preset.as_ref().unwrap().prior_std;
     assert!(
         (std / prior - 1.0).abs() < 0.15,
         "spread {std} against prior std {prior}"
@@ -1233,9 +1233,9 @@ fn issue_15_replay_shows_the_samples_of_an_earlier_training_step() {
     // One step at a time: snapshots are latest-wins, and a frame sees only the newest.
     for k in 1..=12 {
         h.state_mut().apply(Action::Step(1));
-        wait(&mut h, "the next step", |a| a.view().step() == k);
+        wait(&mut h, "the next step", |a| a.run().step() == k);
     }
-    let frames: Vec<usize> = h.state().view().replay.iter().map(|(s, _)| *s).collect();
+    let frames: Vec<usize> = h.state().run().replay.iter().map(|(s, _)| *s).collect();
     assert!(frames.contains(&3) && frames.contains(&12), "{frames:?}");
     h.get_by_label("replay training").click();
     h.step();
@@ -1261,10 +1261,10 @@ fn issue_15_replay_shows_the_samples_of_an_earlier_training_step() {
         .find(|s| s.name == "samples")
         .unwrap()
         .points;
-    let frame = &h.state().view().replay_at(3).unwrap().1;
+    let frame = &h.state().run().replay_at(3).unwrap().1;
     assert_eq!(shown.len(), frame.len() / 2);
     assert_eq!(shown[0], [frame[0] as f64, frame[1] as f64]);
-    let latest = &h.state().view().snapshot.as_ref().unwrap().samples;
+    let latest = &h.state().run().snapshot.as_ref().unwrap().samples;
     assert_ne!(frame, latest, "step 3's samples are not the latest ones");
 }
 
@@ -1297,7 +1297,7 @@ fn screen_point(h: &mut Harness<'_, LabApp>, kind: PanelKind, p: [f64; 2]) -> eg
 #[test]
 fn issue_15_drifts_and_a_coordinate_over_the_steps_follow_the_slider_and_a_click_moves_it() {
     let mut h = harness();
-    let steps = h.state().view().preset.as_ref().unwrap().path_steps;
+    let steps = h.state().run().preset.as_ref().unwrap().path_steps;
     h.get_by_label("both processes over the steps").click();
     h.step();
     h.get_by_label("coordinate over steps").click();
@@ -1305,7 +1305,7 @@ fn issue_15_drifts_and_a_coordinate_over_the_steps_follow_the_slider_and_a_click
     h.get_by_label("drifts").click();
     h.step();
     wait(&mut h, "the strip and the drifts", |a| {
-        let paths = a.view().snapshot.as_ref().and_then(|s| s.paths.as_ref());
+        let paths = a.run().snapshot.as_ref().and_then(|s| s.paths.as_ref());
         paths.is_some_and(|p| p.strip.is_some() && p.drift.is_some())
     });
     let figure = h.state_mut().current_figure().clone();
@@ -1364,11 +1364,11 @@ fn issue_15_a_target_drawn_with_clicks_drags_and_the_wheel_trains_at_once() {
     h.step();
     let drawn = |n: usize| {
         move |a: &LabApp| {
-            a.view()
+            a.run()
                 .target
                 .as_ref()
                 .is_some_and(|t| t.name == format!("Drawn mixture of {n} (d=2)"))
-                && a.view().snapshot.is_some()
+                && a.run().snapshot.is_some()
         }
     };
     wait(&mut h, "the starting drawing", drawn(3));
@@ -1399,7 +1399,7 @@ fn issue_15_a_target_drawn_with_clicks_drags_and_the_wheel_trains_at_once() {
     h.step();
     wait(&mut h, "the moved component's run", |a| {
         let c = a.edit.target.components[0];
-        (c.mean[0] + 2.0).abs() < 0.3 && (c.mean[1] + 6.0).abs() < 0.3 && a.view().snapshot.is_some()
+        (c.mean[0] + 2.0).abs() < 0.3 && (c.mean[1] + 6.0).abs() < 0.3 && a.run().snapshot.is_some()
     });
 
     let over = screen_point(&mut h, PanelKind::Samples, start[1].mean);
@@ -1441,7 +1441,7 @@ fn issue_15_a_target_drawn_with_clicks_drags_and_the_wheel_trains_at_once() {
     let left = &h.state().edit.target.components;
     assert!(left.iter().all(|c| c.mean != start[2].mean), "{left:?}");
     assert_eq!(
-        h.state().view().preset.as_ref().unwrap().seed,
+        h.state().run().preset.as_ref().unwrap().seed,
         seed,
         "the same seed"
     );
@@ -1449,7 +1449,7 @@ fn issue_15_a_target_drawn_with_clicks_drags_and_the_wheel_trains_at_once() {
     // The drawn target trains like any other, and is saved with the settings.
     h.get_by_label("Step").click();
     h.step();
-    wait(&mut h, "a step on the drawing", |a| a.view().step() == 1);
+    wait(&mut h, "a step on the drawing", |a| a.run().step() == 1);
     let dir = scratch("drawn");
     let file = dir.join("drawn.ron");
     h.state_mut().apply(Action::SavePreset(file.clone()));
@@ -1474,11 +1474,11 @@ fn issue_15_a_lesson_card_walks_through_its_steps_and_each_step_does_what_it_say
     h.step();
     h.get_by_label_contains(&format!("step 1 of {steps}"));
     wait(&mut h, "both runs training (the first step plays)", |a| {
-        a.is_comparing() && a.views().iter().all(|v| v.step() > 0)
+        a.is_comparing() && a.runs().iter().all(|v| v.step() > 0)
     });
     h.get_by_label_contains("Claim: run 1 covers fewer modes than run 2");
     wait(&mut h, "both runs finished and evaluated", |a| {
-        a.views()
+        a.runs()
             .iter()
             .all(|v| v.status == Status::Finished && v.evaluation.as_ref().is_some_and(|e| e.step == 20))
     });

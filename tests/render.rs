@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bridgelab::app::view::Status;
+use bridgelab::app::run_store::Status;
 use bridgelab::app::{Action, LabApp};
 use bridgelab::protocol::{Preset, load_preset};
 use egui_kittest::{Harness, SnapshotOptions};
@@ -64,7 +64,7 @@ fn settle(h: &mut Harness<'_, LabApp>, what: &str, done: impl Fn(&LabApp) -> boo
 
 fn quiet(h: &LabApp) -> bool {
     h.thumbnails_ready()
-        && h.views()
+        && h.runs()
             .iter()
             .all(|v| v.snapshot.is_some() && v.status != Status::Running && v.status != Status::Starting)
 }
@@ -125,7 +125,7 @@ fn trained_screenshot(app: LabApp, steps: usize, name: &str) {
     h.state_mut().apply(Action::Step(steps));
     settle(&mut h, "the training steps", |a| {
         quiet(a)
-            && a.views()
+            && a.runs()
                 .iter()
                 .all(|v| v.step() >= steps.min(v.preset.as_ref().map_or(0, |p| p.train_steps)))
     });
@@ -167,14 +167,14 @@ fn the_readme_screenshot_of_both_processes_mid_way() {
     settle(&mut h, "the first batch", quiet);
     h.state_mut().apply(Action::Step(300));
     settle(&mut h, "the training steps", |a| {
-        quiet(a) && a.view().step() >= 300
+        quiet(a) && a.run().step() >= 300
     });
-    let n = h.state().view().preset.as_ref().unwrap().path_steps / 2;
+    let n = h.state().run().preset.as_ref().unwrap().path_steps / 2;
     h.state_mut().apply(Action::SetTimeView(
         bridgelab::app::time_view::TimeView::everything_at(n),
     ));
     settle(&mut h, "the paths, the strip and the drifts", |a| {
-        let paths = a.view().snapshot.as_ref().and_then(|s| s.paths.as_ref());
+        let paths = a.run().snapshot.as_ref().and_then(|s| s.paths.as_ref());
         paths.is_some_and(|p| p.strip.is_some() && p.drift.is_some())
     });
     let image = h.render().expect("the lab renders");
@@ -198,7 +198,7 @@ fn the_readme_screenshot_for_a_projector_at_1280_by_800_and_125_percent() {
     settle(&mut h, "the first batch", quiet);
     h.state_mut().apply(Action::Step(200));
     settle(&mut h, "the training steps", |a| {
-        quiet(a) && a.view().step() >= 200
+        quiet(a) && a.run().step() >= 200
     });
     let image = h.render().expect("the lab renders");
     assert_eq!(image.dimensions(), (1280, 800));
@@ -234,11 +234,11 @@ fn the_readme_screenshot_of_a_lesson_card() {
     settle(&mut h, "the first batches", |a| quiet(a) && a.is_comparing());
     h.state_mut().apply(Action::Step(400));
     settle(&mut h, "the training steps", |a| {
-        quiet(a) && a.views().iter().all(|v| v.step() >= 400)
+        quiet(a) && a.runs().iter().all(|v| v.step() >= 400)
     });
     h.state_mut().apply(Action::ShowGuideStep(2));
     settle(&mut h, "the paths of both runs", |a| {
-        a.views()
+        a.runs()
             .iter()
             .all(|v| v.snapshot.as_ref().is_some_and(|s| s.paths.is_some()))
     });

@@ -20,10 +20,10 @@ impl LabApp {
             .show(ui, |ui| ui::side(ui, self, &mut actions));
         egui::CentralPanel::default().show(ui, |ui| {
             ui::guide_card(ui, self, &mut actions);
-            let dim = self.view().target.as_ref().map_or(1, |t| t.dim);
+            let dim = self.run().target.as_ref().map_or(1, |t| t.dim);
             ui::plot_choice(ui, self.plot, dim, &mut actions);
             ui::curve_view(ui, self.curves, self.is_comparing(), &mut actions);
-            let sizes = (self.bridge_steps(), self.view().step(), dim);
+            let sizes = (self.bridge_steps(), self.run().step(), dim);
             ui::time_view(ui, self.time, sizes, self.is_drawing(), &mut actions);
             let on_plots = ui::PlotInput {
                 curves: self.curves,

@@ -15,12 +15,12 @@ mod heat_texture;
 mod layout;
 mod pane;
 pub mod plot_choice;
+pub mod run_store;
 mod saving;
 pub mod side_tab;
 mod thumbnails;
 pub mod time_view;
 mod ui;
-pub mod view;
 mod window;
 
 use std::path::{Path, PathBuf};
@@ -43,12 +43,12 @@ use figure::{ExportOptions, Figure};
 use frame_stats::FrameStats;
 use pane::RunPane;
 use plot_choice::PlotChoice;
+use run_store::{RunStore, Status};
 use side_tab::SideTab;
 use thumbnails::Thumbnails;
 use time_view::TimeView;
 use ui::ShownBounds;
 pub use ui::ShownPlot;
-use view::{RunView, Status};
 
 /// What the figure was built from; an unchanged key means the cached figure is still right.
 #[derive(Clone, PartialEq)]
@@ -176,12 +176,12 @@ impl LabApp {
     }
 
     /// The first run.
-    pub fn view(&self) -> &RunView {
+    pub fn run(&self) -> &RunStore {
         &self.panes[0].view
     }
 
     /// Every shown run, the first one first.
-    pub fn views(&self) -> Vec<&RunView> {
+    pub fn runs(&self) -> Vec<&RunStore> {
         self.panes.iter().map(|p| &p.view).collect()
     }
 
@@ -218,7 +218,7 @@ impl LabApp {
     /// Steps of the first run's bridge, N.
     /// Before the first run has started, the settings' N: a step chosen then is kept.
     fn bridge_steps(&self) -> usize {
-        self.view()
+        self.run()
             .preset
             .as_ref()
             .map_or(self.edit.path_steps, |p| p.path_steps)

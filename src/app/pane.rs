@@ -1,19 +1,19 @@
 //! One run of the lab: its training worker and what the lab knows about it.
 
-use crate::app::view::{RunView, Status};
+use crate::app::run_store::{RunStore, Status};
 use crate::protocol::{Command, Preset};
 use crate::runtime::{Wake, Worker};
 
 pub struct RunPane {
     worker: Worker,
-    pub view: RunView,
+    pub view: RunStore,
 }
 
 impl RunPane {
     pub fn spawn(preset: Preset, wake: Wake) -> std::io::Result<Self> {
         Ok(Self {
             worker: Worker::spawn(preset, wake)?,
-            view: RunView::default(),
+            view: RunStore::default(),
         })
     }
 

@@ -110,7 +110,7 @@ impl LabApp {
                 second.loss.label().to_lowercase()
             ));
         }
-        stem.push_str(&format!("-step{}", self.view().step()));
+        stem.push_str(&format!("-step{}", self.run().step()));
         stem
     }
 
@@ -188,7 +188,7 @@ impl LabApp {
             time: self.time,
         };
         if self.figure.as_ref().is_none_or(|(k, _)| *k != key) {
-            let built = figure::figure(&self.views(), self.plot, self.curves, self.time);
+            let built = figure::figure(&self.runs(), self.plot, self.curves, self.time);
             self.figure = Some((key, built));
         }
         &self.figure.as_ref().expect("built above").1

@@ -90,13 +90,13 @@ impl Window {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             return;
         }
-        let view = self.app.view();
+        let view = self.app.run();
         // A run that could not start, or failed before its first snapshot, will never draw
         // what the check waits for: say why instead of waiting to be killed.
         if view.snapshot.is_none()
             && matches!(
                 view.status,
-                super::view::Status::Starting | super::view::Status::Failed
+                super::run_store::Status::Starting | super::run_store::Status::Failed
             )
             && let Some(message) = &view.message
         {
@@ -107,7 +107,7 @@ impl Window {
         let trained = view.step() >= self.options.after_steps;
         let stopped = matches!(
             view.status,
-            super::view::Status::Finished | super::view::Status::Failed
+            super::run_store::Status::Finished | super::run_store::Status::Failed
         );
         if !outcome.requested && view.snapshot.is_some() && (trained || stopped) {
             outcome.requested = true;
@@ -128,7 +128,7 @@ impl Window {
         if let Some(s) = self.app.frames.ui() {
             lines.push(format!("UI code alone: {s}"));
         }
-        for (i, view) in self.app.views().iter().enumerate() {
+        for (i, view) in self.app.runs().iter().enumerate() {
             if let Some(r) = view.history.last().filter(|r| r.wall_seconds > 0.0) {
                 lines.push(format!(
                     "run {}: {} steps in {:.1} s of training, {:.1} steps/s",

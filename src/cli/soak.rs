@@ -10,7 +10,7 @@ use anyhow::{Result, bail};
 use clap::Args;
 use serde::Serialize;
 
-use crate::app::view::RunView;
+use crate::app::run_store::RunStore;
 use crate::protocol::{Command, Event};
 use crate::runtime::Worker;
 use crate::sim::Preset;
@@ -90,7 +90,7 @@ fn soak(preset: Preset, args: &SoakArgs) -> Result<SoakReport> {
     worker.send(Command::Play);
     let bar = super::steps_bar(total, args.json);
     let started = Instant::now();
-    let mut view = RunView::default();
+    let mut view = RunStore::default();
     let mut warm = None;
     let mut snapshots = 0;
     let mut failure = None;

@@ -9,12 +9,12 @@ use super::panels::{
 };
 use crate::app::curve_view::CurveView;
 use crate::app::plot_choice::PlotChoice;
+use crate::app::run_store::RunStore;
 use crate::app::time_view::TimeView;
-use crate::app::view::RunView;
 
 /// One column per run, every column with the same panels in the same order, on shared axes;
 /// or, with `curves.overlay` and two runs, one column whose curves hold both runs.
-pub fn figure(views: &[&RunView], choice: PlotChoice, curves: CurveView, time: TimeView) -> Figure {
+pub fn figure(views: &[&RunStore], choice: PlotChoice, curves: CurveView, time: TimeView) -> Figure {
     let mut columns: Vec<Column> = views.iter().map(|v| column(v, choice, curves, time)).collect();
     share_axes(&mut columns, views);
     if curves.overlay && columns.len() == 2 {
@@ -26,7 +26,7 @@ pub fn figure(views: &[&RunView], choice: PlotChoice, curves: CurveView, time: T
 }
 
 /// Two panels of one kind show the same quantity, except the loss under two losses.
-fn same_quantity(views: &[&RunView], kind: PanelKind) -> bool {
+fn same_quantity(views: &[&RunStore], kind: PanelKind) -> bool {
     kind != PanelKind::Loss || {
         let losses: Vec<_> = views.iter().map(|v| v.preset.as_ref().map(|p| p.loss)).collect();
         losses.windows(2).all(|w| w[0] == w[1])
@@ -35,7 +35,7 @@ fn same_quantity(views: &[&RunView], kind: PanelKind) -> bool {
 
 /// Every panel of a row spans the union of what the row's panels hold, so that compared runs
 /// are read on one scale.
-fn share_axes(columns: &mut [Column], views: &[&RunView]) {
+fn share_axes(columns: &mut [Column], views: &[&RunStore]) {
     if columns.len() < 2 {
         return;
     }
@@ -65,7 +65,7 @@ fn share_axes(columns: &mut [Column], views: &[&RunView]) {
 
 /// One column with both runs: curves of the same quantity merged into one plot (run 2's in
 /// other colours), the rest side by side.
-fn overlay(first: Column, second: Column, views: &[&RunView]) -> Column {
+fn overlay(first: Column, second: Column, views: &[&RunStore]) -> Column {
     let mut panels = Vec::new();
     for (a, b) in first.panels.into_iter().zip(second.panels) {
         let mergeable = !matches!(a.kind, PanelKind::Samples | PanelKind::Diffusion)
@@ -104,7 +104,7 @@ fn overlay(first: Column, second: Column, views: &[&RunView]) -> Column {
 }
 
 /// A run's settings in a few words: what distinguishes two compared columns.
-pub fn run_title(view: &RunView) -> String {
+pub fn run_title(view: &RunStore) -> String {
     let Some(p) = &view.preset else {
         return "starting…".into();
     };
@@ -122,7 +122,7 @@ pub fn run_title(view: &RunView) -> String {
     )
 }
 
-fn column(view: &RunView, choice: PlotChoice, curves: CurveView, time: TimeView) -> Column {
+fn column(view: &RunStore, choice: PlotChoice, curves: CurveView, time: TimeView) -> Column {
     let dim = view.target.as_ref().map_or(1, |t| t.dim);
     let choice = choice.within(dim);
     let mut panels = vec![

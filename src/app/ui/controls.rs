@@ -1,6 +1,6 @@
 //! The top bar: run controls, exports, and a status line per run.
 
-use crate::app::view::{RunView, Status};
+use crate::app::run_store::{RunStore, Status};
 use crate::app::{Action, LabApp};
 use crate::protocol::{Evaluation, EvaluationStage};
 
@@ -46,7 +46,7 @@ fn evaluation_line(e: &Evaluation) -> String {
     line
 }
 
-fn run_status(ui: &mut egui::Ui, index: Option<usize>, view: &RunView) {
+fn run_status(ui: &mut egui::Ui, index: Option<usize>, view: &RunStore) {
     ui.horizontal_wrapped(|ui| {
         if let Some(i) = index {
             ui.strong(format!("run {}:", i + 1));
@@ -103,7 +103,7 @@ fn run_status(ui: &mut egui::Ui, index: Option<usize>, view: &RunView) {
 }
 
 pub fn controls(ui: &mut egui::Ui, app: &LabApp, actions: &mut Vec<Action>) {
-    let views = app.views();
+    let views = app.runs();
     let running = views.iter().any(|v| v.status == Status::Running);
     let can_train = views
         .iter()

@@ -1,7 +1,7 @@
 //! The lesson card: the guide's current step with Back and Next, its question, the answer on
 //! request, and the claim it makes with whether it holds for the runs on screen.
 
-use crate::app::view::{RunView, Status};
+use crate::app::run_store::{RunStore, Status};
 use crate::app::{Action, LabApp};
 use crate::protocol::{Claim, Evaluation};
 
@@ -42,14 +42,14 @@ pub fn guide_card(ui: &mut egui::Ui, app: &LabApp, actions: &mut Vec<Action>) {
                 "Claim: {}. tests/lessons.rs checks it at the lesson's shipped seed.",
                 claim.describe()
             ));
-            ui.weak(live_check(&app.views(), claim));
+            ui.weak(live_check(&app.runs(), claim));
         }
     });
 }
 
 /// Whether the claim holds for the runs on screen, once both have finished and evaluated.
-fn live_check(views: &[&RunView], claim: Claim) -> String {
-    fn finished(v: &RunView) -> Option<&Evaluation> {
+fn live_check(views: &[&RunStore], claim: Claim) -> String {
+    fn finished(v: &RunStore) -> Option<&Evaluation> {
         let end = v.preset.as_ref().map(|p| p.train_steps);
         v.evaluation
             .as_ref()

@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(crate) fn diffusion(view: &RunView) -> Panel {
+pub(crate) fn diffusion(view: &RunStore) -> Panel {
     let mut panel = Panel::new(
         PanelKind::Diffusion,
         "Diffusion σ·β per dimension",

@@ -5,7 +5,7 @@ use super::*;
 /// Lines for at most this many dimensions in the diffusion history.
 const MAX_HISTORY_DIMS: usize = 10;
 
-pub(crate) fn diffusion_history(view: &RunView, curves: CurveView) -> Panel {
+pub(crate) fn diffusion_history(view: &RunStore, curves: CurveView) -> Panel {
     let mut panel = over_steps(
         view,
         curves,

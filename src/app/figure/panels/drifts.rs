@@ -4,7 +4,7 @@ use super::*;
 
 /// The drifts of both kernels between steps n and n + 1 on a grid, over the expected per-step
 /// term −(log p − log q) of walks started there: the drift-matching part made visible.
-pub(crate) fn drifts(field: &DriftField, shown: usize, view: &RunView) -> Panel {
+pub(crate) fn drifts(field: &DriftField, shown: usize, view: &RunStore) -> Panel {
     let n = shown.min(field.path_steps.saturating_sub(1));
     let mut panel = Panel::new(
         PanelKind::Drift,

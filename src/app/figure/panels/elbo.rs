@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(crate) fn elbo(view: &RunView, curves: CurveView) -> Panel {
+pub(crate) fn elbo(view: &RunStore, curves: CurveView) -> Panel {
     let mut panel = curve(
         view,
         curves,

@@ -5,7 +5,7 @@ use super::*;
 /// The loss curve under a title and axis that say what the run's loss reports: −mean log w
 /// (mean R) for both reverse-KL losses, the variance of log w for LV, so that two compared
 /// curves of different losses are not read on one scale.
-pub(crate) fn loss(view: &RunView, curves: CurveView) -> Panel {
+pub(crate) fn loss(view: &RunStore, curves: CurveView) -> Panel {
     let (title, axis) = match view.preset.as_ref().map(|p| p.loss) {
         Some(LossKind::Lv) => ("Loss (LV): variance of log w", "Var log w (nats²)"),
         // rKL-LD's surrogate has no meaningful value; its gradient is that of mean R.

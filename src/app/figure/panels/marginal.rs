@@ -5,7 +5,7 @@ use super::*;
 /// Grid points of a marginal density curve.
 const KDE_POINTS: usize = 200;
 
-pub(crate) fn marginal(view: &RunView, coord: usize) -> Panel {
+pub(crate) fn marginal(view: &RunStore, coord: usize) -> Panel {
     let mut panel = Panel::new(
         PanelKind::Marginal,
         format!("Marginal density of x{}", coord + 1),

@@ -19,8 +19,8 @@ use crate::app::figure::model::{
     Series, TARGET_COLOR,
 };
 use crate::app::plot_choice::PlotChoice;
+use crate::app::run_store::RunStore;
 use crate::app::time_view::{ARROWS_PER_SIDE, PATHS_DRAWN, TimeView};
-use crate::app::view::RunView;
 use crate::protocol::{DriftField, LossKind, PathSet, StepDensity, StepRecord, kde};
 
 pub(super) use coordinate_over_steps::coordinate_over_steps;
@@ -43,7 +43,7 @@ const MIN_STEP_SPAN: f64 = 10.0;
 /// A number read off a logged step.
 type Field = fn(&StepRecord) -> f64;
 
-pub(super) fn step_range(view: &RunView, curves: CurveView) -> (f64, f64) {
+pub(super) fn step_range(view: &RunStore, curves: CurveView) -> (f64, f64) {
     let last = view.step() as f64;
     let first = if curves.recent_only {
         crate::app::curve_view::DROPPED_EARLY_FRACTION * last
@@ -55,7 +55,7 @@ pub(super) fn step_range(view: &RunView, curves: CurveView) -> (f64, f64) {
 
 /// A panel over training steps.
 pub(super) fn over_steps(
-    view: &RunView,
+    view: &RunStore,
     curves: CurveView,
     kind: PanelKind,
     title: impl Into<String>,
@@ -73,7 +73,7 @@ pub(super) fn over_steps(
 }
 
 pub(super) fn curve(
-    view: &RunView,
+    view: &RunStore,
     curves: CurveView,
     kind: PanelKind,
     title: &str,

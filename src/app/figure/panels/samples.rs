@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(crate) fn samples(view: &RunView, c: PlotChoice, time: TimeView) -> Panel {
+pub(crate) fn samples(view: &RunStore, c: PlotChoice, time: TimeView) -> Panel {
     let paths = view
         .snapshot
         .as_ref()

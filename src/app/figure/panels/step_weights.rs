@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(crate) fn step_weights(view: &RunView, time: TimeView) -> Panel {
+pub(crate) fn step_weights(view: &RunStore, time: TimeView) -> Panel {
     let title = if time.on {
         "Per-step log-weight: mean of log p − log q (click: show step)"
     } else {

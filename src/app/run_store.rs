@@ -1,4 +1,4 @@
-//! What the lab knows about its run, assembled from worker events. Plain data: tests read it
+//! The run store: what the lab knows about one run, assembled from worker events. Plain data:
 //! directly.
 
 use crate::app::decline::Decline;
@@ -22,7 +22,7 @@ pub enum Status {
 }
 
 #[derive(Clone, Debug)]
-pub struct RunView {
+pub struct RunStore {
     pub run: Option<RunId>,
     pub preset: Option<Preset>,
     pub target: Option<TargetInfo>,
@@ -56,7 +56,7 @@ pub struct RunView {
     pub live_changes: Vec<(usize, String)>,
 }
 
-impl Default for RunView {
+impl Default for RunStore {
     fn default() -> Self {
         Self {
             run: None,
@@ -81,7 +81,7 @@ impl Default for RunView {
     }
 }
 
-impl RunView {
+impl RunStore {
     fn is_current(&self, run: RunId) -> bool {
         self.run == Some(run)
     }
@@ -96,7 +96,7 @@ impl RunView {
                 history,
             } => {
                 let finished = history.last().is_some_and(|r| r.step >= preset.train_steps);
-                *self = RunView {
+                *self = RunStore {
                     run: Some(run),
                     preset: Some(*preset),
                     target: Some(*target),
@@ -108,7 +108,7 @@ impl RunView {
                     device,
                     decline: Decline::over(&history),
                     history,
-                    ..RunView::default()
+                    ..RunStore::default()
                 };
                 thin_older_half(&mut self.history, MAX_CURVE_POINTS);
             }
@@ -274,7 +274,7 @@ mod tests {
 
     #[test]
     fn steps_mean_running_and_stale_runs_are_ignored() {
-        let mut v = RunView::default();
+        let mut v = RunStore::default();
         v.ingest(started(1));
         assert_eq!(v.status, Status::Paused);
         v.ingest(Event::Stepped {
@@ -297,7 +297,7 @@ mod tests {
 
     #[test]
     fn long_histories_are_thinned_but_keep_the_latest_steps() {
-        let mut v = RunView::default();
+        let mut v = RunStore::default();
         v.ingest(started(1));
         for s in 1..=3 * MAX_CURVE_POINTS {
             v.ingest(Event::Stepped {
