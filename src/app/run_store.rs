@@ -1,5 +1,5 @@
 //! The run store: what the lab knows about one run, assembled from worker events. Plain data:
-//! directly.
+//! tests read it directly.
 
 use crate::app::decline::Decline;
 use crate::protocol::{
