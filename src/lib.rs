@@ -3,6 +3,7 @@
 //! Layers import only downward: [`sim`] (the burn engine, no UI) → [`protocol`] (plain
 //! messages) → [`runtime`] (the training thread) → [`app`] (egui, no burn) and [`cli`].
 
+#[cfg(feature = "lab")]
 pub mod app;
 pub mod cli;
 pub mod export;

@@ -4,7 +4,6 @@
 mod action;
 mod command_handling;
 pub mod curve_view;
-pub mod decline;
 pub mod display;
 pub mod drawing;
 pub mod figure;
@@ -15,7 +14,6 @@ mod heat_texture;
 mod layout;
 mod pane;
 pub mod plot_choice;
-pub mod run_store;
 mod saving;
 pub mod side_tab;
 mod thumbnails;
@@ -37,13 +35,13 @@ use crate::protocol::{
     data_dir_setting, load_preset, preset_to_ron, set_data_dir, use_built_in_data,
 };
 use crate::runtime::Wake;
+use crate::runtime::run_store::{RunStore, Status};
 use curve_view::CurveView;
 use display::Display;
 use figure::{ExportOptions, Figure};
 use frame_stats::FrameStats;
 use pane::RunPane;
 use plot_choice::PlotChoice;
-use run_store::{RunStore, Status};
 use side_tab::SideTab;
 use thumbnails::Thumbnails;
 use time_view::TimeView;

@@ -1,7 +1,7 @@
 //! One run of the lab: its training worker and what the lab knows about it.
 
-use crate::app::run_store::{RunStore, Status};
 use crate::protocol::{Command, Preset};
+use crate::runtime::run_store::{RunStore, Status};
 use crate::runtime::{Wake, Worker};
 
 pub struct RunPane {

@@ -96,7 +96,7 @@ impl Window {
         if view.snapshot.is_none()
             && matches!(
                 view.status,
-                super::run_store::Status::Starting | super::run_store::Status::Failed
+                crate::runtime::run_store::Status::Starting | crate::runtime::run_store::Status::Failed
             )
             && let Some(message) = &view.message
         {
@@ -107,7 +107,7 @@ impl Window {
         let trained = view.step() >= self.options.after_steps;
         let stopped = matches!(
             view.status,
-            super::run_store::Status::Finished | super::run_store::Status::Failed
+            crate::runtime::run_store::Status::Finished | crate::runtime::run_store::Status::Failed
         );
         if !outcome.requested && view.snapshot.is_some() && (trained || stopped) {
             outcome.requested = true;

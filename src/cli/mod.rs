@@ -202,20 +202,45 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Soak(args)) => soak::run(args),
         Some(Command::Table(args)) => table::run(args),
         Some(Command::Sweep(args)) => sweep::run(args),
-        None => {
-            let preset = match cli.preset {
-                Some(path) => crate::presets::load(&path)?,
-                None => crate::sim::Preset::default_interactive(),
-            };
-            let options = crate::app::WindowOptions {
-                screenshot: cli.screenshot,
-                after_steps: cli.after_steps,
-                frame_stats: cli.frame_stats,
-                time_axis: cli.time_axis,
-            };
-            crate::app::run_native(preset, options)
-        }
+        None => open_lab(
+            cli.preset,
+            cli.screenshot,
+            cli.after_steps,
+            cli.frame_stats,
+            cli.time_axis,
+        ),
     }
+}
+
+/// The lab's window on the preset given (the built-in default otherwise).
+#[cfg(feature = "lab")]
+fn open_lab(
+    preset: Option<PathBuf>,
+    screenshot: Option<PathBuf>,
+    after_steps: usize,
+    frame_stats: bool,
+    time_axis: bool,
+) -> Result<()> {
+    let preset = match preset {
+        Some(path) => crate::presets::load(&path)?,
+        None => crate::sim::Preset::default_interactive(),
+    };
+    let options = crate::app::WindowOptions {
+        screenshot,
+        after_steps,
+        frame_stats,
+        time_axis,
+    };
+    crate::app::run_native(preset, options)
+}
+
+/// Without the lab (`--no-default-features`) the command line is all there is.
+#[cfg(not(feature = "lab"))]
+fn open_lab(_: Option<PathBuf>, _: Option<PathBuf>, _: usize, _: bool, _: bool) -> Result<()> {
+    anyhow::bail!(
+        "this bridgelab was built without the lab (cargo's --no-default-features); give a command, \
+         e.g. `bridgelab train PRESET.ron`, or see `bridgelab --help`"
+    )
 }
 
 /// Hands this process's data to a child process through the environment, so that children

@@ -69,11 +69,13 @@ fn turns(n: u64) -> f64 {
         // SAFETY: `Width::here` found the instructions each loop is compiled for.
         #[cfg(target_arch = "x86_64")]
         Width::Avx512 => {
+            // SAFETY: `Width::here` found AVX-512, which this loop is compiled for.
             std::hint::black_box(unsafe { x86::fma512(n) });
             (n * (CHAINS * 16 * 2) as u64) as f64
         }
         #[cfg(target_arch = "x86_64")]
         Width::Avx2 => {
+            // SAFETY: `Width::here` found AVX2 and FMA, which this loop is compiled for.
             std::hint::black_box(unsafe { x86::fma256(n) });
             (n * (CHAINS * 8 * 2) as u64) as f64
         }

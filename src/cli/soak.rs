@@ -10,9 +10,9 @@ use anyhow::{Result, bail};
 use clap::Args;
 use serde::Serialize;
 
-use crate::app::run_store::RunStore;
 use crate::protocol::{Command, Event};
 use crate::runtime::Worker;
+use crate::runtime::run_store::RunStore;
 use crate::sim::Preset;
 
 #[derive(Args, Debug)]

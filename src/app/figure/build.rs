@@ -9,8 +9,8 @@ use super::panels::{
 };
 use crate::app::curve_view::CurveView;
 use crate::app::plot_choice::PlotChoice;
-use crate::app::run_store::RunStore;
 use crate::app::time_view::TimeView;
+use crate::runtime::run_store::RunStore;
 
 /// One column per run, every column with the same panels in the same order, on shared axes;
 /// or, with `curves.overlay` and two runs, one column whose curves hold both runs.

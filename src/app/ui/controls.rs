@@ -1,8 +1,8 @@
 //! The top bar: run controls, exports, and a status line per run.
 
-use crate::app::run_store::{RunStore, Status};
 use crate::app::{Action, LabApp};
 use crate::protocol::{Evaluation, EvaluationStage};
+use crate::runtime::run_store::{RunStore, Status};
 
 fn status_word(status: Status) -> &'static str {
     match status {

@@ -1,9 +1,9 @@
 //! The lesson card: the guide's current step with Back and Next, its question, the answer on
 //! request, and the claim it makes with whether it holds for the runs on screen.
 
-use crate::app::run_store::{RunStore, Status};
 use crate::app::{Action, LabApp};
 use crate::protocol::{Claim, Evaluation};
+use crate::runtime::run_store::{RunStore, Status};
 
 /// Draws the card while the preset last loaded has a guide.
 pub fn guide_card(ui: &mut egui::Ui, app: &LabApp, actions: &mut Vec<Action>) {

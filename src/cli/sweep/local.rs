@@ -104,12 +104,15 @@ fn run_child(
     crate::cli::pass_data_dir(&mut cmd);
     end_with_parent(&mut cmd);
     let mut child = cmd.spawn().context("running a child")?;
-    let stderr = child.stderr.take().map(|mut pipe| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            text
-        })
+    let stderr = child.stderr.take().and_then(|mut pipe| {
+        std::thread::Builder::new()
+            .name("sweep-task-stderr".into())
+            .spawn(move || {
+                let mut text = String::new();
+                let _ = pipe.read_to_string(&mut text);
+                text
+            })
+            .ok()
     });
     let started = Instant::now();
     let mut asked_to_stop: Option<(Instant, String)> = None;

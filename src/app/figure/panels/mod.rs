@@ -19,9 +19,9 @@ use crate::app::figure::model::{
     Series, TARGET_COLOR,
 };
 use crate::app::plot_choice::PlotChoice;
-use crate::app::run_store::RunStore;
 use crate::app::time_view::{ARROWS_PER_SIDE, PATHS_DRAWN, TimeView};
 use crate::protocol::{DriftField, LossKind, PathSet, StepDensity, StepRecord, kde};
+use crate::runtime::run_store::RunStore;
 
 pub(super) use coordinate_over_steps::coordinate_over_steps;
 pub(super) use coverage::coverage;

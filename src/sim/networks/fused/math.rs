@@ -83,6 +83,7 @@ pub fn gelu_with_slope(a: &mut [f32], slope: &mut [f32]) {
         #[cfg(target_arch = "x86_64")]
         Width::Avx512 => unsafe { wide::gelu_avx512(a, slope) },
         #[cfg(target_arch = "x86_64")]
+        // SAFETY: as for AVX-512: `Width::here` found AVX2 and FMA.
         Width::Avx2 => unsafe { wide::gelu_avx2(a, slope) },
         _ => gelu_body(a, slope),
     }
@@ -95,6 +96,7 @@ pub fn gelu(a: &mut [f32]) {
         #[cfg(target_arch = "x86_64")]
         Width::Avx512 => unsafe { wide::gelu_plain_avx512(a) },
         #[cfg(target_arch = "x86_64")]
+        // SAFETY: as in `gelu_with_slope`.
         Width::Avx2 => unsafe { wide::gelu_plain_avx2(a) },
         _ => gelu_plain_body(a),
     }

@@ -1,7 +1,8 @@
 //! The Bayesian targets of docs/math.md §8: spot values, scores against finite differences and
 //! autodiff, the credit reference draws, the LGCP binning, and data-file errors.
 
-mod common;
+use crate::common;
+use crate::common::scratch;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -22,6 +23,7 @@ fn data_path() -> PathBuf {
 
 /// Every test sets the same directory, so running them in parallel is harmless.
 fn target(kind: TargetKind) -> Arc<dyn Target> {
+    let _data_dir = common::data_dir_lock();
     bridgelab::sim::set_data_dir(Some(data_path()));
     build_target(
         &TargetSpec {
@@ -278,13 +280,6 @@ fn slugs_name_the_targets() {
     assert!(!TargetKind::Gmm40.is_bayesian());
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bridgelab-bayes-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 #[test]
 fn a_missing_file_is_named_with_its_full_path() {
     let dir = scratch("missing");
@@ -308,6 +303,7 @@ fn a_missing_file_is_named_with_its_full_path() {
         "{err}"
     );
 
+    let _data_dir = common::data_dir_lock();
     bridgelab::sim::set_data_dir(Some(data_path()));
     let err = bridgelab::sim::data_file("no_such_file.csv")
         .unwrap_err()

@@ -1,6 +1,6 @@
 //! The training thread, driven only through protocol commands.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

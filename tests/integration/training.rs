@@ -1,6 +1,6 @@
 //! Whole-run behaviour: reproducibility, learning, checkpoints, divergence.
 
-mod common;
+use crate::common;
 
 use bridgelab::sim::bridge::time_axis::{DRIFT_GRID, PathRequest};
 use bridgelab::sim::preset::{BridgeKind, DiffusionMode, LossKind, TargetKind};

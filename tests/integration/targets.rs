@@ -1,6 +1,6 @@
 //! Targets: docs/math.md §8 spot values, scores against finite differences and autodiff, exact samples.
 
-mod common;
+use crate::common;
 
 use bridgelab::sim::platform::host;
 use bridgelab::sim::preset::{Component, TargetKind, TargetSpec};

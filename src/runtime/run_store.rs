@@ -1,10 +1,10 @@
 //! The run store: what the lab knows about one run, assembled from worker events. Plain data:
 //! tests read it directly.
 
-use crate::app::decline::Decline;
 use crate::protocol::{
     Evaluation, EvaluationStage, Event, Preset, RunId, RunSnapshot, Snapshot, StepRecord, TargetInfo,
 };
+use crate::runtime::decline::Decline;
 
 /// Curves keep at most this many points; older halves are thinned so memory stays bounded.
 pub const MAX_CURVE_POINTS: usize = 4000;

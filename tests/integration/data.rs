@@ -2,7 +2,7 @@
 //! byte for byte; every shipped preset builds its target from it alone; nothing reads data
 //! from outside the checkout.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
@@ -81,6 +81,7 @@ fn a_directory_gives_the_same_tables_as_the_built_in_copy() {
 
 #[test]
 fn every_shipped_preset_builds_its_target_from_the_built_in_copy() {
+    let _data_dir = common::data_dir_lock();
     use_built_in_data();
     for (stem, text) in bridgelab::presets::BUILT_IN {
         let preset = bridgelab::sim::preset::file::parse_preset(text, stem).unwrap();

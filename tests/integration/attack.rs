@@ -3,7 +3,8 @@
 //! damaged checkpoints and data files, resuming under another preset, and the messages each
 //! gets. Every case goes through the real binary or the library a user reaches.
 
-mod common;
+use crate::common;
+use crate::common::{bin, scratch};
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -12,17 +13,6 @@ use std::time::{Duration, Instant};
 
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_bridgelab"))
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bridgelab-attack-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// Runs `cmd`, failing the test instead of hanging where it takes longer than `limit`.
 fn output_within(cmd: &mut Command, limit: Duration) -> Output {

@@ -1,7 +1,7 @@
 //! Every claim a lesson's guided steps make, checked at the lesson's shipped seed and settings:
 //! both runs trained to the end and evaluated as the lab evaluates a finished run.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

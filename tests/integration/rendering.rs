@@ -4,15 +4,15 @@
 //! Without any wgpu adapter these tests say so and pass, unless `BRIDGELAB_REQUIRE_RENDERING`
 //! is set, as `.ci/run` does: there, not rendering is a failure.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bridgelab::app::run_store::Status;
 use bridgelab::app::{Action, LabApp};
 use bridgelab::protocol::{Preset, load_preset};
+use bridgelab::runtime::run_store::Status;
 use egui_kittest::{Harness, SnapshotOptions};
 
 const SIZE: egui::Vec2 = egui::vec2(1400.0, 900.0);

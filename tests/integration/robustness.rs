@@ -1,10 +1,11 @@
 //! Bad input, divergence, checkpoints through the worker, and exports that cannot be written:
 //! nothing a user does may panic or lose what was already there.
 
-mod common;
+use crate::common;
+use crate::common::scratch;
 
 use std::panic::catch_unwind;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -22,13 +23,6 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
 const FUZZ_CASES: usize = 10_000;
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bridgelab-robust-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn shipped_texts() -> Vec<String> {
     let mut texts: Vec<String> = std::fs::read_dir("presets")

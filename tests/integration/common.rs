@@ -1,5 +1,5 @@
-//! Helpers shared by the integration tests.
-#![allow(dead_code)]
+//! Helpers shared by the integration tests: small presets, a scratch directory per test, the
+//! built binary, and the lock that tests which set the process's data directory hold.
 
 use bridgelab::sim::preset::{
     BridgeKind, ComputeDevice, DiffusionMode, EvalSettings, LearningRates, LossKind, PRESET_VERSION, Preset,
@@ -117,4 +117,30 @@ pub fn quick_preset_text(
     device: Cpu,
 )"#
     )
+}
+
+/// An empty directory for one test, named after the test's file and `name` (a test that runs
+/// twice starts afresh).
+#[track_caller]
+pub fn scratch(name: &str) -> std::path::PathBuf {
+    let file = std::path::Path::new(std::panic::Location::caller().file());
+    let area = file
+        .file_stem()
+        .map_or("test".into(), |s| s.to_string_lossy().into_owned());
+    let dir = std::env::temp_dir().join(format!("bridgelab-{area}-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The built `bridgelab` binary.
+pub fn bin() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_bridgelab"))
+}
+
+/// The process's data directory is one setting for every test of this binary: tests that set
+/// it (or depend on what it names) hold this while they do.
+pub fn data_dir_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }

@@ -2,15 +2,12 @@
 //! the collected table equal, number for number, to the same plan run here. Skipped with a
 //! message where no Slurm is running; `.ci/run` starts one (`.ci/slurm-up`) and requires it.
 
-mod common;
+use crate::common;
+use crate::common::bin;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_bridgelab"))
-}
 
 fn slurm_is_up() -> bool {
     let up = Command::new("sinfo")

@@ -1,20 +1,10 @@
 //! The command-line runner, end to end through the real binary.
 
-mod common;
+use crate::common;
+use crate::common::{bin, scratch};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_bridgelab"))
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bridgelab-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn run_ok(cmd: &mut Command) -> String {
     let out = cmd.output().expect("the binary runs");

@@ -1,6 +1,6 @@
 //! The gradient checks of docs/math.md §5.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

@@ -1,0 +1,247 @@
+//! Files: the gallery, opening and saving presets, sample files, figure exports, checkpoints.
+
+use super::*;
+
+#[test]
+fn a_gallery_preset_restarts_the_lab_on_it_and_broken_files_are_reported() {
+    let dir = scratch("gallery");
+    let mut mos = common::tiny_run();
+    mos.target.kind = TargetKind::Mos10;
+    mos.description = "tiny MoS run".into();
+    std::fs::write(dir.join("tiny_mos.ron"), bridgelab::app::gallery::as_ron(&mos)).unwrap();
+    std::fs::write(dir.join("broken.ron"), "(version: 1, batch: )").unwrap();
+
+    let built_in = app().gallery.len();
+    assert!(built_in >= 10, "the shipped presets are built in");
+    let app = app().with_gallery(&dir);
+    assert_eq!(app.gallery.len(), built_in + 1);
+    assert!(app.notice.as_deref().is_some_and(|m| m.contains("broken.ron")));
+    let mut h = harness_for(app, 1600.0);
+    h.get_by_label("Lessons and presets").click();
+    h.step();
+    h.step();
+    // The gallery lists every built-in preset too: this one may be scrolled out of view.
+    h.get_by_label("tiny_mos").click_accesskit();
+    h.step();
+    wait(&mut h, "the gallery run", |a| {
+        a.run().target.as_ref().is_some_and(|t| t.name.contains("MoS"))
+    });
+    assert_eq!(h.state().edit, mos);
+}
+
+#[test]
+fn opening_a_bad_preset_file_keeps_the_run_and_says_why() {
+    let dir = scratch("bad-open");
+    let path = dir.join("bad.ron");
+    std::fs::write(&path, "(version: 1,").unwrap();
+    let mut h = harness();
+    let run = h.state().run().run;
+    h.state_mut().apply(Action::OpenPreset(path));
+    h.step();
+    let message = h.state().notice.clone().unwrap_or_default();
+    assert!(message.contains("bad.ron"), "{message}");
+    assert_eq!(h.state().run().run, run);
+}
+
+#[test]
+fn save_then_open_round_trips_the_settings_through_a_file() {
+    let dir = scratch("save-open");
+    let path = dir.join("nested").join("mine.ron");
+    let mut h = harness_for(app(), 1600.0);
+    h.state_mut().edit.beta = 0.75;
+    h.state_mut().preset_path = path.display().to_string();
+    h.step();
+    h.get_by_label("Save").click();
+    h.step();
+    let notice = h.state().notice.clone().unwrap_or_default();
+    assert!(notice.contains("saved"), "{notice}");
+
+    h.state_mut().edit.beta = 2.0;
+    // The notice line that appeared moves the panels down: lay out once more before clicking.
+    h.step();
+    h.get_by_label("Open").click();
+    h.step();
+    wait(&mut h, "the opened preset", |a| {
+        a.run().preset.as_ref().is_some_and(|p| p.beta == 0.75)
+    });
+    assert_eq!(h.state().edit.beta, 0.75);
+}
+
+#[test]
+fn save_samples_writes_npy_and_an_unwritable_directory_is_reported() {
+    let dir = scratch("export");
+    let mut h = harness();
+    h.state_mut().export_dir = dir.join("out");
+    h.get_by_label("Save samples").click();
+    h.step();
+    let message = h.state().notice.clone().unwrap_or_default();
+    assert!(message.contains("samples written to"), "{message}");
+    let file = std::fs::read_dir(dir.join("out"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    assert_eq!(&std::fs::read(&file).unwrap()[..6], b"\x93NUMPY");
+
+    // A directory below a plain file cannot be created.
+    std::fs::write(dir.join("plain"), "x").unwrap();
+    h.state_mut().export_dir = dir.join("plain").join("out");
+    h.get_by_label("Save samples").click();
+    h.step();
+    let message = h.state().notice.clone().unwrap_or_default();
+    assert!(message.contains("could not export"), "{message}");
+    assert!(file.exists(), "what was written before is kept");
+}
+
+#[test]
+fn export_figure_writes_png_svg_csv_and_the_preset() {
+    let dir = scratch("figure");
+    let mut h = harness();
+    h.state_mut().export_dir = dir.clone();
+    h.get_by_label("Step 50").click();
+    h.step();
+    wait(&mut h, "a trained run", |a| a.run().status == Status::Finished);
+    h.step();
+    h.get_by_label("Export figure").click();
+    h.step();
+    let notice = h.state().notice.clone().unwrap_or_default();
+    assert!(notice.contains("figure written"), "{notice}");
+    let stem = dir.join("figure-gmm40-d2-dbs-rkl-ld-step12");
+    let png = std::fs::read(stem.with_extension("png")).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+    let svg = std::fs::read_to_string(stem.with_extension("svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("Samples, coordinates 1 and 2"));
+    let csv = std::fs::read_to_string(stem.with_extension("csv")).unwrap();
+    assert!(csv.starts_with("run,panel,series,x,y,value"));
+    let samples_rows = csv
+        .lines()
+        .filter(|l| l.starts_with("1,samples,samples,"))
+        .count();
+    assert_eq!(samples_rows, 16, "one row per sample of the batch");
+    let preset =
+        bridgelab::protocol::load_preset(&dir.join("figure-gmm40-d2-dbs-rkl-ld-step12.preset.ron")).unwrap();
+    assert_eq!(preset, h.state().edit);
+}
+
+#[test]
+fn a_checkpoint_saved_in_the_lab_resumes_where_it_was_and_a_bad_one_changes_nothing() {
+    let dir = scratch("checkpoint");
+    let path = dir.join("lab.json");
+    // Tall enough that the checkpoint buttons under the preset gallery are on screen.
+    let mut h = harness_for(app(), 3200.0);
+    h.state_mut().apply(Action::Step(3));
+    wait(&mut h, "three steps", |a| {
+        a.run().step() == 3 && a.run().status == Status::Paused
+    });
+    h.state_mut().checkpoint_path = path.display().to_string();
+    h.step();
+    h.get_by_label("Save checkpoint").click();
+    h.step();
+    wait(&mut h, "the save", |a| a.run().saved.is_some());
+    assert!(path.exists());
+    h.state_mut().apply(Action::Step(2));
+    wait(&mut h, "two more steps", |a| {
+        a.run().step() == 5 && a.run().status == Status::Paused
+    });
+
+    let run = h.state().run().run;
+    h.state_mut()
+        .apply(Action::ResumeCheckpoint(dir.join("nothing-here.json")));
+    h.step();
+    let notice = h.state().notice.clone().unwrap_or_default();
+    assert!(notice.contains("nothing-here.json"), "{notice}");
+    assert_eq!(h.state().run().run, run, "a bad checkpoint leaves the run alone");
+
+    h.get_by_label("Resume").click();
+    h.step();
+    wait(&mut h, "the resumed run", |a| {
+        a.run().run != run && a.run().snapshot.is_some()
+    });
+    let view = h.state().run();
+    assert_eq!(view.step(), 3);
+    assert_eq!(
+        view.history.last().map(|r| r.step),
+        Some(3),
+        "its curves come back"
+    );
+}
+
+#[test]
+fn exports_at_a_chosen_scale_each_panel_alone_with_clean_ticks_and_a_thinned_svg() {
+    use bridgelab::app::figure::{ExportOptions, Figure, Mark, SVG_MAX_POINTS, Series, tick_label};
+    let mut h = harness();
+    h.state_mut().apply(Action::Step(3));
+    wait(&mut h, "three steps", |a| {
+        a.run().step() == 3 && a.run().status == Status::Paused
+    });
+    let dir = scratch("export-options");
+    h.state_mut().export_dir = dir.clone();
+    h.state_mut().apply(Action::SetExportOptions(ExportOptions {
+        scale: 3,
+        panels_alone: true,
+    }));
+    h.state_mut().apply(Action::ExportFigure);
+    let notice = h.state().notice.clone().unwrap_or_default();
+    assert!(notice.starts_with("figure written to"), "{notice}");
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let stem = "figure-gmm40-d2-dbs-rkl-ld-step3";
+    for slug in [
+        "samples",
+        "marginal",
+        "loss",
+        "elbo",
+        "ess",
+        "diffusion",
+        "coverage",
+    ] {
+        for ext in ["png", "svg"] {
+            let name = format!("{stem}-{slug}.{ext}");
+            assert!(names.contains(&name), "{name} in {names:?}");
+        }
+    }
+    // A PNG's size and resolution: three times the 1× cell of 460 × 330 px, at 288 dpi.
+    let png = std::fs::read(dir.join(format!("{stem}-elbo.png"))).unwrap();
+    let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
+    let height = u32::from_be_bytes(png[20..24].try_into().unwrap());
+    assert_eq!((width, height), (3 * 460, 3 * 30 + 3 * 330));
+    let phys = png.windows(4).position(|w| w == b"pHYs").expect("a pHYs chunk");
+    let per_metre = u32::from_be_bytes(png[phys + 4..phys + 8].try_into().unwrap());
+    assert_eq!(per_metre, (288.0f64 / 0.0254).round() as u32);
+    // Ticks read as numbers, not "200.0".
+    assert_eq!(
+        [200.0, 0.25, -1.5, 0.0, 12_000.0].map(tick_label),
+        ["200", "0.25", "-1.5", "0", "12000"]
+    );
+    // 16 000 points are thinned to a few thousand in the SVG.
+    let cloud: Vec<[f64; 2]> = (0..16_000).map(|i| [i as f64, (i % 7) as f64]).collect();
+    let mut panel = Panel::new(PanelKind::Samples, "cloud", "x", "y");
+    panel
+        .series
+        .push(Series::new("samples", Mark::Points(1.5), [0, 0, 0], cloud));
+    let figure = Figure {
+        columns: vec![bridgelab::app::figure::Column {
+            run: None,
+            title: "cloud".into(),
+            panels: vec![panel],
+        }],
+    };
+    let out = scratch("thinned");
+    bridgelab::app::figure::export(
+        &figure,
+        &common::tiny_run(),
+        &out,
+        "cloud",
+        ExportOptions::default(),
+    )
+    .unwrap();
+    let svg = std::fs::read_to_string(out.join("cloud.svg")).unwrap();
+    let circles = svg.matches("<circle").count();
+    assert!(
+        (SVG_MAX_POINTS / 2..=SVG_MAX_POINTS).contains(&circles),
+        "{circles} circles"
+    );
+}
