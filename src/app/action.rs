@@ -3,12 +3,12 @@
 
 use std::path::PathBuf;
 
-use crate::app::curve_view::CurveView;
+use crate::app::choices::curve_view::CurveView;
+use crate::app::choices::plot_choice::PlotChoice;
+use crate::app::choices::side_tab::SideTab;
+use crate::app::choices::time_view::TimeView;
 use crate::app::drawing::DrawingEdit;
 use crate::app::figure::ExportOptions;
-use crate::app::plot_choice::PlotChoice;
-use crate::app::side_tab::SideTab;
-use crate::app::time_view::TimeView;
 use crate::protocol::{LearningRates, Preset, Variation};
 
 #[derive(Clone, Debug, PartialEq)]

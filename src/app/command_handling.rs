@@ -9,7 +9,7 @@ impl LabApp {
     /// while their panels are.
     pub(super) fn watched_paths(&self) -> Option<PathRequest> {
         self.time.on.then(|| PathRequest {
-            count: time_view::PATH_COUNT,
+            count: choices::time_view::PATH_COUNT,
             strip: self.time.strip.then_some(self.plot.marginal),
             drift: self.time.drift,
         })

@@ -49,10 +49,10 @@ impl LabApp {
             }
         }));
         if self.time.playing {
-            if self.last_tick.elapsed() >= time_view::PLAY_TICK {
+            if self.last_tick.elapsed() >= choices::time_view::PLAY_TICK {
                 actions.push(Action::SetTimeView(self.time.ticked(self.bridge_steps())));
             }
-            ui.ctx().request_repaint_after(time_view::PLAY_TICK);
+            ui.ctx().request_repaint_after(choices::time_view::PLAY_TICK);
         }
         for a in actions {
             self.apply(a);
@@ -70,10 +70,10 @@ fn zoom_shortcuts(ctx: &egui::Context, zoom: f32) -> Vec<Action> {
         |key| ctx.input_mut(|i| i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, key)));
     let mut actions = Vec::new();
     if pressed(Key::Plus) || pressed(Key::Equals) {
-        actions.push(Action::SetZoom(zoom * display::ZOOM_STEP));
+        actions.push(Action::SetZoom(zoom * choices::display::ZOOM_STEP));
     }
     if pressed(Key::Minus) {
-        actions.push(Action::SetZoom(zoom / display::ZOOM_STEP));
+        actions.push(Action::SetZoom(zoom / choices::display::ZOOM_STEP));
     }
     if pressed(Key::Num0) {
         actions.push(Action::SetZoom(1.0));

@@ -2,22 +2,16 @@
 //! everything arrives as protocol messages.
 
 mod action;
+pub mod choices;
 mod command_handling;
-pub mod curve_view;
-pub mod display;
 pub mod drawing;
 pub mod figure;
 pub mod frame_stats;
 pub mod gallery;
 mod guide_steps;
-mod heat_texture;
 mod layout;
 mod pane;
-pub mod plot_choice;
 mod saving;
-pub mod side_tab;
-mod thumbnails;
-pub mod time_view;
 mod ui;
 mod window;
 
@@ -36,17 +30,17 @@ use crate::protocol::{
 };
 use crate::runtime::Wake;
 use crate::runtime::run_store::{RunStore, Status};
-use curve_view::CurveView;
-use display::Display;
+use choices::curve_view::CurveView;
+use choices::display::Display;
+use choices::plot_choice::PlotChoice;
+use choices::side_tab::SideTab;
+use choices::time_view::TimeView;
 use figure::{ExportOptions, Figure};
 use frame_stats::FrameStats;
 use pane::RunPane;
-use plot_choice::PlotChoice;
-use side_tab::SideTab;
-use thumbnails::Thumbnails;
-use time_view::TimeView;
 use ui::ShownBounds;
 pub use ui::ShownPlot;
+use ui::thumbnails::Thumbnails;
 
 /// What the figure was built from; an unchanged key means the cached figure is still right.
 #[derive(Clone, PartialEq)]

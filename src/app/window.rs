@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result, anyhow};
 
-use super::time_view::TimeView;
+use super::choices::time_view::TimeView;
 use super::{Action, LabApp};
 use crate::protocol::Preset;
 
@@ -186,7 +186,7 @@ pub fn run_native(preset: Preset, options: WindowOptions) -> Result<()> {
             // not take a core away from training. Input still repaints immediately.
             let wake = move || ctx.request_repaint_after(DATA_FRAME_INTERVAL);
             let mut app = LabApp::new(preset, Arc::new(wake))?.with_gallery(std::path::Path::new("presets"));
-            if let Some(path) = crate::app::display::Display::default_path() {
+            if let Some(path) = crate::app::choices::display::Display::default_path() {
                 app = app.with_display_file(path);
             }
             app.show_frame_time = true;

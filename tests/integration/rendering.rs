@@ -171,7 +171,7 @@ fn the_readme_screenshot_of_both_processes_mid_way() {
     });
     let n = h.state().run().preset.as_ref().unwrap().path_steps / 2;
     h.state_mut().apply(Action::SetTimeView(
-        bridgelab::app::time_view::TimeView::everything_at(n),
+        bridgelab::app::choices::time_view::TimeView::everything_at(n),
     ));
     settle(&mut h, "the paths, the strip and the drifts", |a| {
         let paths = a.run().snapshot.as_ref().and_then(|s| s.paths.as_ref());

@@ -7,9 +7,9 @@ use super::panels::{
     coordinate_over_steps, coverage, curve, diffusion, diffusion_history, drifts, elbo, loss, marginal,
     samples, step_weights,
 };
-use crate::app::curve_view::CurveView;
-use crate::app::plot_choice::PlotChoice;
-use crate::app::time_view::TimeView;
+use crate::app::choices::curve_view::CurveView;
+use crate::app::choices::plot_choice::PlotChoice;
+use crate::app::choices::time_view::TimeView;
 use crate::runtime::run_store::RunStore;
 
 /// One column per run, every column with the same panels in the same order, on shared axes;

@@ -1,5 +1,5 @@
 use crate::app::Action;
-use crate::app::curve_view::CurveView;
+use crate::app::choices::curve_view::CurveView;
 use crate::app::ui::widgets::number;
 
 /// How the curves are drawn: smoothing, the last 80 % of steps, both runs in one plot, and

@@ -6,10 +6,12 @@ mod controls;
 mod curve_view;
 mod files;
 mod guide;
+pub(crate) mod heat_texture;
 mod plot_choice;
 mod plots;
 mod settings;
 mod targets;
+pub(crate) mod thumbnails;
 mod time_view;
 mod widgets;
 

@@ -1,5 +1,5 @@
 use crate::app::Action;
-use crate::app::plot_choice::PlotChoice;
+use crate::app::choices::plot_choice::PlotChoice;
 use crate::app::ui::widgets::number;
 
 /// Which coordinates the sample and marginal plots show (one-based on screen).

@@ -7,11 +7,11 @@ use egui_plot::{
 };
 
 use crate::app::Action;
-use crate::app::curve_view::CurveView;
+use crate::app::choices::curve_view::CurveView;
+use crate::app::choices::time_view::TimeView;
 use crate::app::drawing::{DrawingEdit, WIDTH_STEP, component_at};
 use crate::app::figure::{Figure, MARKER_COLOR, Mark, Panel, PanelKind, whole_tick};
-use crate::app::heat_texture;
-use crate::app::time_view::TimeView;
+use crate::app::ui::heat_texture;
 use crate::protocol::{Component, RunId};
 
 /// Panels per row when a single run is shown: three, four once the time axis adds its panels.

@@ -1,7 +1,7 @@
 //! The run's settings. Anything that changes what is trained restarts the runs from the same
 //! seed at once; learning rates and the snapshot interval change live.
 
-use crate::app::side_tab::SideTab;
+use crate::app::choices::side_tab::SideTab;
 use crate::app::ui::widgets::{choice, number};
 use crate::app::ui::{compare, files, targets};
 use crate::app::{Action, LabApp};
@@ -186,7 +186,8 @@ fn settings(ui: &mut egui::Ui, app: &mut LabApp, actions: &mut Vec<Action>) {
 
         section(ui, "Display", "(Ctrl + and Ctrl −, Ctrl 0 resets; remembered)");
         let mut percent = (zoom * 100.0).round();
-        let range = crate::app::display::MIN_ZOOM * 100.0..=crate::app::display::MAX_ZOOM * 100.0;
+        let range =
+            crate::app::choices::display::MIN_ZOOM * 100.0..=crate::app::choices::display::MAX_ZOOM * 100.0;
         if ui
             .add(egui::Slider::new(&mut percent, range).suffix(" %").text("zoom"))
             .changed()

@@ -2,7 +2,7 @@
 
 use crate::app::Action;
 use crate::app::drawing::{DrawingEdit, WEIGHT_RANGE};
-use crate::app::thumbnails::Thumbnails;
+use crate::app::ui::thumbnails::Thumbnails;
 use crate::app::ui::widgets::choice;
 use crate::protocol::{COMPONENT_STD, Component, Preset, TargetKind};
 

@@ -1,5 +1,5 @@
 use crate::app::Action;
-use crate::app::time_view::TimeView;
+use crate::app::choices::time_view::TimeView;
 
 /// The time axis: on or off, the step shown, play, the paths, the coordinate over the steps
 /// and the drifts; replay; and drawing the target (2-D targets).

@@ -206,7 +206,7 @@ fn ctrl_plus_and_minus_zoom_the_whole_lab_and_the_zoom_is_remembered() {
     h.state_mut().apply(Action::SetZoom(100.0));
     assert_eq!(
         h.state().display().zoom,
-        bridgelab::app::display::MAX_ZOOM,
+        bridgelab::app::choices::display::MAX_ZOOM,
         "clamped"
     );
 }

@@ -7,8 +7,8 @@ use crate::common::scratch;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use bridgelab::app::choices::side_tab::SideTab;
 use bridgelab::app::figure::{Panel, PanelKind};
-use bridgelab::app::side_tab::SideTab;
 use bridgelab::app::{Action, LabApp};
 use bridgelab::protocol::{LossKind, TargetKind, Variation};
 use bridgelab::runtime::run_store::Status;

@@ -40,7 +40,7 @@ fn the_chosen_coordinates_drive_the_sample_and_marginal_plots() {
     p.target.kind = TargetKind::Funnel;
     p.target.dim = 10;
     let mut h = harness_for(LabApp::new(p, Arc::new(|| {})).unwrap(), 900.0);
-    let choice = bridgelab::app::plot_choice::PlotChoice {
+    let choice = bridgelab::app::choices::plot_choice::PlotChoice {
         x: 0,
         y: 4,
         marginal: 7,

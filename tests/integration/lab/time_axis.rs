@@ -53,7 +53,7 @@ fn the_time_axis_shows_both_processes_at_the_chosen_step_and_plays_to_the_end() 
             .starts_with(&format!("Both processes at step {steps} of {steps}"))
     );
     let paths: Vec<_> = samples.series.iter().filter(|s| s.name == "paths").collect();
-    assert_eq!(paths.len(), bridgelab::app::time_view::PATHS_DRAWN);
+    assert_eq!(paths.len(), bridgelab::app::choices::time_view::PATHS_DRAWN);
     assert!(
         paths.iter().all(|p| p.points.len() == steps + 1),
         "each path runs from step 0 to N"
@@ -154,7 +154,7 @@ fn drifts_and_a_coordinate_over_the_steps_follow_the_slider_and_a_click_moves_it
         .filter(|s| s.mark == bridgelab::app::figure::Mark::Arrows)
         .collect();
     assert_eq!(arrows.len(), 2, "generative and inference arrows");
-    let per_side = bridgelab::app::time_view::ARROWS_PER_SIDE;
+    let per_side = bridgelab::app::choices::time_view::ARROWS_PER_SIDE;
     assert!(arrows.iter().all(|s| s.points.len() == 2 * per_side * per_side));
     let shade = drifts.background.as_ref().expect("the mismatch shade");
     assert_eq!(shade.cols, bridgelab::sim::bridge::time_axis::DRIFT_GRID);

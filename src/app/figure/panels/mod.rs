@@ -12,14 +12,14 @@ mod marginal;
 mod samples;
 mod step_weights;
 
-use crate::app::curve_view::CurveView;
+use crate::app::choices::curve_view::CurveView;
+use crate::app::choices::plot_choice::PlotChoice;
+use crate::app::choices::time_view::{ARROWS_PER_SIDE, PATHS_DRAWN, TimeView};
 use crate::app::figure::heat::Heat;
 use crate::app::figure::model::{
     DIMENSION_PALETTE, INFERENCE_COLOR, Mark, PALETTE, Panel, PanelKind, REFERENCE_COLOR, SAMPLE_COLOR,
     Series, TARGET_COLOR,
 };
-use crate::app::plot_choice::PlotChoice;
-use crate::app::time_view::{ARROWS_PER_SIDE, PATHS_DRAWN, TimeView};
 use crate::protocol::{DriftField, LossKind, PathSet, StepDensity, StepRecord, kde};
 use crate::runtime::run_store::RunStore;
 
@@ -46,7 +46,7 @@ type Field = fn(&StepRecord) -> f64;
 pub(super) fn step_range(view: &RunStore, curves: CurveView) -> (f64, f64) {
     let last = view.step() as f64;
     let first = if curves.recent_only {
-        crate::app::curve_view::DROPPED_EARLY_FRACTION * last
+        crate::app::choices::curve_view::DROPPED_EARLY_FRACTION * last
     } else {
         0.0
     };

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::app::figure::heat::Heat;
-use crate::app::heat_texture::color_image;
+use crate::app::ui::heat_texture::color_image;
 use crate::protocol::{LatestSlot, TargetKind};
 use crate::runtime::{TargetThumbnail, Wake, spawn_thumbnails};
 

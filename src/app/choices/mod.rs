@@ -1,0 +1,8 @@
+//! What the user chose to see, as plain values that actions set: how curves are drawn, which
+//! coordinates are plotted, the side panel's tab, the time axis and the zoom.
+
+pub mod curve_view;
+pub mod display;
+pub mod plot_choice;
+pub mod side_tab;
+pub mod time_view;
