@@ -8,6 +8,7 @@ mod common;
 mod attack;
 mod command_line;
 mod data;
+mod docs;
 mod gradients;
 #[cfg(feature = "lab")]
 mod lab;

@@ -39,7 +39,7 @@ pub fn guide_card(ui: &mut egui::Ui, app: &LabApp, actions: &mut Vec<Action>) {
             .show(ui, |ui| ui.label(&step.answer));
         if let Some(claim) = step.claim {
             ui.label(format!(
-                "Claim: {}. tests/lessons.rs checks it at the lesson's shipped seed.",
+                "Claim: {}. the lessons test checks it at the lesson's shipped seed.",
                 claim.describe()
             ));
             ui.weak(live_check(&app.runs(), claim));
