@@ -5,6 +5,7 @@ mod cost;
 mod epochs;
 pub mod kde;
 mod modes;
+mod ott;
 mod sample_distance;
 mod settings;
 mod sinkhorn;
@@ -14,12 +15,12 @@ pub use cost::Cost;
 pub use cost::Points;
 pub use epochs::{EPOCH_STEPS, EpochMeans, EpochRule, EpochSums, PaperReport, logged_epochs, paper_report};
 pub use modes::{ModeCoverage, ModeRegions, mode_coverage};
+pub use ott::{
+    CAPPED_CHECK_EVERY, CAPPED_MAX_ITERATIONS, CAPPED_TOLERANCE, entropic_ot_capped, entropic_ot_self_capped,
+};
 pub use sample_distance::{MMD_POINTS, SinkhornProtocol, SinkhornReport, mmd, sinkhorn};
 pub use settings::EvalSettings;
-pub use sinkhorn::{
-    CAPPED_CHECK_EVERY, CAPPED_MAX_ITERATIONS, CAPPED_TOLERANCE, OtSolution, Stopping, entropic_ot,
-    entropic_ot_capped, entropic_ot_self, entropic_ot_self_capped,
-};
+pub use sinkhorn::{OtSolution, Stopping, entropic_ot, entropic_ot_self};
 pub use weights::WeightStats;
 
 /// Mean over coordinates of |std of `a` − std of `b`|, both row-major `n × d`.

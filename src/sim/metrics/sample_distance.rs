@@ -4,9 +4,8 @@ use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
 use super::cost::{Cost, Points, cost_moments};
-use super::sinkhorn::{
-    OtSolution, Stopping, entropic_ot, entropic_ot_capped, entropic_ot_self, entropic_ot_self_capped,
-};
+use super::ott::{entropic_ot_capped, entropic_ot_self_capped};
+use super::sinkhorn::{OtSolution, Stopping, entropic_ot, entropic_ot_self};
 use crate::sim::platform::host;
 
 /// How a Sinkhorn figure is computed.
