@@ -25,6 +25,7 @@ pub use crate::sim::report::{
     DENSITY_GRID_SIZE, DensityGrid, Evaluation, EvaluationStage, Snapshot, StepRecord,
 };
 pub use crate::sim::targets::data::{data_dir_setting, set_data_dir, use_built_in_data};
+pub use crate::sim::targets::{MarginalSource, TargetMarginals};
 pub use crate::sim::training::checkpoint::read_preset as checkpoint_preset;
 
 /// Identifies one run: every reset or restart starts a new one, so data that was in flight
@@ -156,8 +157,10 @@ pub struct TargetInfo {
     pub log_z: Option<f64>,
     /// log ρ on a grid, for 2-D targets: the background of the sample plot.
     pub density: Option<DensityGrid>,
-    /// Exact target draws, row-major `n × dim`, for marginal comparisons.
+    /// Exact target draws, row-major `n × dim`, for the sample plot of d > 2.
     pub reference: Option<Vec<f32>>,
+    /// The target's marginal density of each coordinate: exact, or a stated kernel estimate.
+    pub marginals: Option<TargetMarginals>,
 }
 
 /// A snapshot tagged with the run it belongs to.

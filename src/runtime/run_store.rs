@@ -262,6 +262,7 @@ mod tests {
             log_z: None,
             density: None,
             reference: None,
+            marginals: None,
         };
         Event::Started {
             run: RunId(run),

@@ -25,8 +25,10 @@ fn build_from_preset() -> Build {
     Arc::new(|p: &Preset| Trainer::new(p.clone(), make_device(p.device)))
 }
 
-/// Exact target draws sent once per run for the marginal plots.
+/// Exact target draws sent once per run for the sample plot of d > 2.
 const REFERENCE_SAMPLES: usize = 1000;
+/// Grid points of the target's marginal curves.
+pub const MARGINAL_POINTS: usize = 200;
 const COMMAND_CAPACITY: usize = 64;
 const EVENT_CAPACITY: usize = 1024;
 /// How long a lifecycle event may wait for room before it is dropped: the reader is gone.
@@ -221,6 +223,7 @@ impl Loop {
             log_z: t.log_z(),
             density: trainer.density_grid(DENSITY_GRID_SIZE),
             reference: trainer.reference_samples(REFERENCE_SAMPLES),
+            marginals: trainer.target_marginals(MARGINAL_POINTS),
         };
         let history = trainer.history().to_vec();
         self.preset = preset.clone();

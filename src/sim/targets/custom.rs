@@ -157,6 +157,26 @@ impl Target for DrawnMixture {
     fn log_z(&self) -> Option<f64> {
         Some(0.0)
     }
+    /// Σ_k w_k N(x; μ_kj, s_k²) over the components.
+    fn marginal_density(&self, coord: usize, xs: &[f64]) -> Option<Vec<f64>> {
+        if coord >= self.dim {
+            return None;
+        }
+        Some(
+            xs.iter()
+                .map(|&x| {
+                    self.weights
+                        .iter()
+                        .enumerate()
+                        .map(|(k, w)| {
+                            let m = self.locs[k * self.dim + coord] as f64;
+                            w * super::normal_density(x, m, self.stds[k] as f64)
+                        })
+                        .sum()
+                })
+                .collect(),
+        )
+    }
     fn plot_range(&self) -> (f32, f32) {
         self.range
     }

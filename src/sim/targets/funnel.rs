@@ -68,6 +68,33 @@ impl Target for Funnel {
     fn log_z(&self) -> Option<f64> {
         Some(0.0)
     }
+    /// x₀ is N(0, 3²); every other coordinate is the mixture ∫ N(x; 0, e^v) N(v; 0, 3²) dv, by
+    /// the trapezoid rule over v within ±9 standard deviations.
+    fn marginal_density(&self, coord: usize, xs: &[f64]) -> Option<Vec<f64>> {
+        if coord >= self.dim {
+            return None;
+        }
+        if coord == 0 {
+            return Some(xs.iter().map(|&x| super::normal_density(x, 0.0, 3.0)).collect());
+        }
+        const STEPS: usize = 1000;
+        let (lo, hi) = (-27.0, 27.0);
+        let h = (hi - lo) / STEPS as f64;
+        Some(
+            xs.iter()
+                .map(|&x| {
+                    (0..=STEPS)
+                        .map(|i| {
+                            let v = lo + h * i as f64;
+                            let w = if i == 0 || i == STEPS { 0.5 } else { 1.0 };
+                            w * super::normal_density(x, 0.0, (0.5 * v).exp()) * super::normal_density(v, 0.0, 3.0)
+                        })
+                        .sum::<f64>()
+                        * h
+                })
+                .collect(),
+        )
+    }
     fn plot_range(&self) -> (f32, f32) {
         (-10.0, 10.0)
     }

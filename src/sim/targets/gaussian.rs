@@ -84,6 +84,10 @@ impl Target for DiagGaussian {
     fn log_z(&self) -> Option<f64> {
         Some(self.log_z)
     }
+    fn marginal_density(&self, coord: usize, xs: &[f64]) -> Option<Vec<f64>> {
+        let (m, s) = (*self.mean.get(coord)? as f64, *self.std.get(coord)? as f64);
+        Some(xs.iter().map(|&x| super::normal_density(x, m, s)).collect())
+    }
     fn plot_range(&self) -> (f32, f32) {
         (-6.0, 8.0)
     }

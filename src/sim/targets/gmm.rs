@@ -70,6 +70,15 @@ impl Target for Gmm {
     fn plot_range(&self) -> (f32, f32) {
         (-50.0, 50.0)
     }
+    /// The equal-weight mixture of N(μ_kj, 1) over the components.
+    fn marginal_density(&self, coord: usize, xs: &[f64]) -> Option<Vec<f64>> {
+        let means: Vec<f64> = self.locs.iter().skip(coord).step_by(self.dim).map(|&m| m as f64).collect();
+        Some(
+            xs.iter()
+                .map(|&x| means.iter().map(|&m| super::normal_density(x, m, 1.0)).sum::<f64>() / self.k as f64)
+                .collect(),
+        )
+    }
     fn component_locations(&self) -> Option<&[f32]> {
         Some(&self.locs)
     }

@@ -7,6 +7,7 @@ mod catalogue;
 mod constants;
 mod custom;
 pub mod data;
+mod marginals;
 mod double_well;
 mod funnel;
 mod gaussian;
@@ -32,6 +33,7 @@ pub use funnel::Funnel;
 pub use gaussian::DiagGaussian;
 pub use gmm::Gmm;
 pub use many_well::ManyWell;
+pub use marginals::{KDE_DRAWS, MAX_COORDINATES, MarginalSource, TargetMarginals, target_marginals};
 pub use mos::MixtureOfStudents;
 
 /// A density known up to its normalising constant, evaluated on batches of shape `[B, d]`.
@@ -59,6 +61,31 @@ pub trait Target: Send + Sync {
     fn component_log_densities(&self, _x: Tensor<2>) -> Option<Tensor<2>> {
         None
     }
+    /// The normalised marginal density of coordinate `coord` at the points `xs`, where it is
+    /// known in closed form or by one-dimensional quadrature; `None` for the posteriors.
+    fn marginal_density(&self, _coord: usize, _xs: &[f64]) -> Option<Vec<f64>> {
+        None
+    }
+}
+
+/// The normalised density ∝ exp(`log_f`) at `xs`, its normaliser found by the trapezoid rule on
+/// `steps` intervals of `range` (which must hold all but a negligible part of the mass).
+pub(crate) fn normalised_1d(log_f: impl Fn(f64) -> f64, range: (f64, f64), steps: usize, xs: &[f64]) -> Vec<f64> {
+    let h = (range.1 - range.0) / steps as f64;
+    let mass: f64 = (0..=steps)
+        .map(|i| {
+            let w = if i == 0 || i == steps { 0.5 } else { 1.0 };
+            w * log_f(range.0 + h * i as f64).exp()
+        })
+        .sum::<f64>()
+        * h;
+    xs.iter().map(|&x| log_f(x).exp() / mass).collect()
+}
+
+/// N(x; mean, std²).
+pub(crate) fn normal_density(x: f64, mean: f64, std: f64) -> f64 {
+    let z = (x - mean) / std;
+    (-0.5 * z * z).exp() / (std * (2.0 * std::f64::consts::PI).sqrt())
 }
 
 /// Builds the target a preset names, on `device`. The Bayesian targets read their data from

@@ -74,6 +74,16 @@ impl Target for MixtureOfStudents {
     fn plot_range(&self) -> (f32, f32) {
         (-15.0, 15.0)
     }
+    /// The equal-weight mixture of Student-t(2) densities at μ_kj over the components.
+    fn marginal_density(&self, coord: usize, xs: &[f64]) -> Option<Vec<f64>> {
+        let locs: Vec<f64> = self.locs.iter().skip(coord).step_by(self.dim).map(|&m| m as f64).collect();
+        let t2 = |z: f64| (LOG_T2_AT_ZERO - 1.5 * (0.5 * z * z).ln_1p()).exp();
+        Some(
+            xs.iter()
+                .map(|&x| locs.iter().map(|&m| t2(x - m)).sum::<f64>() / self.k as f64)
+                .collect(),
+        )
+    }
     fn component_locations(&self) -> Option<&[f32]> {
         Some(&self.locs)
     }

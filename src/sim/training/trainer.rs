@@ -381,6 +381,12 @@ impl Trainer {
         self.target.exact_samples(n, &mut rng)
     }
 
+    /// The target's marginal densities on `points` points over its plot range: exact where
+    /// known, else a kernel estimate of reference draws from the run's reference stream.
+    pub fn target_marginals(&self, points: usize) -> Option<crate::sim::targets::TargetMarginals> {
+        crate::sim::targets::target_marginals(&*self.target, points, |n| self.reference_samples(n))
+    }
+
     /// The target's log density on a grid over its plot range, for 2-D targets.
     pub fn density_grid(&self, n: usize) -> Option<crate::sim::report::DensityGrid> {
         (self.sampler.dim == 2 && n > 0).then(|| log_density_slice(&*self.target, n, &self.device))
