@@ -265,7 +265,9 @@ fn the_exact_marginals_integrate_to_one_and_match_exact_draws() {
         let hist = bridgelab::sim::metrics::kde::histogram(&draws, dim, coord, (a, b), bins);
         let centres: Vec<f64> = (0..bins).map(|i| a + width * (i as f64 + 0.5)).collect();
         // The bin's mean density, by the midpoint rule on ten points.
-        let fine: Vec<f64> = (0..bins * 10).map(|i| a + width * (i as f64 + 0.5) / 10.0).collect();
+        let fine: Vec<f64> = (0..bins * 10)
+            .map(|i| a + width * (i as f64 + 0.5) / 10.0)
+            .collect();
         let exact_fine = t.marginal_density(coord, &fine).unwrap();
         let peak = exact_fine.iter().cloned().fold(0.0, f64::max);
         for (i, _) in centres.iter().enumerate() {

@@ -2,6 +2,7 @@
 //! exported with plotters (PNG and SVG) beside a CSV of its data and the preset that made it.
 
 mod build;
+mod clip;
 pub mod heat;
 mod model;
 mod panels;
@@ -14,7 +15,7 @@ use anyhow::Result;
 
 pub use build::figure;
 pub use model::{Column, Figure, MARKER_COLOR, Mark, Panel, PanelKind, Series};
-pub use render::{SVG_MAX_POINTS, Scale, tick_label, whole_tick};
+pub use render::{Bitmap, PixelBox, SVG_MAX_POINTS, Scale, bitmap, tick_label, whole_tick};
 use render::{png_bytes, svg_text};
 use table::csv;
 

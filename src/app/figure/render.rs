@@ -6,6 +6,7 @@ use anyhow::{Result, anyhow};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::clip::DataBox;
 use super::model::{Figure, Mark, Panel};
 
 /// Pixels of one panel.
@@ -110,14 +111,23 @@ fn rgb(c: [u8; 3]) -> RGBColor {
     RGBColor(c[0], c[1], c[2])
 }
 
-type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+type DrawResult<DB, T = ()> = Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
+/// A panel's plot box in pixels of the figure: columns `x.0..x.1`, rows `y.0..y.1`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PixelBox {
+    pub x: (i32, i32),
+    pub y: (i32, i32),
+}
+
+/// Draws the figure and returns each panel's plot box, in the order of `figure`'s columns and
+/// their panels.
 fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     figure: &Figure,
     scale: Scale,
     svg: bool,
-) -> DrawResult<DB> {
+) -> DrawResult<DB, Vec<PixelBox>> {
     root.fill(&WHITE)?;
     let l = layout(figure);
     let (header, body) = root.split_vertically(scale.px(HEADER));
@@ -130,15 +140,16 @@ fn draw<DB: DrawingBackend>(
         )?;
     }
     let cells = body.split_evenly((l.rows, l.columns));
+    let mut boxes = Vec::with_capacity(l.places.len());
     for ((c, i), (r, g)) in l.places {
-        draw_panel(
+        boxes.push(draw_panel(
             &cells[r * l.columns + g],
             &figure.columns[c].panels[i],
             scale,
             svg,
-        )?;
+        )?);
     }
-    Ok(())
+    Ok(boxes)
 }
 
 /// Widens the shorter side of the data box so that a unit spans as many pixels on x as on y.
@@ -166,7 +177,7 @@ fn draw_panel<DB: DrawingBackend>(
     panel: &Panel,
     scale: Scale,
     svg: bool,
-) -> DrawResult<DB> {
+) -> DrawResult<DB, PixelBox> {
     let mut bounds = panel.view.unwrap_or_else(|| panel.bounds());
     if panel.equal_aspect && panel.view.is_none() {
         bounds = equal_aspect(bounds, area.dim_in_pixel(), scale);
@@ -192,20 +203,45 @@ fn draw_panel<DB: DrawingBackend>(
         .axis_desc_style(("sans-serif", scale.px(13)))
         .light_line_style(RGBColor(238, 238, 238))
         .draw()?;
+    let (px, py) = chart.plotting_area().get_pixel_range();
+    let pixel_box = PixelBox {
+        x: (px.start, px.end),
+        y: (py.start, py.end),
+    };
+    let plot = DataBox {
+        x: (x0, x1),
+        y: (y0, y1),
+    };
+    // Data units per pixel, to keep a mark's ink inside the box and not only its centre.
+    let per_pixel = (
+        (x1 - x0) / (px.end - px.start).max(1) as f64,
+        (y1 - y0) / (py.end - py.start).max(1) as f64,
+    );
+    // One pixel more than the ink's reach, for the rounding of data to pixels.
+    let inset = |pixels: f64| plot.inset((pixels + 1.0) * per_pixel.0, (pixels + 1.0) * per_pixel.1);
     if let Some(heat) = &panel.background {
         let (w, h) = heat.cell_size();
         let colors = heat.colors();
-        chart.draw_series(colors.iter().enumerate().map(|(k, c)| {
+        chart.draw_series(colors.iter().enumerate().filter_map(|(k, c)| {
             let [x, y] = heat.cell_centre(k);
-            let corners = [(x - w / 2.0, y - h / 2.0), (x + w / 2.0, y + h / 2.0)];
-            Rectangle::new(corners, rgb(*c).filled())
+            let corners = plot.rectangle((x - w / 2.0, y - h / 2.0), (x + w / 2.0, y + h / 2.0))?;
+            Some(Rectangle::new(corners, rgb(*c).filled()))
         }))?;
     }
     for s in &panel.series {
         let color = rgb(s.color);
         let pts = s.points.iter().map(|p| (p[0], p[1]));
         let drawn = match s.mark {
-            Mark::Line => chart.draw_series(LineSeries::new(pts, color.stroke_width(scale.px(2))))?,
+            Mark::Line => {
+                let width = scale.px(2);
+                let inside = inset(width as f64 / 2.0);
+                chart.draw_series(
+                    inside
+                        .polyline(pts)
+                        .into_iter()
+                        .map(|piece| PathElement::new(piece, color.stroke_width(width))),
+                )?
+            }
             Mark::Points(r) => {
                 let radius = ((r * scale.0 as f32).round() as i32).max(1);
                 let every = if svg {
@@ -213,18 +249,30 @@ fn draw_panel<DB: DrawingBackend>(
                 } else {
                     1
                 };
-                chart.draw_series(pts.step_by(every).map(|p| Circle::new(p, radius, color.filled())))?
-            }
-            Mark::Bars => chart.draw_series(
-                pts.map(|(x, y)| Rectangle::new([(x - 0.4, 0.0), (x + 0.4, y)], color.filled())),
-            )?,
-            Mark::Arrows => {
-                let style = color.stroke_width(scale.px(1));
-                let pairs: Vec<_> = s.points.chunks_exact(2).map(|p| (p[0], p[1])).collect();
+                let inside = inset(radius as f64);
                 chart.draw_series(
-                    pairs
+                    pts.step_by(every)
+                        .filter(|p| inside.contains(*p))
+                        .map(|p| Circle::new(p, radius, color.filled())),
+                )?
+            }
+            Mark::Bars => chart.draw_series(pts.filter_map(|(x, y)| {
+                let corners = plot.rectangle((x - 0.4, 0.0), (x + 0.4, y))?;
+                Some(Rectangle::new(corners, color.filled()))
+            }))?,
+            Mark::Arrows => {
+                let width = scale.px(1);
+                let inside = inset(width as f64 / 2.0);
+                let style = color.stroke_width(width);
+                let pieces: Vec<_> = s
+                    .points
+                    .chunks_exact(2)
+                    .flat_map(|p| inside.polyline(arrow_path(p[0], p[1])))
+                    .collect();
+                chart.draw_series(
+                    pieces
                         .into_iter()
-                        .map(move |(a, b)| PathElement::new(arrow_path(a, b), style)),
+                        .map(move |piece| PathElement::new(piece, style)),
                 )?
             }
         };
@@ -234,12 +282,15 @@ fn draw_panel<DB: DrawingBackend>(
         });
     }
     let marker = rgb(super::model::MARKER_COLOR);
+    let marker_box = inset(scale.px(1) as f64 / 2.0);
     for (x, what) in &panel.markers {
         chart
-            .draw_series(LineSeries::new(
-                [(*x, y0), (*x, y1)],
-                marker.stroke_width(scale.px(1)),
-            ))?
+            .draw_series(
+                marker_box
+                    .polyline([(*x, y0), (*x, y1)])
+                    .into_iter()
+                    .map(|piece| PathElement::new(piece, marker.stroke_width(scale.px(1)))),
+            )?
             .label(what.as_str())
             .legend(move |(x, y)| PathElement::new([(x, y), (x + scale.px(12) as i32, y)], marker));
     }
@@ -253,7 +304,7 @@ fn draw_panel<DB: DrawingBackend>(
             .label_font(("sans-serif", scale.px(12)))
             .draw()?;
     }
-    Ok(())
+    Ok(pixel_box)
 }
 
 /// An arrow from `a` to `b` as one path: the shaft, then the head's two barbs, a quarter of
@@ -300,17 +351,51 @@ fn ensure_font() -> Result<()> {
     }
 }
 
-/// The figure as PNG bytes.
-pub fn png_bytes(figure: &Figure, scale: Scale) -> Result<Vec<u8>> {
+/// The figure drawn as a bitmap.
+pub struct Bitmap {
+    pub width: u32,
+    pub height: u32,
+    /// Row-major RGB, three bytes a pixel.
+    pub pixels: Vec<u8>,
+    /// Each panel's plot box, as [`draw`] returns them.
+    pub plot_boxes: Vec<PixelBox>,
+}
+
+impl Bitmap {
+    pub fn pixel(&self, x: u32, y: u32) -> [u8; 3] {
+        let i = ((y * self.width + x) * 3) as usize;
+        [self.pixels[i], self.pixels[i + 1], self.pixels[i + 2]]
+    }
+}
+
+/// The figure as the PNG export draws it, before encoding.
+pub fn bitmap(figure: &Figure, scale: Scale) -> Result<Bitmap> {
     ensure_font()?;
     let (w, h) = size(figure, scale);
     let mut pixels = vec![0u8; (w * h * 3) as usize];
-    {
+    let plot_boxes = {
         let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
-        draw(&root, figure, scale, false).map_err(|e| anyhow!("drawing the PNG figure: {e}"))?;
+        let boxes = draw(&root, figure, scale, false).map_err(|e| anyhow!("drawing the PNG figure: {e}"))?;
         root.present()
             .map_err(|e| anyhow!("finishing the PNG figure: {e}"))?;
-    }
+        boxes
+    };
+    Ok(Bitmap {
+        width: w,
+        height: h,
+        pixels,
+        plot_boxes,
+    })
+}
+
+/// The figure as PNG bytes.
+pub fn png_bytes(figure: &Figure, scale: Scale) -> Result<Vec<u8>> {
+    let Bitmap {
+        width: w,
+        height: h,
+        pixels,
+        ..
+    } = bitmap(figure, scale)?;
     let mut bytes = Vec::new();
     {
         let mut encoder = png::Encoder::new(&mut bytes, w, h);

@@ -14,7 +14,13 @@ pub struct KdeCurve {
 /// `range`, with Silverman's robust bandwidth 0.9 · min(sd, IQR / 1.34) · n^(−1/5), which
 /// follows a narrow mode where the plain rule (on the sd alone) smears two modes into one.
 /// Non-finite values are skipped; `None` with fewer than two.
-pub fn marginal(samples: &[f32], dim: usize, coord: usize, range: (f64, f64), points: usize) -> Option<KdeCurve> {
+pub fn marginal(
+    samples: &[f32],
+    dim: usize,
+    coord: usize,
+    range: (f64, f64),
+    points: usize,
+) -> Option<KdeCurve> {
     let mut xs: Vec<f64> = samples
         .iter()
         .skip(coord)

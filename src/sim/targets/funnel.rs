@@ -87,7 +87,8 @@ impl Target for Funnel {
                         .map(|i| {
                             let v = lo + h * i as f64;
                             let w = if i == 0 || i == STEPS { 0.5 } else { 1.0 };
-                            w * super::normal_density(x, 0.0, (0.5 * v).exp()) * super::normal_density(v, 0.0, 3.0)
+                            w * super::normal_density(x, 0.0, (0.5 * v).exp())
+                                * super::normal_density(v, 0.0, 3.0)
                         })
                         .sum::<f64>()
                         * h

@@ -72,10 +72,22 @@ impl Target for Gmm {
     }
     /// The equal-weight mixture of N(μ_kj, 1) over the components.
     fn marginal_density(&self, coord: usize, xs: &[f64]) -> Option<Vec<f64>> {
-        let means: Vec<f64> = self.locs.iter().skip(coord).step_by(self.dim).map(|&m| m as f64).collect();
+        let means: Vec<f64> = self
+            .locs
+            .iter()
+            .skip(coord)
+            .step_by(self.dim)
+            .map(|&m| m as f64)
+            .collect();
         Some(
             xs.iter()
-                .map(|&x| means.iter().map(|&m| super::normal_density(x, m, 1.0)).sum::<f64>() / self.k as f64)
+                .map(|&x| {
+                    means
+                        .iter()
+                        .map(|&m| super::normal_density(x, m, 1.0))
+                        .sum::<f64>()
+                        / self.k as f64
+                })
                 .collect(),
         )
     }

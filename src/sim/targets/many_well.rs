@@ -79,7 +79,7 @@ impl Target for ManyWell {
         if coord >= self.dim {
             return None;
         }
-        Some(if coord % 2 == 0 {
+        Some(if coord.is_multiple_of(2) {
             super::normalised_1d(well, (-4.0, 4.0), 8000, xs)
         } else {
             xs.iter().map(|&x| super::normal_density(x, 0.0, 1.0)).collect()

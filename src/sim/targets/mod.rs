@@ -7,12 +7,12 @@ mod catalogue;
 mod constants;
 mod custom;
 pub mod data;
-mod marginals;
 mod double_well;
 mod funnel;
 mod gaussian;
 mod gmm;
 mod many_well;
+mod marginals;
 mod mos;
 
 use std::sync::Arc;
@@ -70,7 +70,12 @@ pub trait Target: Send + Sync {
 
 /// The normalised density ∝ exp(`log_f`) at `xs`, its normaliser found by the trapezoid rule on
 /// `steps` intervals of `range` (which must hold all but a negligible part of the mass).
-pub(crate) fn normalised_1d(log_f: impl Fn(f64) -> f64, range: (f64, f64), steps: usize, xs: &[f64]) -> Vec<f64> {
+pub(crate) fn normalised_1d(
+    log_f: impl Fn(f64) -> f64,
+    range: (f64, f64),
+    steps: usize,
+    xs: &[f64],
+) -> Vec<f64> {
     let h = (range.1 - range.0) / steps as f64;
     let mass: f64 = (0..=steps)
         .map(|i| {

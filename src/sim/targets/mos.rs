@@ -76,7 +76,13 @@ impl Target for MixtureOfStudents {
     }
     /// The equal-weight mixture of Student-t(2) densities at μ_kj over the components.
     fn marginal_density(&self, coord: usize, xs: &[f64]) -> Option<Vec<f64>> {
-        let locs: Vec<f64> = self.locs.iter().skip(coord).step_by(self.dim).map(|&m| m as f64).collect();
+        let locs: Vec<f64> = self
+            .locs
+            .iter()
+            .skip(coord)
+            .step_by(self.dim)
+            .map(|&m| m as f64)
+            .collect();
         let t2 = |z: f64| (LOG_T2_AT_ZERO - 1.5 * (0.5 * z * z).ln_1p()).exp();
         Some(
             xs.iter()

@@ -18,6 +18,7 @@ use egui_kittest::kittest::Queryable;
 mod compare;
 mod controls;
 mod drawing;
+mod exports;
 mod files;
 mod lessons;
 mod plots;

@@ -254,11 +254,19 @@ fn the_marginal_plot_draws_the_exact_target_marginal_and_states_every_bandwidth(
     let mut h = harness_for(LabApp::new(well, Arc::new(|| {})).unwrap(), 900.0);
     let figure = h.state_mut().current_figure().clone();
     let marginal = panel(&figure, 0, PanelKind::Marginal);
-    let target = marginal.series.iter().find(|s| s.name.starts_with("target")).unwrap();
+    let target = marginal
+        .series
+        .iter()
+        .find(|s| s.name.starts_with("target"))
+        .unwrap();
     assert_eq!(target.name, "target (exact)");
     let peak = target.points.iter().map(|p| p[1]).fold(0.0, f64::max);
     assert!((peak - 1.114).abs() < 0.01, "the drawn peak {peak}");
-    let samples = marginal.series.iter().find(|s| s.name.starts_with("samples")).unwrap();
+    let samples = marginal
+        .series
+        .iter()
+        .find(|s| s.name.starts_with("samples"))
+        .unwrap();
     assert!(samples.name.contains("h = "), "{}", samples.name);
 
     let mut seeds = bridgelab::protocol::load_preset(std::path::Path::new(concat!(
@@ -270,9 +278,15 @@ fn the_marginal_plot_draws_the_exact_target_marginal_and_states_every_bandwidth(
     let mut h = harness_for(LabApp::new(seeds, Arc::new(|| {})).unwrap(), 900.0);
     let figure = h.state_mut().current_figure().clone();
     let marginal = panel(&figure, 0, PanelKind::Marginal);
-    let target = marginal.series.iter().find(|s| s.name.starts_with("target")).unwrap();
+    let target = marginal
+        .series
+        .iter()
+        .find(|s| s.name.starts_with("target"))
+        .unwrap();
     assert!(
-        target.name.starts_with("target (KDE of 10000 reference draws, h = "),
+        target
+            .name
+            .starts_with("target (KDE of 10000 reference draws, h = "),
         "{}",
         target.name
     );

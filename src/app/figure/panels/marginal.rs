@@ -20,7 +20,12 @@ pub(crate) fn marginal(view: &RunStore, coord: usize) -> Panel {
     if let Some(m) = &t.marginals
         && let Some(curve) = m.curves.get(coord)
     {
-        let pts = m.xs().into_iter().zip(curve).map(|(x, &y)| [x, y as f64]).collect();
+        let pts = m
+            .xs()
+            .into_iter()
+            .zip(curve)
+            .map(|(x, &y)| [x, y as f64])
+            .collect();
         panel.series.push(Series::new(
             format!("target ({})", m.describe(coord)),
             Mark::Line,

@@ -1,0 +1,95 @@
+//! The exported figure as a reader of a paper sees it: every mark inside its panel's plot box.
+
+use bridgelab::app::figure::{Column, Figure, Mark, Panel, PanelKind, Scale, Series, bitmap};
+
+/// A pixel of a mark's colour: far from white, grey and black, whatever the anti-aliasing did.
+fn is_ink(p: [u8; 3], ink: [u8; 3]) -> bool {
+    let [r, g, b] = p.map(i32::from);
+    let spread = r.max(g).max(b) - r.min(g).min(b);
+    let hue = |c: [u8; 3]| {
+        let [r, g, b] = c.map(i32::from);
+        (r - g, g - b)
+    };
+    let (a, b2) = (hue(p), hue(ink));
+    spread > 80 && (a.0 - b2.0).abs() < 90 && (a.1 - b2.1).abs() < 90
+}
+
+#[test]
+fn an_exported_panel_draws_nothing_outside_its_plot_box() {
+    const LINE: [u8; 3] = [230, 20, 20];
+    const DOTS: [u8; 3] = [20, 200, 20];
+    const BARS: [u8; 3] = [20, 20, 230];
+    // A loss curve with spikes a million times the shown range, dots, bars and arrows beyond
+    // every edge, and a marker outside, in a panel held at a small box (as a zoomed plot is).
+    let mut panel = Panel::new(PanelKind::Loss, "Loss with spikes", "training step", "loss");
+    let spiky: Vec<[f64; 2]> = (0..400)
+        .map(|i| {
+            let y = match i % 50 {
+                10 => 1e6,
+                30 => -1e6,
+                _ => 0.5 + 0.3 * (i as f64 / 20.0).sin(),
+            };
+            [i as f64 / 4.0 - 20.0, y]
+        })
+        .collect();
+    panel.series.push(Series::new("loss", Mark::Line, LINE, spiky));
+    let dots: Vec<[f64; 2]> = (-40..40)
+        .flat_map(|i| (-40..40).map(move |j| [i as f64 * 0.5, j as f64 * 0.1]))
+        .collect();
+    panel
+        .series
+        .push(Series::new("dots", Mark::Points(3.0), DOTS, dots));
+    let bars: Vec<[f64; 2]> = (-5..30)
+        .map(|i| [i as f64, if i % 2 == 0 { 50.0 } else { -50.0 }])
+        .collect();
+    panel.series.push(Series::new("bars", Mark::Bars, BARS, bars));
+    panel.markers.push((-100.0, "outside".into()));
+    panel.view = Some(((0.0, 20.0), (0.0, 1.0)));
+    let mut arrows = Panel::new(PanelKind::Drift, "Arrows", "x", "y");
+    arrows.series.push(Series::arrows(
+        "drift",
+        LINE,
+        (-10..10)
+            .map(|i| ([i as f64 * 0.1, 0.0], [i as f64 * 10.0, 40.0]))
+            .collect(),
+    ));
+    arrows.view = Some(((-1.0, 1.0), (-1.0, 1.0)));
+    let figure = Figure {
+        columns: vec![Column {
+            run: None,
+            title: "clipping".into(),
+            panels: vec![panel, arrows],
+        }],
+    };
+    for scale in [1, 2] {
+        let image = bitmap(&figure, Scale(scale)).unwrap();
+        assert_eq!(image.plot_boxes.len(), 2);
+        let mut inside = [0usize; 3];
+        for y in 0..image.height {
+            for x in 0..image.width {
+                let p = image.pixel(x, y);
+                for (k, ink) in [LINE, DOTS, BARS].into_iter().enumerate() {
+                    if !is_ink(p, ink) {
+                        continue;
+                    }
+                    let (xi, yi) = (x as i32, y as i32);
+                    let held = image
+                        .plot_boxes
+                        .iter()
+                        .any(|b| (b.x.0..b.x.1).contains(&xi) && (b.y.0..b.y.1).contains(&yi));
+                    assert!(
+                        held,
+                        "at ×{scale}, a pixel {p:?} of {ink:?} at ({x}, {y}) lies outside every plot box {:?}",
+                        image.plot_boxes
+                    );
+                    inside[k] += 1;
+                }
+            }
+        }
+        // The marks were drawn, only cut: each colour fills much of its box.
+        assert!(
+            inside.iter().all(|&n| n > 200),
+            "ink inside the boxes: {inside:?}"
+        );
+    }
+}
