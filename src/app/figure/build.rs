@@ -2,10 +2,10 @@
 //! order, on shared axes, or both runs overlaid in one column. The panels themselves are built
 //! in `panels/`, one file each.
 
-use super::model::{Column, DIMENSION_PALETTE, Figure, Panel, PanelKind};
+use super::model::{Column, Figure, Panel, PanelKind, RunInk, Series, TARGET_COLOR};
 use super::panels::{
-    coordinate_over_steps, coverage, curve, diffusion, diffusion_history, drifts, elbo, loss, marginal,
-    samples, step_weights,
+    arrow_scale, coordinate_over_steps, coverage, curve, diffusion, diffusion_history, drifts, elbo, loss,
+    marginal, samples, step_weights,
 };
 use crate::app::choices::curve_view::CurveView;
 use crate::app::choices::plot_choice::PlotChoice;
@@ -15,7 +15,22 @@ use crate::runtime::run_store::RunStore;
 /// One column per run, every column with the same panels in the same order, on shared axes;
 /// or, with `curves.overlay` and two runs, one column whose curves hold both runs.
 pub fn figure(views: &[&RunStore], choice: PlotChoice, curves: CurveView, time: TimeView) -> Figure {
-    let mut columns: Vec<Column> = views.iter().map(|v| column(v, choice, curves, time)).collect();
+    let shown = Shown {
+        choice,
+        curves,
+        time,
+        arrows: views
+            .iter()
+            .filter_map(|v| paths(v, time).and_then(|p| p.drift.as_ref()))
+            .map(arrow_scale)
+            .reduce(f64::min)
+            .unwrap_or(1.0),
+    };
+    let mut columns: Vec<Column> = views
+        .iter()
+        .enumerate()
+        .map(|(run, v)| column(v, RunInk::of(run), shown))
+        .collect();
     share_axes(&mut columns, views);
     if curves.overlay && columns.len() == 2 {
         let second = columns.pop().expect("two columns");
@@ -63,12 +78,14 @@ fn share_axes(columns: &mut [Column], views: &[&RunStore]) {
     }
 }
 
-/// One column with both runs: curves of the same quantity merged into one plot (run 2's in
-/// other colours), the rest side by side.
+/// One column with both runs: curves of the same quantity merged into one plot, each in its
+/// run's colours and the target's once, the rest (the sample clouds, the bars and the shaded
+/// panels) side by side.
 fn overlay(first: Column, second: Column, views: &[&RunStore]) -> Column {
     let mut panels = Vec::new();
     for (a, b) in first.panels.into_iter().zip(second.panels) {
         let mergeable = !matches!(a.kind, PanelKind::Samples | PanelKind::Diffusion)
+            && a.background.is_none()
             && a.kind == b.kind
             && same_quantity(views, a.kind);
         if mergeable {
@@ -83,9 +100,17 @@ fn overlay(first: Column, second: Column, views: &[&RunStore]) -> Column {
                 })
                 .collect();
             let named = |run: usize, p: Panel| p.series.into_iter().map(move |s| (run, s));
-            for (k, (run, mut s)) in named(1, a).chain(named(2, b)).enumerate() {
+            let mut targets: Vec<Series> = Vec::new();
+            for (run, mut s) in named(1, a).chain(named(2, b)) {
+                if s.color == TARGET_COLOR {
+                    // The target is the same for both runs: drawn once, unnamed by run.
+                    if !targets.contains(&s) {
+                        targets.push(s.clone());
+                        merged.series.push(s);
+                    }
+                    continue;
+                }
                 s.name = format!("run {run}: {}", s.name);
-                s.color = DIMENSION_PALETTE[k % DIMENSION_PALETTE.len()];
                 merged.series.push(s);
             }
             panels.push(merged);
@@ -122,41 +147,62 @@ pub fn run_title(view: &RunStore) -> String {
     )
 }
 
-fn column(view: &RunStore, choice: PlotChoice, curves: CurveView, time: TimeView) -> Column {
+/// What the user chose to see, the same for every column.
+#[derive(Clone, Copy)]
+struct Shown {
+    choice: PlotChoice,
+    curves: CurveView,
+    time: TimeView,
+    /// The drift arrows' scale, shared by the columns.
+    arrows: f64,
+}
+
+/// The run's paths over the bridge's steps, while the time axis is on.
+fn paths(view: &RunStore, time: TimeView) -> Option<&crate::protocol::PathSet> {
+    view.snapshot
+        .as_ref()
+        .and_then(|s| s.paths.as_ref())
+        .filter(|_| time.on)
+}
+
+fn column(view: &RunStore, ink: RunInk, shown: Shown) -> Column {
+    let Shown {
+        choice,
+        curves,
+        time,
+        arrows,
+    } = shown;
     let dim = view.target.as_ref().map_or(1, |t| t.dim);
     let choice = choice.within(dim);
     let mut panels = vec![
-        samples(view, choice, time),
-        marginal(view, choice.marginal),
-        loss(view, curves),
-        elbo(view, curves),
+        samples(view, choice, time, ink),
+        marginal(view, choice.marginal, ink),
+        loss(view, curves, ink),
+        elbo(view, curves, ink),
         curve(
             view,
             curves,
             PanelKind::Ess,
             "Normalised ESS",
             &[("ESS", |r| r.weights.ess)],
+            ink,
         ),
-        diffusion(view),
-        diffusion_history(view, curves),
-        step_weights(view, time),
+        diffusion(view, ink),
+        diffusion_history(view, curves, ink),
+        step_weights(view, time, ink),
     ];
     // The panels of the time axis come right after the sample plot, in its row.
-    let paths = view
-        .snapshot
-        .as_ref()
-        .and_then(|s| s.paths.as_ref())
-        .filter(|_| time.on);
+    let paths = paths(view, time);
     let mut at = 1;
     if let Some(strip) = paths.and_then(|p| p.strip.as_ref()).filter(|_| time.strip) {
         panels.insert(at, coordinate_over_steps(strip, time.step));
         at += 1;
     }
     if let Some(drift) = paths.and_then(|p| p.drift.as_ref()).filter(|_| time.drift) {
-        panels.insert(at, drifts(drift, time.step, view));
+        panels.insert(at, drifts(drift, time.step, view, ink, arrows));
     }
     if view.target.as_ref().is_some_and(|t| t.modes.is_some()) {
-        panels.push(coverage(view, curves));
+        panels.push(coverage(view, curves, ink));
     }
     Column {
         run: view.run,

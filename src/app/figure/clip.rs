@@ -60,7 +60,13 @@ impl DataBox {
                 }
             }
         }
-        let at = |t: f64| (a.0 + t * dx, a.1 + t * dy);
+        // An end that is not cut is returned as given: `a + 1·(b − a)` need not round to `b`,
+        // and the polyline tells a cut end from a kept one by equality.
+        let at = |t: f64| match t {
+            0.0 => a,
+            1.0 => b,
+            _ => (a.0 + t * dx, a.1 + t * dy),
+        };
         Some((at(t0), at(t1)))
     }
 

@@ -96,6 +96,32 @@ impl Heat {
     }
 }
 
+/// What a colour bar beside a heat map says: what the colours measure, the values at its ends
+/// and the colours between them, from low to high.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ColorBar {
+    pub name: String,
+    pub low: String,
+    pub high: String,
+    pub colors: Vec<Rgb>,
+}
+
+impl Heat {
+    /// The bar that reads this map's colours, in `steps` colours from its low end.
+    pub fn color_bar(&self, steps: usize) -> ColorBar {
+        let (lo, hi) = self.range;
+        let steps = steps.max(2);
+        ColorBar {
+            name: self.name.clone(),
+            low: super::render::tick_label(lo),
+            high: super::render::tick_label(hi),
+            colors: (0..steps)
+                .map(|i| color_of(lo + (hi - lo) * i as f64 / (steps - 1) as f64, (lo, hi)))
+                .collect(),
+        }
+    }
+}
+
 fn finite(values: &[f32]) -> impl Iterator<Item = f64> + '_ {
     values.iter().filter(|v| v.is_finite()).map(|&v| v as f64)
 }

@@ -14,7 +14,10 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 pub use build::figure;
-pub use model::{Column, Figure, MARKER_COLOR, Mark, Panel, PanelKind, Series};
+pub use model::{
+    Column, Figure, INFERENCE_COLOR, MARKER_COLOR, Mark, Panel, PanelKind, RUN_INKS, RunInk, Series,
+    TARGET_COLOR, TARGET_DRAWS_COLOR,
+};
 pub use render::{Bitmap, PixelBox, SVG_MAX_POINTS, Scale, bitmap, tick_label, whole_tick};
 use render::{png_bytes, svg_text};
 use table::csv;

@@ -7,35 +7,56 @@ use crate::protocol::RunId;
 
 pub type Rgb = [u8; 3];
 
-pub const SAMPLE_COLOR: Rgb = [60, 130, 220];
+// One meaning per colour, in every panel, on screen and in the export (docs/lab.md lists them):
+// orange is the target, blue run 1 (or the single run), purple run 2, green the inference
+// process, gold a setting changed live. A run's second curve in a panel takes its light shade.
+
+/// The target: its modes, its marginal, its log Z.
 pub const TARGET_COLOR: Rgb = [230, 120, 40];
-pub const REFERENCE_COLOR: Rgb = [150, 150, 150];
-/// Vertical lines where a setting was changed live.
+/// Draws from the target, behind the samples: the target's orange, paler.
+pub const TARGET_DRAWS_COLOR: Rgb = [240, 185, 140];
+/// Vertical lines where a setting was changed live, or the step shown.
 pub const MARKER_COLOR: Rgb = [200, 170, 40];
-/// The inference process of the time axis, beside the generative samples' blue.
+/// The inference process of the time axis.
 pub const INFERENCE_COLOR: Rgb = [80, 170, 90];
-/// Colours of successive curves in one panel.
-pub const PALETTE: [Rgb; 6] = [
-    [60, 130, 220],
-    [230, 120, 40],
-    [80, 170, 90],
-    [200, 70, 90],
-    [140, 100, 200],
-    [120, 120, 120],
+
+/// The colours of one run: its samples and main curves, and a light shade for its second
+/// curve in a panel and its paths.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunInk {
+    pub main: Rgb,
+    pub light: Rgb,
+}
+
+/// Run 1 (or the only run) in blue, run 2 in purple.
+pub const RUN_INKS: [RunInk; 2] = [
+    RunInk {
+        main: [60, 130, 220],
+        light: [140, 185, 240],
+    },
+    RunInk {
+        main: [150, 90, 200],
+        light: [205, 165, 235],
+    },
 ];
-/// Colours of the per-dimension curves: ten that differ, one per dimension shown.
-pub const DIMENSION_PALETTE: [Rgb; 10] = [
-    [31, 119, 180],
-    [255, 127, 14],
-    [44, 160, 44],
-    [214, 39, 40],
-    [148, 103, 189],
-    [140, 86, 75],
-    [227, 119, 194],
-    [127, 127, 127],
-    [188, 189, 34],
-    [23, 190, 207],
-];
+
+impl RunInk {
+    /// The ink of the run at this place among the compared runs (0 for the first).
+    pub fn of(run: usize) -> RunInk {
+        RUN_INKS[run.min(RUN_INKS.len() - 1)]
+    }
+
+    /// Shade `i` of `n` of the run's hue, from darker than its main colour to its light one:
+    /// curves of one quantity over dimensions, told apart by the legend's order.
+    pub fn shade(self, i: usize, n: usize) -> Rgb {
+        let dark = self.main.map(|c| (c as f64 * 0.55) as u8);
+        let t = if n > 1 { i as f64 / (n - 1) as f64 } else { 0.0 };
+        std::array::from_fn(|k| {
+            let (a, b) = (dark[k] as f64, self.light[k] as f64);
+            (a + t * (b - a)).round() as u8
+        })
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Mark {

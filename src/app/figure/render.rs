@@ -228,6 +228,7 @@ fn draw_panel<DB: DrawingBackend>(
             Some(Rectangle::new(corners, rgb(*c).filled()))
         }))?;
     }
+    let mut named: Vec<&str> = Vec::new();
     for s in &panel.series {
         let color = rgb(s.color);
         let pts = s.points.iter().map(|p| (p[0], p[1]));
@@ -276,10 +277,21 @@ fn draw_panel<DB: DrawingBackend>(
                 )?
             }
         };
-        drawn.label(s.name.as_str()).legend(move |(x, y)| {
-            let (h, w) = (scale.px(4) as i32, scale.px(12) as i32);
-            Rectangle::new([(x, y - h), (x + w, y + h)], color.filled())
-        });
+        // Series of one name (a run's paths) share one legend entry.
+        if !named.contains(&s.name.as_str()) {
+            named.push(s.name.as_str());
+            let (radius, path, width) = swatch(s.mark, scale);
+            let dot = scale.px(6) as i32;
+            drawn.label(s.name.as_str()).legend(move |(x, y)| {
+                EmptyElement::at((x, y))
+                    + Circle::new(
+                        (dot, 0),
+                        radius,
+                        color.mix(f64::from(u8::from(radius > 0))).filled(),
+                    )
+                    + PathElement::new(path.clone(), color.stroke_width(width))
+            });
+        }
     }
     let marker = rgb(super::model::MARKER_COLOR);
     let marker_box = inset(scale.px(1) as f64 / 2.0);
@@ -304,7 +316,76 @@ fn draw_panel<DB: DrawingBackend>(
             .label_font(("sans-serif", scale.px(12)))
             .draw()?;
     }
+    if let Some(heat) = &panel.background {
+        draw_color_bar(&chart.plotting_area().strip_coord_spec(), heat, scale)?;
+    }
     Ok(pixel_box)
+}
+
+/// A legend's sample of a mark, relative to its place: a line for lines, a dot for dots, a
+/// block for bars, an arrow for arrows, twelve points wide. Dots give (radius, no path), the
+/// rest (no dot, a path and its width).
+fn swatch(mark: Mark, scale: Scale) -> (i32, Vec<(i32, i32)>, u32) {
+    let (w, h) = (scale.px(12) as i32, scale.px(4) as i32);
+    match mark {
+        Mark::Line => (0, vec![(0, 0), (w, 0)], scale.px(2)),
+        Mark::Points(_) => (scale.px(3) as i32, Vec::new(), 0),
+        Mark::Bars => (0, vec![(0, 0), (w, 0)], 2 * h as u32),
+        Mark::Arrows => (
+            0,
+            vec![(0, 0), (w, 0), (w - h, -h), (w, 0), (w - h, h)],
+            scale.px(1),
+        ),
+    }
+}
+
+/// The colour bar of a shaded panel, in its plot box's lower right corner: what the shade
+/// measures, and its colours from the low value at the bottom to the high one at the top.
+fn draw_color_bar<DB: DrawingBackend>(
+    plot: &DrawingArea<DB, Shift>,
+    heat: &super::heat::Heat,
+    scale: Scale,
+) -> DrawResult<DB> {
+    let bar = heat.color_bar(32);
+    let (w, h) = plot.dim_in_pixel();
+    let (bw, bh) = (scale.px(10) as i32, (h as i32 * 2 / 5).max(scale.px(40) as i32));
+    let pad = scale.px(6) as i32;
+    let font = ("sans-serif", scale.px(11)).into_font().color(&BLACK);
+    let label_width = [&bar.low, &bar.high, &bar.name]
+        .iter()
+        .map(|t| plot.estimate_text_size(t, &font).map_or(0, |(tw, _)| tw as i32))
+        .max()
+        .unwrap_or(0);
+    let (right, bottom) = (w as i32 - pad, h as i32 - pad);
+    let (left, top) = (right - bw, bottom - bh);
+    let line = scale.px(14) as i32;
+    plot.draw(&Rectangle::new(
+        [
+            (left - label_width - 2 * pad, top - line - pad),
+            (right + pad / 2, bottom + pad / 2),
+        ],
+        WHITE.mix(0.85).filled(),
+    ))?;
+    let n = bar.colors.len() as i32;
+    for (i, c) in bar.colors.iter().enumerate() {
+        let i = i as i32;
+        let (y1, y0) = (bottom - i * bh / n, bottom - (i + 1) * bh / n);
+        plot.draw(&Rectangle::new([(left, y0), (right, y1)], rgb(*c).filled()))?;
+    }
+    plot.draw(&Rectangle::new(
+        [(left, top), (right, bottom)],
+        BLACK.stroke_width(1),
+    ))?;
+    let at = |text: &str, y: i32| {
+        let tw = plot
+            .estimate_text_size(text, &font)
+            .map_or(0, |(tw, _)| tw as i32);
+        (left - pad - tw, y)
+    };
+    plot.draw_text(&bar.high, &font, at(&bar.high, top))?;
+    plot.draw_text(&bar.low, &font, at(&bar.low, bottom - line))?;
+    plot.draw_text(&bar.name, &font, (right - label_width.max(bw), top - line))?;
+    Ok(())
 }
 
 /// An arrow from `a` to `b` as one path: the shaft, then the head's two barbs, a quarter of

@@ -164,10 +164,13 @@ fn draw_panel(
     let drawing = drawing.filter(|_| panel.kind == PanelKind::Samples);
     // The wheel scrolls the page; with Alt held it pans the plot, with Ctrl it zooms.
     let pan = ui.input(|i| i.modifiers.alt);
-    let mut plot = Plot::new(id)
-        .id(id)
-        .height(height)
-        .allow_scroll(pan)
+    let plot = Plot::new(id).id(id).height(height).allow_scroll(pan);
+    let mut width = ui.available_width();
+    if panel.background.is_some() {
+        // The colour bar stands to the right of the plot, clear of the data and the legend.
+        width = (width - COLOR_BAR_ROOM).max(MIN_PLOT_HEIGHT);
+    }
+    let mut plot = plot
         .x_axis_label(panel.x_label.as_str())
         .y_axis_label(panel.y_label.as_str());
     // While drawing, the legend would sit on the canvas and take its clicks.
@@ -189,7 +192,7 @@ fn draw_panel(
     }
     let canvas = panel.x_range.zip(panel.y_range).filter(|_| drawing.is_some());
     if let Some(canvas) = canvas {
-        let ((x0, x1), (y0, y1)) = whole_canvas(canvas, ui.available_width(), height);
+        let ((x0, x1), (y0, y1)) = whole_canvas(canvas, width, height);
         // The canvas holds still while drawing: drags move components and the right button
         // removes them, instead of panning and zooming, and the axes do not follow the samples.
         plot = plot
@@ -222,49 +225,58 @@ fn draw_panel(
         .background
         .as_ref()
         .map(|h| (h, heat_texture::texture(ui.ctx(), h)));
-    let response = plot.show(ui, |p| {
-        if let Some((heat, texture)) = &background {
-            let centre = PlotPoint::new((heat.x.0 + heat.x.1) / 2.0, (heat.y.0 + heat.y.1) / 2.0);
-            let size = [(heat.x.1 - heat.x.0) as f32, (heat.y.1 - heat.y.0) as f32];
-            p.image(PlotImage::new(heat.name.as_str(), texture.id(), centre, size));
-        }
-        for (x, what) in &panel.markers {
-            p.vline(
-                VLine::new(what.as_str(), *x)
-                    .color(color(MARKER_COLOR))
-                    .style(egui_plot::LineStyle::dashed_loose()),
-            );
-        }
-        for s in &panel.series {
-            let points: Vec<[f64; 2]> = s.points.clone();
-            match s.mark {
-                Mark::Line => {
-                    p.line(Line::new(s.name.as_str(), PlotPoints::from(points)).color(color(s.color)))
+    // Not justified: a shaded plot keeps the room right of it for its colour bar.
+    let layout = egui::Layout::top_down(egui::Align::Min);
+    let response = ui
+        .with_layout(layout, |ui| {
+            plot.width(width).show(ui, |p| {
+                if let Some((heat, texture)) = &background {
+                    let centre = PlotPoint::new((heat.x.0 + heat.x.1) / 2.0, (heat.y.0 + heat.y.1) / 2.0);
+                    let size = [(heat.x.1 - heat.x.0) as f32, (heat.y.1 - heat.y.0) as f32];
+                    p.image(PlotImage::new(heat.name.as_str(), texture.id(), centre, size));
                 }
-                Mark::Points(r) => p.points(
-                    Points::new(s.name.as_str(), points)
-                        .radius(r)
-                        .color(color(s.color)),
-                ),
-                Mark::Bars => {
-                    let bars = points.iter().map(|q| Bar::new(q[0], q[1])).collect();
-                    p.bar_chart(BarChart::new(s.name.as_str(), bars).color(color(s.color)));
-                }
-                Mark::Arrows => {
-                    let origins: Vec<[f64; 2]> = points.iter().step_by(2).copied().collect();
-                    let tips: Vec<[f64; 2]> = points.iter().skip(1).step_by(2).copied().collect();
-                    p.arrows(
-                        Arrows::new(s.name.as_str(), origins, tips)
-                            .tip_length(6.0)
-                            .color(color(s.color)),
+                for (x, what) in &panel.markers {
+                    p.vline(
+                        VLine::new(what.as_str(), *x)
+                            .color(color(MARKER_COLOR))
+                            .style(egui_plot::LineStyle::dashed_loose()),
                     );
                 }
-            }
-        }
-        if let Some(components) = drawing {
-            draw_components(p, components);
-        }
-    });
+                for s in &panel.series {
+                    let points: Vec<[f64; 2]> = s.points.clone();
+                    match s.mark {
+                        Mark::Line => {
+                            p.line(Line::new(s.name.as_str(), PlotPoints::from(points)).color(color(s.color)))
+                        }
+                        Mark::Points(r) => p.points(
+                            Points::new(s.name.as_str(), points)
+                                .radius(r)
+                                .color(color(s.color)),
+                        ),
+                        Mark::Bars => {
+                            let bars = points.iter().map(|q| Bar::new(q[0], q[1])).collect();
+                            p.bar_chart(BarChart::new(s.name.as_str(), bars).color(color(s.color)));
+                        }
+                        Mark::Arrows => {
+                            let origins: Vec<[f64; 2]> = points.iter().step_by(2).copied().collect();
+                            let tips: Vec<[f64; 2]> = points.iter().skip(1).step_by(2).copied().collect();
+                            p.arrows(
+                                Arrows::new(s.name.as_str(), origins, tips)
+                                    .tip_length(6.0)
+                                    .color(color(s.color)),
+                            );
+                        }
+                    }
+                }
+                if let Some(components) = drawing {
+                    draw_components(p, components);
+                }
+            })
+        })
+        .inner;
+    if let Some(heat) = &panel.background {
+        color_bar(ui, *response.transform.frame(), heat);
+    }
     let steps_panel = matches!(panel.kind, PanelKind::StepWeights | PanelKind::Strip);
     if steps_panel && input.time.on && response.response.clicked() {
         show_clicked_step(&response.response, &response.transform, input, actions);
@@ -284,6 +296,47 @@ fn draw_panel(
         bounds: ((b.min()[0], b.max()[0]), (b.min()[1], b.max()[1])),
         frame: *response.transform.frame(),
     }
+}
+
+/// Width kept right of a shaded plot for its colour bar and the values at its ends.
+const COLOR_BAR_ROOM: f32 = 62.0;
+
+/// The colour bar of a shaded panel, right of its plot: its colours from the low value at the
+/// bottom to the high one at the top, the values beside its ends (what the shade measures is
+/// the legend's first entry, as in the export, where the bar names it).
+fn color_bar(ui: &egui::Ui, frame: egui::Rect, heat: &crate::app::figure::heat::Heat) {
+    let bar = heat.color_bar(32);
+    let painter = ui.painter();
+    let font = egui::FontId::proportional(11.0);
+    let text = ui.visuals().text_color();
+    let (bw, bh) = (10.0, frame.height() * 0.6);
+    let left = frame.right() + 8.0;
+    let rect = egui::Rect::from_min_size(egui::pos2(left, frame.bottom() - bh), egui::vec2(bw, bh));
+    let n = bar.colors.len();
+    for (i, c) in bar.colors.iter().enumerate() {
+        let (y1, y0) = (
+            rect.bottom() - i as f32 * bh / n as f32,
+            rect.bottom() - (i + 1) as f32 * bh / n as f32,
+        );
+        let cell = egui::Rect::from_min_max(egui::pos2(rect.left(), y0), egui::pos2(rect.right(), y1));
+        painter.rect_filled(cell, 0.0, color(*c));
+    }
+    painter.rect_stroke(rect, 0.0, (1.0, text), egui::StrokeKind::Outside);
+    let at = rect.right() + 4.0;
+    painter.text(
+        egui::pos2(at, rect.top()),
+        egui::Align2::LEFT_TOP,
+        &bar.high,
+        font.clone(),
+        text,
+    );
+    painter.text(
+        egui::pos2(at, rect.bottom()),
+        egui::Align2::LEFT_BOTTOM,
+        &bar.low,
+        font,
+        text,
+    );
 }
 
 /// Room the axes take from a plot's width and height, roughly.

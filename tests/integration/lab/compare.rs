@@ -127,12 +127,34 @@ fn compared_runs_share_their_axes_overlay_in_one_plot_and_smooth_on_request() {
         [
             "run 1: ELBO",
             "run 1: log Z-hat",
-            "run 1: true log Z",
+            "true log Z",
             "run 2: ELBO",
             "run 2: log Z-hat",
-            "run 2: true log Z"
         ]
     );
+    // One meaning per colour: run 1 blue, run 2 purple, the target orange and drawn once.
+    let [one, two] = bridgelab::app::figure::RUN_INKS;
+    let colours: Vec<_> = elbo.series.iter().map(|s| s.color).collect();
+    assert_eq!(
+        colours,
+        [
+            one.main,
+            one.light,
+            bridgelab::app::figure::TARGET_COLOR,
+            two.main,
+            two.light
+        ]
+    );
+    let marginal = panel(&figure, 0, PanelKind::Marginal);
+    let colours: Vec<_> = marginal
+        .series
+        .iter()
+        .map(|s| (s.name.as_str(), s.color))
+        .collect();
+    assert_eq!(colours.len(), 3, "{colours:?}");
+    assert_eq!(colours[0].1, bridgelab::app::figure::TARGET_COLOR, "{colours:?}");
+    assert!(colours[0].0.starts_with("target"), "{colours:?}");
+    assert_eq!((colours[1].1, colours[2].1), (one.main, two.main), "{colours:?}");
     let smoothed = &elbo.series[0].points;
     let mean_of_last_four = (raw[8][1] + raw[9][1] + raw[10][1] + raw[11][1]) / 4.0;
     assert!((smoothed[11][1] - mean_of_last_four).abs() < 1e-12);
@@ -154,4 +176,54 @@ fn compared_runs_share_their_axes_overlay_in_one_plot_and_smooth_on_request() {
     let elbo = panel(&figure, 0, PanelKind::Elbo);
     assert!(elbo.series[0].points.iter().all(|p| p[0] >= 0.2 * 12.0));
     assert_eq!(elbo.x_range.map(|r| r.0), Some(0.2 * 12.0));
+}
+
+/// Issue 27 item 4: the drift arrows of two compared runs are drawn on one scale, so equal
+/// arrows mean equal drifts in both columns.
+#[test]
+fn compared_drift_fields_share_one_arrow_scale() {
+    let mut h = harness_for(app(), 1600.0);
+    h.get_by_label("Second run beside this one").click();
+    h.step();
+    h.state_mut().apply(Action::Step(5));
+    wait(&mut h, "both runs at step 5", |a| {
+        a.is_comparing()
+            && a.runs()
+                .iter()
+                .all(|v| v.step() == 5 && v.status == Status::Paused)
+    });
+    h.get_by_label("both processes over the steps").click();
+    h.step();
+    h.get_by_label("drifts").click();
+    h.step();
+    wait(&mut h, "both drift fields", |a| {
+        a.runs().iter().all(|v| {
+            v.snapshot
+                .as_ref()
+                .and_then(|s| s.paths.as_ref())
+                .is_some_and(|p| p.drift.is_some())
+        })
+    });
+    let figure = h.state_mut().current_figure().clone();
+    let names = |c: usize| -> Vec<String> {
+        panel(&figure, c, PanelKind::Drift)
+            .series
+            .iter()
+            .filter(|s| s.mark == bridgelab::app::figure::Mark::Arrows)
+            .map(|s| s.name.clone())
+            .collect()
+    };
+    let (a, b) = (names(0), names(1));
+    assert_eq!(a.len(), 2);
+    let scale = |n: &str| n.split('×').nth(1).map(str::to_string);
+    assert_eq!(
+        a.iter().map(|n| scale(n)).collect::<Vec<_>>(),
+        b.iter().map(|n| scale(n)).collect::<Vec<_>>(),
+        "one scale: {a:?} against {b:?}"
+    );
+    assert_ne!(
+        panel(&figure, 0, PanelKind::Drift).series[0].color,
+        panel(&figure, 1, PanelKind::Drift).series[0].color,
+        "each run's generative arrows in its own colour"
+    );
 }

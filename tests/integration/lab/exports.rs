@@ -93,3 +93,41 @@ fn an_exported_panel_draws_nothing_outside_its_plot_box() {
         );
     }
 }
+
+/// Issue 27 item 4: a shaded panel carries a colour bar with the palette's two ends.
+#[test]
+fn an_exported_shaded_panel_has_a_colour_bar() {
+    use bridgelab::app::figure::heat::{HEAT_PALETTE, Heat};
+    let mut panel = Panel::new(PanelKind::Drift, "Shaded", "x", "y");
+    // A map of one value, in the middle of its range: neither end of the palette is in it.
+    let mut heat = Heat::linear("mismatch", (8, 8), (0.0, 1.0), (0.0, 1.0), vec![0.5; 64]);
+    heat.range = (0.0, 1.0);
+    panel.background = Some(heat);
+    let figure = Figure {
+        columns: vec![Column {
+            run: None,
+            title: "shaded".into(),
+            panels: vec![panel],
+        }],
+    };
+    let image = bitmap(&figure, Scale(2)).unwrap();
+    let b = image.plot_boxes[0];
+    let (mut low, mut high) = (None, None);
+    for y in b.y.0..b.y.1 {
+        for x in b.x.0..b.x.1 {
+            let p = image.pixel(x as u32, y as u32);
+            if p == HEAT_PALETTE[0] {
+                low = Some((x, y));
+            }
+            if p == HEAT_PALETTE[2] && high.is_none() {
+                high = Some((x, y));
+            }
+        }
+    }
+    let (low, high) = (low.expect("the low end"), high.expect("the high end"));
+    assert!(high.1 < low.1, "high above low: {high:?} {low:?}");
+    assert!(
+        low.0 > (b.x.0 + b.x.1) / 2 && low.1 > (b.y.0 + b.y.1) / 2,
+        "in the lower right corner: {low:?} in {b:?}"
+    );
+}

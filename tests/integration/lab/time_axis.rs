@@ -52,7 +52,11 @@ fn the_time_axis_shows_both_processes_at_the_chosen_step_and_plays_to_the_end() 
             .title
             .starts_with(&format!("Both processes at step {steps} of {steps}"))
     );
-    let paths: Vec<_> = samples.series.iter().filter(|s| s.name == "paths").collect();
+    let paths: Vec<_> = samples
+        .series
+        .iter()
+        .filter(|s| s.name == "generative paths")
+        .collect();
     assert_eq!(paths.len(), bridgelab::app::choices::time_view::PATHS_DRAWN);
     assert!(
         paths.iter().all(|p| p.points.len() == steps + 1),
@@ -74,6 +78,52 @@ fn the_time_axis_shows_both_processes_at_the_chosen_step_and_plays_to_the_end() 
     h.step();
     let figure = h.state_mut().current_figure().clone();
     assert!(panel(&figure, 0, PanelKind::Samples).title.starts_with("Samples"));
+}
+
+/// Issue 27 item 3: the paths are one legend entry in one colour, the two point sets have
+/// theirs, in the export as on screen.
+#[test]
+fn an_export_with_paths_on_names_the_paths_once_and_both_point_sets() {
+    use bridgelab::app::figure::{ExportOptions, RunInk};
+    let mut h = harness();
+    h.get_by_label("both processes over the steps").click();
+    h.step();
+    h.get_by_label("paths").click();
+    h.step();
+    wait(&mut h, "the paths", |a| {
+        a.run().snapshot.as_ref().is_some_and(|s| s.paths.is_some())
+    });
+    let figure = h.state_mut().current_figure().clone();
+    let samples = panel(&figure, 0, PanelKind::Samples);
+    let paths: Vec<_> = samples
+        .series
+        .iter()
+        .filter(|s| s.name == "generative paths")
+        .collect();
+    assert!(paths.len() > 1);
+    assert!(
+        paths.iter().all(|s| s.color == RunInk::of(0).light),
+        "every path in the run's light shade"
+    );
+    let dir = scratch("paths-export");
+    h.state_mut().export_dir = dir.clone();
+    h.state_mut().apply(Action::SetExportOptions(ExportOptions {
+        scale: 2,
+        panels_alone: true,
+    }));
+    h.state_mut().apply(Action::ExportFigure);
+    let svg = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with("-samples.svg"))
+        .expect("the sample panel alone");
+    let text = std::fs::read_to_string(svg).unwrap();
+    // The SVG writes each text on a line of its own.
+    let entries = |name: &str| text.lines().filter(|l| *l == name).count();
+    assert_eq!(entries("generative paths"), 1, "one legend entry");
+    for name in ["generative x_0", "inference x_0", "modes"] {
+        assert_eq!(entries(name), 1, "{name} in the legend");
+    }
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(crate) fn coverage(view: &RunStore, curves: CurveView) -> Panel {
+pub(crate) fn coverage(view: &RunStore, curves: CurveView, ink: RunInk) -> Panel {
     let total = view.target.as_ref().and_then(|t| t.modes.as_ref()).map(|m| {
         let d = view.target.as_ref().map_or(1, |t| t.dim.max(1));
         m.len() / d
@@ -27,6 +27,6 @@ pub(crate) fn coverage(view: &RunStore, curves: CurveView) -> Panel {
     let pts = curves.unsmoothed().apply(&pts);
     panel
         .series
-        .push(Series::new("covered modes", Mark::Line, SAMPLE_COLOR, pts));
+        .push(Series::new("covered modes", Mark::Line, ink.main, pts));
     panel
 }

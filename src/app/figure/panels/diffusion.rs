@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(crate) fn diffusion(view: &RunStore) -> Panel {
+pub(crate) fn diffusion(view: &RunStore, ink: RunInk) -> Panel {
     let mut panel = Panel::new(
         PanelKind::Diffusion,
         "Diffusion σ·β per dimension",
@@ -15,9 +15,7 @@ pub(crate) fn diffusion(view: &RunStore) -> Panel {
         // From zero, so that a frozen σ·β of 1 stands on a tick labelled 1.
         let top = pts.iter().map(|p| p[1]).fold(0.0, f64::max);
         panel.y_range = Some((0.0, top));
-        panel
-            .series
-            .push(Series::new("σ·β", Mark::Bars, SAMPLE_COLOR, pts));
+        panel.series.push(Series::new("σ·β", Mark::Bars, ink.main, pts));
     }
     panel
 }

@@ -5,7 +5,7 @@ use super::*;
 /// Lines for at most this many dimensions in the diffusion history.
 const MAX_HISTORY_DIMS: usize = 10;
 
-pub(crate) fn diffusion_history(view: &RunStore, curves: CurveView) -> Panel {
+pub(crate) fn diffusion_history(view: &RunStore, curves: CurveView, ink: RunInk) -> Panel {
     let mut panel = over_steps(
         view,
         curves,
@@ -14,7 +14,8 @@ pub(crate) fn diffusion_history(view: &RunStore, curves: CurveView) -> Panel {
         "σ·β",
     );
     let dims = view.diffusion_history.last().map_or(0, |(_, v)| v.len());
-    for j in 0..dims.min(MAX_HISTORY_DIMS) {
+    let shown = dims.min(MAX_HISTORY_DIMS);
+    for j in 0..shown {
         let pts: Vec<[f64; 2]> = view
             .diffusion_history
             .iter()
@@ -24,7 +25,7 @@ pub(crate) fn diffusion_history(view: &RunStore, curves: CurveView) -> Panel {
         panel.series.push(Series::new(
             format!("dim {}", j + 1),
             Mark::Line,
-            DIMENSION_PALETTE[j % DIMENSION_PALETTE.len()],
+            ink.shade(j, shown),
             pts,
         ));
     }

@@ -2,9 +2,30 @@
 
 use super::*;
 
+/// Every other point of the grid carries arrows, on one scale for all steps: the longest
+/// drift of any step spans one and a half of their spacing. Compared runs take the smallest of
+/// their scales, so that equal arrows mean equal drifts in both columns.
+pub(crate) fn arrow_scale(field: &DriftField) -> f64 {
+    let every = (field.n / ARROWS_PER_SIDE).max(1);
+    let longest = field
+        .generative
+        .chunks(2)
+        .chain(field.inference.chunks(2))
+        .map(|v| v[0].hypot(v[1]))
+        .filter(|v| v.is_finite())
+        .fold(0.0f32, f32::max) as f64;
+    let spacing = (field.hi - field.lo) as f64 / field.n as f64 * every as f64;
+    if longest > 0.0 {
+        1.5 * spacing / longest
+    } else {
+        1.0
+    }
+}
+
 /// The drifts of both kernels between steps n and n + 1 on a grid, over the expected per-step
-/// term −(log p − log q) of walks started there: the drift-matching part made visible.
-pub(crate) fn drifts(field: &DriftField, shown: usize, view: &RunStore) -> Panel {
+/// term −(log p − log q) of walks started there: the drift-matching part made visible. Arrows
+/// are drawn `scale` times their drift (see [`arrow_scale`]).
+pub(crate) fn drifts(field: &DriftField, shown: usize, view: &RunStore, ink: RunInk, scale: f64) -> Panel {
     let n = shown.min(field.path_steps.saturating_sub(1));
     let mut panel = Panel::new(
         PanelKind::Drift,
@@ -26,27 +47,12 @@ pub(crate) fn drifts(field: &DriftField, shown: usize, view: &RunStore) -> Panel
     ));
     let generative = field.at(&field.generative, 2, n);
     let inference = field.at(&field.inference, 2, n);
-    // Every other point of the grid carries arrows, on one scale for all steps: the longest
-    // drift of any step spans one and a half of their spacing. The scale is in the legend.
     let every = (field.n / ARROWS_PER_SIDE).max(1);
     let chosen: Vec<usize> = (0..field.n * field.n)
         .filter(|k| (k % field.n) % every == every / 2 && (k / field.n) % every == every / 2)
         .collect();
-    let longest = field
-        .generative
-        .chunks(2)
-        .chain(field.inference.chunks(2))
-        .map(|v| v[0].hypot(v[1]))
-        .filter(|v| v.is_finite())
-        .fold(0.0f32, f32::max) as f64;
-    let spacing = (hi - lo) / field.n as f64 * every as f64;
-    let scale = if longest > 0.0 {
-        1.5 * spacing / longest
-    } else {
-        1.0
-    };
     for (name, values, color) in [
-        ("generative", generative, SAMPLE_COLOR),
+        ("generative", generative, ink.main),
         ("inference", inference, INFERENCE_COLOR),
     ] {
         let pairs = chosen

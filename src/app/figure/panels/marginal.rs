@@ -7,7 +7,7 @@ use super::*;
 /// Grid points of the samples' density curve.
 const KDE_POINTS: usize = 200;
 
-pub(crate) fn marginal(view: &RunStore, coord: usize) -> Panel {
+pub(crate) fn marginal(view: &RunStore, coord: usize, ink: RunInk) -> Panel {
     let mut panel = Panel::new(
         PanelKind::Marginal,
         format!("Marginal density of x{}", coord + 1),
@@ -39,7 +39,7 @@ pub(crate) fn marginal(view: &RunStore, coord: usize) -> Panel {
         panel.series.push(Series::new(
             format!("samples (KDE of {}, h = {:.3})", curve.count, curve.bandwidth),
             Mark::Line,
-            SAMPLE_COLOR,
+            ink.main,
             curve.points,
         ));
     }

@@ -17,8 +17,7 @@ use crate::app::choices::plot_choice::PlotChoice;
 use crate::app::choices::time_view::{ARROWS_PER_SIDE, PATHS_DRAWN, TimeView};
 use crate::app::figure::heat::Heat;
 use crate::app::figure::model::{
-    DIMENSION_PALETTE, INFERENCE_COLOR, Mark, PALETTE, Panel, PanelKind, REFERENCE_COLOR, SAMPLE_COLOR,
-    Series, TARGET_COLOR,
+    INFERENCE_COLOR, Mark, Panel, PanelKind, RunInk, Series, TARGET_COLOR, TARGET_DRAWS_COLOR,
 };
 use crate::protocol::{DriftField, LossKind, PathSet, StepDensity, StepRecord, kde};
 use crate::runtime::run_store::RunStore;
@@ -27,7 +26,7 @@ pub(super) use coordinate_over_steps::coordinate_over_steps;
 pub(super) use coverage::coverage;
 pub(super) use diffusion::diffusion;
 pub(super) use diffusion_history::diffusion_history;
-pub(super) use drifts::drifts;
+pub(super) use drifts::{arrow_scale, drifts};
 pub(super) use elbo::elbo;
 pub(super) use loss::loss;
 pub(super) use marginal::marginal;
@@ -78,16 +77,15 @@ pub(super) fn curve(
     kind: PanelKind,
     title: &str,
     fields: &[(&str, Field)],
+    ink: RunInk,
 ) -> Panel {
     let mut panel = over_steps(view, curves, kind, title, "");
     for (i, (name, f)) in fields.iter().enumerate() {
         let raw: Vec<[f64; 2]> = view.history.iter().map(|r| [r.step as f64, f(r)]).collect();
-        panel.series.push(Series::new(
-            *name,
-            Mark::Line,
-            PALETTE[i % PALETTE.len()],
-            curves.apply(&raw),
-        ));
+        let color = if i == 0 { ink.main } else { ink.light };
+        panel
+            .series
+            .push(Series::new(*name, Mark::Line, color, curves.apply(&raw)));
     }
     panel
 }

@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(crate) fn samples(view: &RunStore, c: PlotChoice, time: TimeView) -> Panel {
+pub(crate) fn samples(view: &RunStore, c: PlotChoice, time: TimeView, ink: RunInk) -> Panel {
     let paths = view
         .snapshot
         .as_ref()
@@ -60,7 +60,7 @@ pub(crate) fn samples(view: &RunStore, c: PlotChoice, time: TimeView) -> Panel {
         panel.series.push(Series::new(
             "target draws",
             Mark::Points(1.0),
-            REFERENCE_COLOR,
+            TARGET_DRAWS_COLOR,
             pts,
         ));
     }
@@ -71,43 +71,35 @@ pub(crate) fn samples(view: &RunStore, c: PlotChoice, time: TimeView) -> Panel {
             .push(Series::new("modes", Mark::Points(3.5), TARGET_COLOR, pts));
     }
     if let Some(p) = paths {
-        processes(&mut panel, p, time, c, t.modes.as_deref());
+        processes(&mut panel, p, time, c, ink);
     } else if let Some((_, samples)) = replay {
         let pts = samples.chunks(d).map(|r| pair(r, c.x, c.y)).collect();
         panel
             .series
-            .push(Series::new("samples", Mark::Points(1.5), SAMPLE_COLOR, pts));
+            .push(Series::new("samples", Mark::Points(1.5), ink.main, pts));
     } else if let Some(s) = &view.snapshot {
         let pts = s.samples.chunks(s.dim).map(|r| pair(r, c.x, c.y)).collect();
         panel
             .series
-            .push(Series::new("samples", Mark::Points(1.5), SAMPLE_COLOR, pts));
+            .push(Series::new("samples", Mark::Points(1.5), ink.main, pts));
     }
     panel
 }
 
-/// The generative process at step n, its first paths up to n (coloured by the mode nearest
-/// their end, where the target has modes), and the inference process at n.
-pub(crate) fn processes(
-    panel: &mut Panel,
-    p: &PathSet,
-    time: TimeView,
-    c: PlotChoice,
-    modes: Option<&[f32]>,
-) {
+/// The generative process at step n, its first paths up to n in the run's light shade, and
+/// the inference process at n.
+pub(crate) fn processes(panel: &mut Panel, p: &PathSet, time: TimeView, c: PlotChoice, ink: RunInk) {
     let n = time.step.min(p.path_steps);
     let d = p.dim;
     if time.paths {
-        let last = p.at(&p.generative, p.path_steps);
         for i in 0..p.count.min(PATHS_DRAWN) {
-            let color = modes.map_or(PALETTE[4], |m| {
-                DIMENSION_PALETTE[nearest(&last[i * d..(i + 1) * d], m, d) % DIMENSION_PALETTE.len()]
-            });
             let pts = (0..=n)
                 .map(|k| pair(&p.at(&p.generative, k)[i * d..(i + 1) * d], c.x, c.y))
                 .collect();
             // One name for all: the legend shows (and hides) them as one entry.
-            panel.series.push(Series::new("paths", Mark::Line, color, pts));
+            panel
+                .series
+                .push(Series::new("generative paths", Mark::Line, ink.light, pts));
         }
     }
     if let Some(inference) = &p.inference {
@@ -127,17 +119,7 @@ pub(crate) fn processes(
     panel.series.push(Series::new(
         format!("generative x_{n}"),
         Mark::Points(1.5),
-        SAMPLE_COLOR,
+        ink.main,
         pts,
     ));
-}
-
-/// The index of the row of `modes` (`K × d`) nearest to `x`.
-pub(crate) fn nearest(x: &[f32], modes: &[f32], d: usize) -> usize {
-    let distance = |m: &[f32]| x.iter().zip(m).map(|(a, b)| (a - b) * (a - b)).sum::<f32>();
-    modes
-        .chunks(d)
-        .enumerate()
-        .min_by(|a, b| distance(a.1).total_cmp(&distance(b.1)))
-        .map_or(0, |(k, _)| k)
 }

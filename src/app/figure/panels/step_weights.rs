@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(crate) fn step_weights(view: &RunStore, time: TimeView) -> Panel {
+pub(crate) fn step_weights(view: &RunStore, time: TimeView, ink: RunInk) -> Panel {
     let title = if time.on {
         "Per-step log-weight: mean of log p − log q (click: show step)"
     } else {
@@ -19,7 +19,7 @@ pub(crate) fn step_weights(view: &RunStore, time: TimeView) -> Panel {
         let pts = indexed(&s.step_log_weights, 0.0);
         panel
             .series
-            .push(Series::new("log p − log q", Mark::Line, SAMPLE_COLOR, pts));
+            .push(Series::new("log p − log q", Mark::Line, ink.main, pts));
     }
     panel
 }
