@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crate::app::choices::curve_view::CurveView;
 use crate::app::choices::plot_choice::PlotChoice;
+use crate::app::choices::presentation::Presentation;
 use crate::app::choices::side_tab::SideTab;
 use crate::app::choices::time_view::TimeView;
 use crate::app::drawing::DrawingEdit;
@@ -20,6 +21,14 @@ pub enum Action {
     Step(usize),
     /// How many steps the "Step N" button trains.
     SetStepCount(usize),
+    /// Train every shown run up to this training step, then pause (a run there or beyond
+    /// stays as it is).
+    TrainTo(usize),
+    /// The step the "Train to" button trains up to.
+    SetTrainTo(usize),
+    /// Train at most this many steps per second, each one shown (slow motion), or with `None`
+    /// as fast as the machine goes.
+    SetPace(Option<u32>),
     /// Start over with the same seed.
     Reset,
     /// Start over with the next seed.
@@ -75,6 +84,11 @@ pub enum Action {
     SetDrawing(bool),
     /// Change the drawn target and start the runs over on it from the same seed.
     EditDrawing(DrawingEdit),
-    /// Show step `i` of the lesson's guide (from 0) and do what it does.
+    /// Show step `i` of the lesson's guide (from 0) and do what it does; its answer starts
+    /// closed.
     ShowGuideStep(usize),
+    /// Open or close the answer on the lesson card shown.
+    ShowAnswer(bool),
+    /// Presentation mode, the folded lesson card and the panel shown full-screen.
+    SetPresentation(Presentation),
 }

@@ -38,6 +38,7 @@ impl LabApp {
             Some(second) => match RunPane::spawn(second, self.wake.clone()) {
                 Ok(mut pane) => {
                     pane.send(Command::SetSnapshotEvery(self.snapshot_every));
+                    pane.send(Command::SetPace(self.pace));
                     pane.send(Command::WatchPaths(self.watched_paths()));
                     if self.panes[0].view.status == Status::Running {
                         pane.send(Command::Play);
@@ -60,6 +61,19 @@ impl LabApp {
             Action::Pause => self.broadcast(Command::Pause),
             Action::Step(n) => self.broadcast(Command::Step(n)),
             Action::SetStepCount(n) => self.step_count = n.max(1),
+            Action::SetTrainTo(k) => self.train_to = k.max(1),
+            Action::TrainTo(k) => {
+                for pane in &mut self.panes {
+                    let left = k.saturating_sub(pane.view.step());
+                    if left > 0 {
+                        pane.send(Command::Step(left));
+                    }
+                }
+            }
+            Action::SetPace(pace) => {
+                self.pace = pace.filter(|p| *p > 0);
+                self.broadcast(Command::SetPace(self.pace));
+            }
             Action::SetPlotChoice(choice) => self.plot = choice,
             Action::SetCurveView(curves) => self.curves = curves,
             Action::SetTimeView(time) => {
@@ -84,12 +98,15 @@ impl LabApp {
             Action::Evaluate => self.broadcast(Command::Evaluate),
             Action::Restart(preset) => {
                 self.edit = *preset;
+                // The coordinates follow the target: a choice beyond a smaller one starts over.
+                self.plot = self.plot.within(self.edit.target.dim);
                 self.panes[0].restart(self.edit.clone());
                 self.sync_second_run();
             }
             Action::LoadPreset(preset) => {
                 self.origin = (*preset).clone();
                 self.apply_one(Action::Restart(preset));
+                self.clean_view();
                 self.show_guide_step(0);
             }
             Action::ResetToPreset => self.apply(Action::Restart(Box::new(self.origin.clone()))),
@@ -138,7 +155,24 @@ impl LabApp {
                 }
             }
             Action::ShowGuideStep(i) => self.show_guide_step(i),
+            Action::ShowAnswer(open) => self.answer_open = open,
+            Action::SetPresentation(p) => self.presentation = p,
         }
+    }
+
+    /// What a preset from the gallery (a lesson above all) starts from, whatever the last one
+    /// left: the time axis off with its slider at the end, no replay, curves drawn as they come,
+    /// no drawing, no answer open and no message from before.
+    fn clean_view(&mut self) {
+        self.time = TimeView {
+            step: self.edit.path_steps,
+            ..TimeView::default()
+        };
+        self.last_tick = Instant::now();
+        self.curves = CurveView::default();
+        self.drawing = false;
+        self.answer_open = false;
+        self.notice = None;
     }
 
     /// Takes in whatever the workers sent since the last frame.

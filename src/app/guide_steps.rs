@@ -10,6 +10,9 @@ impl LabApp {
             return;
         };
         self.guide_step = i.min(last);
+        self.answer_open = false;
+        let step = &self.origin.guide[self.guide_step];
+        self.bring_into_view = choices::presentation::spoken_of(step);
         let Some(act) = self.origin.guide[self.guide_step].act else {
             return;
         };
@@ -18,6 +21,19 @@ impl LabApp {
         let time = self.time;
         let shown = match act {
             GuideAct::Play => return self.apply_one(Action::Play),
+            GuideAct::ShowCurves {
+                recent_only,
+                overlay,
+                smoothing,
+            } => {
+                let curves = CurveView {
+                    recent_only,
+                    overlay,
+                    smoothing,
+                    follow_data: true,
+                };
+                return self.apply_one(Action::SetCurveView(curves));
+            }
             GuideAct::ShowStep { step, paths } => TimeView {
                 on: true,
                 step: step.min(steps),

@@ -9,29 +9,49 @@ impl LabApp {
         let started = Instant::now();
         self.poll();
         let mut actions = zoom_shortcuts(ui.ctx(), self.display.zoom);
+        actions.extend(presentation_keys(ui.ctx(), self.presentation));
+        let presenting = self.presentation.on;
         if ui.ctx().zoom_factor() != self.display.zoom {
             ui.ctx().set_zoom_factor(self.display.zoom);
         }
         self.thumbnails.poll(ui.ctx());
         egui::Panel::top("controls").show(ui, |ui| ui::controls(ui, self, &mut actions));
-        egui::Panel::left("settings")
-            .resizable(true)
-            .default_size(330.0)
-            .show(ui, |ui| ui::side(ui, self, &mut actions));
+        if !presenting {
+            egui::Panel::left("settings")
+                .resizable(true)
+                .default_size(330.0)
+                .show(ui, |ui| ui::side(ui, self, &mut actions));
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             ui::guide_card(ui, self, &mut actions);
             let dim = self.run().target.as_ref().map_or(1, |t| t.dim);
-            ui::plot_choice(ui, self.plot, dim, &mut actions);
-            ui::curve_view(ui, self.curves, self.is_comparing(), &mut actions);
+            if !presenting {
+                ui::plot_choice(ui, self.plot, dim, &mut actions);
+                ui::curve_view(ui, self.curves, self.is_comparing(), &mut actions);
+            }
             let sizes = (self.bridge_steps(), self.run().step(), dim);
-            ui::time_view(ui, self.time, sizes, self.is_drawing(), &mut actions);
+            if !presenting || self.time.on {
+                ui::time_view(ui, self.time, sizes, self.is_drawing(), &mut actions);
+            }
             let on_plots = ui::PlotInput {
                 curves: self.curves,
                 time: self.time,
                 path_steps: self.bridge_steps(),
                 drawing: self.is_drawing().then(|| self.edit.target.components.clone()),
+                presentation: self.presentation,
+                bring_into_view: self.bring_into_view,
+                panels: presenting.then(|| match self.presentation.full {
+                    Some(kind) => vec![kind],
+                    None => choices::presentation::key_panels(&self.origin.guide, self.guide_step),
+                }),
             };
             self.shown_bounds = ui::plots(ui, self.current_figure(), &on_plots, &mut actions);
+            // A panel a card asked for may appear a few frames later, once its data has come.
+            if let Some(kind) = self.bring_into_view
+                && self.shown_bounds.iter().any(|(_, shown)| shown.kind == kind)
+            {
+                self.bring_into_view = None;
+            }
         });
         let dropped: Vec<PathBuf> = ui.input(|i| {
             i.raw
@@ -48,6 +68,7 @@ impl LabApp {
                 Action::OpenPreset(path)
             }
         }));
+        self.expire_notice(ui.ctx());
         if self.time.playing {
             if self.last_tick.elapsed() >= choices::time_view::PLAY_TICK {
                 actions.push(Action::SetTimeView(self.time.ticked(self.bridge_steps())));
@@ -58,6 +79,34 @@ impl LabApp {
             self.apply(a);
         }
         self.frames.record_ui(started.elapsed());
+    }
+}
+
+impl LabApp {
+    /// A notice goes [`NOTICE_LIFETIME`] after it first showed; a new one starts its own time.
+    fn expire_notice(&mut self, ctx: &egui::Context) {
+        if self.notice != self.notice_seen.0 {
+            self.notice_seen = (self.notice.clone(), Instant::now());
+        } else if self.notice.is_some() && self.notice_seen.1.elapsed() >= NOTICE_LIFETIME {
+            self.notice = None;
+            self.notice_seen.0 = None;
+        }
+        if self.notice.is_some() {
+            ctx.request_repaint_after(NOTICE_LIFETIME);
+        }
+    }
+}
+
+/// F5 starts and ends presentation mode; Escape brings a full-screen panel back among the
+/// others, then ends it.
+fn presentation_keys(ctx: &egui::Context, now: Presentation) -> Option<Action> {
+    let (f5, escape) = ctx.input(|i| (i.key_pressed(egui::Key::F5), i.key_pressed(egui::Key::Escape)));
+    if f5 {
+        Some(Action::SetPresentation(now.toggled()))
+    } else if escape && now.on {
+        Some(Action::SetPresentation(now.escaped()))
+    } else {
+        None
     }
 }
 

@@ -33,6 +33,7 @@ use crate::runtime::run_store::{RunStore, Status};
 use choices::curve_view::CurveView;
 use choices::display::Display;
 use choices::plot_choice::PlotChoice;
+use choices::presentation::Presentation;
 use choices::side_tab::SideTab;
 use choices::time_view::TimeView;
 use figure::{ExportOptions, Figure};
@@ -52,6 +53,9 @@ struct FigureKey {
     time: TimeView,
 }
 
+/// How long a notice (a file written, a file refused) stays in the header.
+pub const NOTICE_LIFETIME: std::time::Duration = std::time::Duration::from_secs(12);
+
 pub struct LabApp {
     panes: Vec<RunPane>,
     wake: Wake,
@@ -63,6 +67,10 @@ pub struct LabApp {
     pub snapshot_every: usize,
     /// How many steps "Step N" trains.
     pub step_count: usize,
+    /// The step "Train to" trains up to.
+    pub train_to: usize,
+    /// Steps per second at most, or as fast as the machine goes.
+    pub pace: Option<u32>,
     pub plot: PlotChoice,
     /// How the curves are drawn.
     pub curves: CurveView,
@@ -74,6 +82,12 @@ pub struct LabApp {
     drawing: bool,
     /// The lesson card shown, from 0, when the preset has a guide.
     guide_step: usize,
+    /// Whether that card shows its answer.
+    answer_open: bool,
+    /// The panel the card shown speaks of, until the plot area has scrolled to it.
+    bring_into_view: Option<figure::PanelKind>,
+    /// Presentation mode, the folded card, the panel shown full-screen.
+    presentation: Presentation,
     /// The lab's zoom, and the file that remembers it (none in tests unless given).
     display: Display,
     display_file: Option<PathBuf>,
@@ -98,6 +112,8 @@ pub struct LabApp {
     /// The latest outcome of something the user asked for (an export, a file), shown until
     /// the next one.
     pub notice: Option<String>,
+    /// The notice last shown and since when: it goes after [`NOTICE_LIFETIME`].
+    notice_seen: (Option<String>, Instant),
     /// Frame times, shown in the status line when `show_frame_time` is on.
     pub frames: FrameStats,
     pub show_frame_time: bool,
@@ -121,12 +137,17 @@ impl LabApp {
             edit: preset,
             snapshot_every: 10,
             step_count: 50,
+            train_to: 100,
+            pace: None,
             plot: PlotChoice::default(),
             curves: CurveView::default(),
             time: TimeView::default(),
             sent_watch: None,
             drawing: false,
             guide_step: 0,
+            answer_open: false,
+            bring_into_view: None,
+            presentation: Presentation::default(),
             last_tick: Instant::now(),
             display: Display::default(),
             display_file: None,
@@ -139,6 +160,7 @@ impl LabApp {
             checkpoint_path: "checkpoints/run.json".into(),
             data_dir_text: data_dir_setting(),
             notice: None,
+            notice_seen: (None, Instant::now()),
             frames: FrameStats::default(),
             show_frame_time: false,
             figure: None,
@@ -205,6 +227,16 @@ impl LabApp {
     /// The lesson's guide (the preset last loaded), and the step shown.
     pub fn guide(&self) -> (&[GuideStep], usize) {
         (&self.origin.guide, self.guide_step)
+    }
+
+    /// Presentation mode, the folded card and the panel shown full-screen.
+    pub fn presentation(&self) -> Presentation {
+        self.presentation
+    }
+
+    /// Whether the lesson card shows its answer.
+    pub fn answer_open(&self) -> bool {
+        self.answer_open
     }
 
     /// Steps of the first run's bridge, N.

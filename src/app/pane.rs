@@ -1,12 +1,16 @@
 //! One run of the lab: its training worker and what the lab knows about it.
 
-use crate::protocol::{Command, Preset};
-use crate::runtime::run_store::{RunStore, Status};
+use std::path::PathBuf;
+
+use crate::protocol::{Command, Event, Preset};
+use crate::runtime::run_store::{RunStore, RunTrail, Status};
 use crate::runtime::{Wake, Worker};
 
 pub struct RunPane {
     worker: Worker,
     pub view: RunStore,
+    /// The trail saved with a checkpoint being resumed, for the run it starts.
+    resumed_trail: Option<RunTrail>,
 }
 
 impl RunPane {
@@ -14,6 +18,7 @@ impl RunPane {
         Ok(Self {
             worker: Worker::spawn(preset, wake)?,
             view: RunStore::default(),
+            resumed_trail: None,
         })
     }
 
@@ -36,12 +41,24 @@ impl RunPane {
         }
     }
 
+    /// Replaces the run by the checkpoint at `path`; `trail`, saved beside it, comes back with
+    /// it.
+    pub fn resume(&mut self, path: PathBuf, trail: Option<RunTrail>) {
+        self.resumed_trail = trail;
+        self.send(Command::Resume(path));
+    }
+
     /// Takes in whatever the worker sent since the last call; true when anything arrived.
     pub fn poll(&mut self) -> bool {
         let events = self.worker.poll_events();
         let mut changed = !events.is_empty();
         for event in events {
+            // A fresh run starts with no history; the resumed one with the checkpoint's.
+            let resumed = matches!(&event, Event::Started { history, .. } if !history.is_empty());
             self.view.ingest(event);
+            if resumed && let Some(trail) = self.resumed_trail.take() {
+                self.view.restore(trail);
+            }
         }
         if let Some(s) = self.worker.take_snapshot() {
             self.view.ingest_snapshot(s);

@@ -2,6 +2,7 @@
 //! figure exports.
 
 use super::*;
+use crate::runtime::run_store::RunTrail;
 
 impl LabApp {
     /// Loads a preset file (opened or dropped) and restarts on it; a bad file leaves the runs
@@ -51,32 +52,80 @@ impl LabApp {
         }
         self.checkpoint_path = path.display().to_string();
         let second = second_run_path(path);
+        self.notice = None;
         for (i, pane) in self.panes.iter_mut().enumerate() {
             let file = if i == 0 {
                 path.to_path_buf()
             } else {
                 second.clone()
             };
+            let trail = serde_json::to_vec(&pane.view.trail()).map_err(anyhow::Error::from);
+            if let Err(e) = trail.and_then(|t| write_atomically(&trail_path(&file), &t)) {
+                self.notice = Some(format!("the panels' history is not saved: {e:#}"));
+            }
             pane.send(Command::SaveCheckpoint(file));
         }
-        self.notice = None;
     }
 
     /// Reads the checkpoint's settings here (so a bad file changes nothing), then lets the
-    /// first run load it; the comparison, if any, ends.
+    /// runs load it: a comparison saved with its second run comes back whole, each run with
+    /// the panels' history saved beside it; without the second file the comparison ends.
     pub(super) fn resume_checkpoint(&mut self, path: &Path) {
-        match checkpoint_preset(path) {
-            Ok(preset) => {
-                self.edit = preset;
-                self.edit.compare = None;
-                self.origin = self.edit.clone();
-                self.checkpoint_path = path.display().to_string();
-                self.sync_second_run();
-                self.panes[0].send(Command::Resume(path.to_path_buf()));
-                self.notice = Some(format!("resumed from {}", path.display()));
+        let preset = match checkpoint_preset(path) {
+            Ok(preset) => preset,
+            Err(e) => {
+                self.notice = Some(format!("cannot resume: {e}"));
+                return;
             }
-            Err(e) => self.notice = Some(format!("cannot resume: {e}")),
+        };
+        let second = second_run_path(path);
+        let both = preset.compare.is_some() && second.is_file();
+        if both && let Err(e) = checkpoint_preset(&second) {
+            self.notice = Some(format!("cannot resume the second run: {e}"));
+            return;
         }
+        self.edit = preset;
+        if !both {
+            self.edit.compare = None;
+        }
+        self.origin = self.edit.clone();
+        self.checkpoint_path = path.display().to_string();
+        self.sync_second_run();
+        let files = [path.to_path_buf(), second];
+        for (pane, file) in self.panes.iter_mut().zip(files) {
+            let trail = read_trail(&trail_path(&file));
+            pane.resume(file, trail);
+        }
+        self.notice = Some(format!(
+            "resumed {} from {}",
+            if both { "both runs" } else { "the run" },
+            path.display()
+        ));
+    }
+
+    /// The settings as a file holds them: titled and described as what they are now. Changed
+    /// from the preset they came from, its title and description would speak of another run,
+    /// and its lesson cards of claims measured at other settings, so these are written anew
+    /// (the cards left out).
+    pub(super) fn preset_to_write(&self) -> Preset {
+        let mut p = self.edit.clone();
+        let changed = p.differences_from(&self.origin);
+        let summary = p.summary();
+        if !changed.is_empty() {
+            let from = match self.origin.title.as_str() {
+                "" => String::new(),
+                t => format!(" from “{t}”"),
+            };
+            p.description = format!(
+                "{summary}: saved in the lab{from} with its {} changed.",
+                changed.join(", ")
+            );
+            p.title = summary;
+            p.guide.clear();
+        } else if p.title.is_empty() {
+            p.title = summary;
+        }
+        p
     }
 
     pub(super) fn save_preset(&mut self, path: &Path) {
@@ -85,7 +134,7 @@ impl LabApp {
             .filter(|d| !d.as_os_str().is_empty())
             .map_or(Ok(()), std::fs::create_dir_all)
             .map_err(anyhow::Error::from)
-            .and_then(|()| write_atomically(path, preset_to_ron(&self.edit).as_bytes()));
+            .and_then(|()| write_atomically(path, preset_to_ron(&self.preset_to_write()).as_bytes()));
         self.notice = Some(match written {
             Ok(()) => format!("settings saved to {}", path.display()),
             Err(e) => format!("could not save the settings to {}: {e:#}", path.display()),
@@ -153,7 +202,13 @@ impl LabApp {
             }
         }
         self.notice = Some(
-            match figure::export(&figure, &self.edit, &self.export_dir, &stem, self.export_options) {
+            match figure::export(
+                &figure,
+                &self.preset_to_write(),
+                &self.export_dir,
+                &stem,
+                self.export_options,
+            ) {
                 Ok(paths) => format!(
                     "figure written to {}",
                     paths
@@ -196,6 +251,25 @@ impl LabApp {
 }
 
 /// Where the second run of a comparison is saved: `run.json` becomes `run-run2.json`.
+/// The file beside a checkpoint that holds the lab's trail of its run.
+fn trail_path(checkpoint: &Path) -> PathBuf {
+    let stem = checkpoint
+        .file_stem()
+        .map_or("checkpoint".into(), |s| s.to_string_lossy());
+    checkpoint.with_file_name(format!("{stem}.lab-trail.json"))
+}
+
+/// A trail, where one was saved and reads; without it the run resumes with its curves only.
+fn read_trail(path: &Path) -> Option<RunTrail> {
+    /// A trail holds at most 4000 points per curve: far below this.
+    const MOST: u64 = 64 << 20;
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MOST {
+        return None;
+    }
+    serde_json::from_slice(&std::fs::read(path).ok()?).ok()
+}
+
 pub(super) fn second_run_path(path: &Path) -> PathBuf {
     let stem = path
         .file_stem()

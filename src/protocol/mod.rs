@@ -52,6 +52,9 @@ pub enum Command {
     SetLearningRates(LearningRates),
     /// Publish a snapshot every this many steps.
     SetSnapshotEvery(usize),
+    /// Train at most this many steps per second, publishing every step (slow motion for a
+    /// class), or with `None` as fast as the machine goes.
+    SetPace(Option<u32>),
     /// Compute metrics on fresh samples (a run also does when it finishes).
     Evaluate,
     /// Write the run (parameters, optimiser, step, history) to this checkpoint file.

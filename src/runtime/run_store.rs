@@ -81,7 +81,47 @@ impl Default for RunStore {
     }
 }
 
+/// What the lab gathers over a run beyond the trainer's history (which the checkpoint holds):
+/// written beside a checkpoint, so that a resumed run shows its mode coverage, σ·β history,
+/// live changes and last evaluation as they were. The replay frames are not kept (they can
+/// reach 32 MiB); replay starts again at the resumed step.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RunTrail {
+    /// The training step the trail reached when it was written.
+    pub step: usize,
+    pub coverage: Vec<(usize, usize)>,
+    pub diffusion_history: Vec<(usize, Vec<f32>)>,
+    pub live_changes: Vec<(usize, String)>,
+    pub evaluation: Option<Evaluation>,
+}
+
 impl RunStore {
+    /// The trail to write beside a checkpoint of this run.
+    pub fn trail(&self) -> RunTrail {
+        RunTrail {
+            step: self.step(),
+            coverage: self.coverage.clone(),
+            diffusion_history: self.diffusion_history.clone(),
+            live_changes: self.live_changes.clone(),
+            evaluation: self.evaluation.clone(),
+        }
+    }
+
+    /// Takes back a trail for the run just resumed, up to the step it resumed at (the lab may
+    /// have drawn a little further than the checkpoint it saved).
+    pub fn restore(&mut self, trail: RunTrail) {
+        let at = self.step();
+        let upto = |s: &usize| *s <= at;
+        self.coverage = trail.coverage.into_iter().filter(|(s, _)| upto(s)).collect();
+        self.diffusion_history = trail
+            .diffusion_history
+            .into_iter()
+            .filter(|(s, _)| upto(s))
+            .collect();
+        self.live_changes = trail.live_changes.into_iter().filter(|(s, _)| upto(s)).collect();
+        self.evaluation = trail.evaluation.filter(|e| upto(&e.step));
+    }
+
     fn is_current(&self, run: RunId) -> bool {
         self.run == Some(run)
     }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use crossbeam_channel::{Receiver, Sender, TryRecvError, bounded};
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TryRecvError, bounded};
 
 use crate::protocol::{
     Command, DENSITY_GRID_SIZE, Event, LatestSlot, LearningRates, PathRequest, RunId, RunSnapshot, TargetInfo,
@@ -114,6 +114,10 @@ struct Loop {
     run: RunId,
     budget: Budget,
     snapshot_every: usize,
+    /// Steps per second at most, when the lab slows training down.
+    pace: Option<u32>,
+    /// When the last step was trained, for the pace.
+    last_step: std::time::Instant,
     /// Paths of both processes to add to each snapshot, while the lab shows them.
     paths_wanted: Option<PathRequest>,
     since_snapshot: usize,
@@ -145,6 +149,8 @@ impl Loop {
             run: RunId(0),
             budget: Budget::Idle,
             snapshot_every: 10,
+            pace: None,
+            last_step: std::time::Instant::now(),
             paths_wanted: None,
             since_snapshot: 0,
             events,
@@ -158,8 +164,19 @@ impl Loop {
 
     fn run(&mut self, commands: Receiver<Command>) {
         loop {
+            let wait = self
+                .pace
+                .map(|p| std::time::Duration::from_secs_f64(1.0 / f64::from(p.max(1))));
+            let early = wait.and_then(|w| w.checked_sub(self.last_step.elapsed()));
             let next = if self.budget == Budget::Idle {
                 commands.recv().ok()
+            } else if let Some(rest) = early.filter(|d| !d.is_zero()) {
+                // Paced: commands are heard while waiting for the next step's time.
+                match commands.recv_timeout(rest) {
+                    Ok(c) => Some(c),
+                    Err(RecvTimeoutError::Timeout) => continue,
+                    Err(RecvTimeoutError::Disconnected) => return,
+                }
             } else {
                 match commands.try_recv() {
                     Ok(c) => Some(c),
@@ -353,6 +370,7 @@ impl Loop {
                 }
             }
             Command::SetSnapshotEvery(n) => self.snapshot_every = n.max(1),
+            Command::SetPace(pace) => self.pace = pace.filter(|p| *p > 0),
             Command::WatchPaths(request) => {
                 let asked = request.map(|r| PathRequest {
                     count: r.count.clamp(1, MAX_PATHS),
@@ -406,6 +424,7 @@ impl Loop {
             return;
         };
         let step = trainer.step_count();
+        self.last_step = std::time::Instant::now();
         match catch_unwind(AssertUnwindSafe(|| trainer.step())) {
             Ok(Ok(record)) => {
                 let finished = trainer.is_finished();
@@ -433,7 +452,7 @@ impl Loop {
                 };
                 if self.budget == Budget::Idle {
                     self.pause();
-                } else if self.since_snapshot >= self.snapshot_every {
+                } else if self.since_snapshot >= self.snapshot_every || self.pace.is_some() {
                     self.publish_snapshot();
                 }
             }

@@ -183,23 +183,31 @@ fn the_readme_screenshot_of_both_processes_mid_way() {
     image.save(&path).unwrap();
 }
 
+/// Issue 27 item 6: lesson A presented (F5) on a 1280 × 800 projector at 150 %: the side panel
+/// hidden, the card's panels (both runs' samples and mode counts) filling the screen.
 #[test]
-fn the_readme_screenshot_for_a_projector_at_1280_by_800_and_125_percent() {
+fn the_readme_screenshot_of_lesson_a_presented_at_1280_by_800_and_150_percent() {
     if !can_render() {
         return;
     }
     let mut app = LabApp::new(Preset::default_interactive(), Arc::new(|| {})).unwrap();
-    app.apply(Action::SetZoom(1.25));
-    // A 1280 × 800 screen: at zoom 1.25 the lab has 1024 × 640 points to lay out.
+    app.apply(Action::SetZoom(1.5));
+    app.apply(Action::LoadPreset(Box::new(preset("lesson_a_mode_collapse.ron"))));
+    app.apply(Action::Pause);
+    // A 1280 × 800 screen: at zoom 1.5 the lab has about 853 × 533 points to lay out.
     let mut h = Harness::builder()
         .wgpu()
         .with_size(egui::vec2(1280.0, 800.0))
         .build_ui_state(|ui, app: &mut LabApp| app.ui(ui), app);
-    settle(&mut h, "the first batch", quiet);
-    h.state_mut().apply(Action::Step(200));
+    settle(&mut h, "the first batches", |a| quiet(a) && a.is_comparing());
+    h.state_mut().apply(Action::Step(300));
     settle(&mut h, "the training steps", |a| {
-        quiet(a) && a.run().step() >= 200
+        quiet(a) && a.runs().iter().all(|v| v.step() >= 300)
     });
+    h.key_press(egui::Key::F5);
+    h.step();
+    h.step();
+    assert!(h.state().presentation().on);
     let image = h.render().expect("the lab renders");
     assert_eq!(image.dimensions(), (1280, 800));
     assert!(distinct_colors(&image) > 1000, "the plots were not drawn");

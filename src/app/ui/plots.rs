@@ -8,6 +8,7 @@ use egui_plot::{
 
 use crate::app::Action;
 use crate::app::choices::curve_view::CurveView;
+use crate::app::choices::presentation::Presentation;
 use crate::app::choices::time_view::TimeView;
 use crate::app::drawing::{DrawingEdit, WIDTH_STEP, component_at};
 use crate::app::figure::{Figure, MARKER_COLOR, Mark, Panel, PanelKind, whole_tick};
@@ -27,6 +28,8 @@ fn color(c: [u8; 3]) -> egui::Color32 {
 const TITLE_HEIGHT: f32 = 26.0;
 /// Plots are never drawn lower than this.
 const MIN_PLOT_HEIGHT: f32 = 150.0;
+/// Presenting, where every key panel should fit on the screen, plots may be this low.
+const MIN_PRESENTED_HEIGHT: f32 = 100.0;
 
 /// The id of a plot: its place and its run, so that a new run starts with axes fitted to its
 /// own data instead of the pan and zoom of the last one.
@@ -37,6 +40,7 @@ pub fn plot_id(column: usize, index: usize, run: Option<RunId>) -> egui::Id {
 /// Where a plot was drawn: the box of data it shows and the screen rectangle that box fills.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ShownPlot {
+    pub kind: PanelKind,
     pub bounds: ((f64, f64), (f64, f64)),
     pub frame: egui::Rect,
 }
@@ -65,6 +69,32 @@ pub struct PlotInput {
     pub path_steps: usize,
     /// The drawn target's components while the sample plot draws it.
     pub drawing: Option<Vec<Component>>,
+    pub presentation: Presentation,
+    /// Only these panels (where the figure has any of them), sized to fill the plot area.
+    pub panels: Option<Vec<PanelKind>>,
+    /// Scroll the plot area to show this panel.
+    pub bring_into_view: Option<PanelKind>,
+}
+
+/// The panels of a column that are shown: those `only` names where it names any the column has.
+fn shown_panels<'a>(panels: &'a [Panel], only: Option<&[PanelKind]>) -> Vec<(usize, &'a Panel)> {
+    let all: Vec<(usize, &Panel)> = panels.iter().enumerate().collect();
+    let Some(only) = only else { return all };
+    let some: Vec<(usize, &Panel)> = all
+        .iter()
+        .copied()
+        .filter(|(_, p)| only.contains(&p.kind))
+        .collect();
+    if some.is_empty() { all } else { some }
+}
+
+/// Panels per row when presenting `n` of one run: one row up to three, then two rows.
+fn presented_columns(n: usize) -> usize {
+    match n {
+        0..=3 => n.max(1),
+        4 => 2,
+        _ => n.div_ceil(2),
+    }
 }
 
 /// A pointer within this many points of a component's centre picks it.
@@ -86,6 +116,7 @@ pub fn plots(
         ..Default::default()
     };
     egui::ScrollArea::vertical().scroll_source(source).show(ui, |ui| {
+        let only = input.panels.as_deref();
         if comparing {
             let width = ui.available_width() / figure.columns.len() as f32;
             ui.columns(figure.columns.len(), |cols| {
@@ -93,16 +124,27 @@ pub fn plots(
                     ui.strong(&column.title);
                 }
             });
-            let rows = figure.columns.iter().map(|c| c.panels.len()).max().unwrap_or(0);
-            for i in 0..rows {
+            let shown_columns: Vec<Vec<(usize, &Panel)>> = figure
+                .columns
+                .iter()
+                .map(|c| shown_panels(&c.panels, only))
+                .collect();
+            let rows = shown_columns.iter().map(Vec::len).max().unwrap_or(0);
+            // Presenting, the rows share the plot area's height.
+            let gap = ui.spacing().item_spacing.y;
+            let fill = only.map(|_| {
+                (ui.available_height() / rows.max(1) as f32 - TITLE_HEIGHT - 2.0 * gap)
+                    .max(MIN_PRESENTED_HEIGHT)
+            });
+            for row in 0..rows {
                 ui.columns(figure.columns.len(), |cols| {
                     for (c, (ui, column)) in cols.iter_mut().zip(&figure.columns).enumerate() {
-                        if let Some(panel) = column.panels.get(i) {
+                        if let Some(&(i, panel)) = shown_columns[c].get(row) {
                             // Square sample plots; the curves need less height.
-                            let height = if panel.equal_aspect {
-                                (width - 20.0).min(460.0)
-                            } else {
-                                220.0
+                            let height = match fill {
+                                Some(h) => h,
+                                None if panel.equal_aspect => (width - 20.0).min(460.0),
+                                None => 220.0,
                             };
                             let drawing = input.drawing.as_deref().filter(|_| c == 0);
                             let id = plot_id(c, i, run_of_plot(panel, column.run, drawing));
@@ -115,13 +157,26 @@ pub fn plots(
                 });
             }
         } else if let Some(column) = figure.columns.first() {
-            let per_row = single_run_columns(column.panels.len());
-            let rows = column.panels.len().div_ceil(per_row).max(1);
-            let height = (ui.available_height() / rows as f32 - TITLE_HEIGHT).max(MIN_PLOT_HEIGHT);
-            for (r, row) in column.panels.chunks(per_row).enumerate() {
+            let panels = shown_panels(&column.panels, only);
+            let per_row = match only {
+                Some(_) => presented_columns(panels.len()),
+                None => single_run_columns(panels.len()),
+            };
+            let rows = panels.len().div_ceil(per_row).max(1);
+            let least = if only.is_some() {
+                MIN_PRESENTED_HEIGHT
+            } else {
+                MIN_PLOT_HEIGHT
+            };
+            let gap = if only.is_some() {
+                2.0 * ui.spacing().item_spacing.y
+            } else {
+                0.0
+            };
+            let height = (ui.available_height() / rows as f32 - TITLE_HEIGHT - gap).max(least);
+            for row in panels.chunks(per_row) {
                 ui.columns(per_row, |cols| {
-                    for (k, (ui, panel)) in cols.iter_mut().zip(row).enumerate() {
-                        let index = r * per_row + k;
+                    for (ui, &(index, panel)) in cols.iter_mut().zip(row) {
                         let drawing = input.drawing.as_deref();
                         let id = plot_id(0, index, run_of_plot(panel, column.run, drawing));
                         let b = draw_panel(ui, panel, id, curves, None, height, drawing, input, actions);
@@ -164,7 +219,13 @@ fn draw_panel(
     let drawing = drawing.filter(|_| panel.kind == PanelKind::Samples);
     // The wheel scrolls the page; with Alt held it pans the plot, with Ctrl it zooms.
     let pan = ui.input(|i| i.modifiers.alt);
-    let plot = Plot::new(id).id(id).height(height).allow_scroll(pan);
+    let presenting = input.presentation.on;
+    // Presenting, a double-click fills the screen with the plot instead of refitting it.
+    let plot = Plot::new(id)
+        .id(id)
+        .height(height)
+        .allow_scroll(pan)
+        .allow_double_click_reset(!presenting);
     let mut width = ui.available_width();
     if panel.background.is_some() {
         // The colour bar stands to the right of the plot, clear of the data and the legend.
@@ -277,6 +338,16 @@ fn draw_panel(
     if let Some(heat) = &panel.background {
         color_bar(ui, *response.transform.frame(), heat);
     }
+    if presenting && double_clicked(ui, &response.response, id) {
+        let full = match input.presentation.full {
+            Some(_) => None,
+            None => Some(panel.kind),
+        };
+        actions.push(Action::SetPresentation(Presentation {
+            full,
+            ..input.presentation
+        }));
+    }
     let steps_panel = matches!(panel.kind, PanelKind::StepWeights | PanelKind::Strip);
     if steps_panel && input.time.on && response.response.clicked() {
         show_clicked_step(&response.response, &response.transform, input, actions);
@@ -292,10 +363,37 @@ fn draw_panel(
         );
     }
     let b = response.transform.bounds();
+    if input.bring_into_view == Some(panel.kind) {
+        // The plot with its title, moved no further than it takes to show it.
+        let with_title = response
+            .response
+            .rect
+            .expand2(egui::vec2(0.0, TITLE_HEIGHT / 2.0))
+            .translate(egui::vec2(0.0, -TITLE_HEIGHT / 2.0));
+        ui.scroll_to_rect(with_title, None);
+    }
     ShownPlot {
+        kind: panel.kind,
         bounds: ((b.min()[0], b.max()[0]), (b.min()[1], b.max()[1])),
         frame: *response.transform.frame(),
     }
+}
+
+/// Two clicks on one plot within egui's double-click time. egui's own flag is not set on a
+/// plot, which senses drags too, so the lab times the clicks itself.
+fn double_clicked(ui: &egui::Ui, response: &egui::Response, id: egui::Id) -> bool {
+    if !response.clicked() {
+        return false;
+    }
+    let now = ui.input(|i| i.time);
+    let within = ui.ctx().options(|o| o.input_options.max_double_click_delay);
+    let key = id.with("last click");
+    let before: Option<f64> = ui.data_mut(|d| {
+        let before = d.get_temp(key);
+        d.insert_temp(key, now);
+        before
+    });
+    before.is_some_and(|t| now - t < within)
 }
 
 /// Width kept right of a shaded plot for its colour bar and the values at its ends.

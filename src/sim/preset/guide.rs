@@ -39,7 +39,18 @@ pub enum GuideAct {
     ShowCoordinateOverSteps { coordinate: usize },
     /// Show the samples as they were at this training step.
     Replay { step: usize },
+    /// Draw the curves this way: the last 80 % of training only, both runs in one plot, a
+    /// moving average over this many logged steps (a gap of two nats, invisible on an axis
+    /// that starts at −150, fills one that starts where the runs have settled).
+    ShowCurves {
+        recent_only: bool,
+        overlay: bool,
+        smoothing: usize,
+    },
 }
+
+/// The widest moving average an act may ask for.
+pub const MAX_SMOOTHING: usize = 200;
 
 impl GuideAct {
     /// Refuses an act that names a coordinate the target lacks, or drifts beyond 2-D.
@@ -51,6 +62,9 @@ impl GuideAct {
             GuideAct::ShowDrifts { .. } if dim != 2 => Err(format!(
                 "an act shows drift fields, which need a 2-D target (d = {dim})"
             )),
+            GuideAct::ShowCurves { smoothing, .. } if !(1..=MAX_SMOOTHING).contains(&smoothing) => Err(
+                format!("an act smooths over {smoothing} logged steps; 1 to {MAX_SMOOTHING} are allowed"),
+            ),
             _ => Ok(()),
         }
     }
@@ -66,6 +80,27 @@ impl GuideAct {
                 format!("shows x{coordinate} over the steps")
             }
             GuideAct::Replay { step } => format!("replays training step {step}"),
+            GuideAct::ShowCurves {
+                recent_only,
+                overlay,
+                smoothing,
+            } => {
+                let mut how = Vec::new();
+                if overlay {
+                    how.push("both runs in one plot".to_string());
+                }
+                if recent_only {
+                    how.push("the last 80 % of training".to_string());
+                }
+                if smoothing > 1 {
+                    how.push(format!("smoothed over {smoothing} logged steps"));
+                }
+                if how.is_empty() {
+                    "draws the curves as they come".into()
+                } else {
+                    format!("draws the curves with {}", how.join(", "))
+                }
+            }
         }
     }
 }
@@ -127,12 +162,13 @@ impl Claim {
             Claim::Coincide { within } => {
                 let (a, b) = (elbo(runs[0]), elbo(runs[1]));
                 let same_modes = modes(runs[0]) == modes(runs[1]);
+                let count = |m: Option<usize>| m.map_or("no".to_string(), |m| m.to_string());
                 (
                     same_modes && (a - b).abs() <= within,
                     format!(
-                        "ELBO {a:.4} and {b:.4}, modes {:?} and {:?}",
-                        modes(runs[0]),
-                        modes(runs[1])
+                        "ELBO {a:.4} and {b:.4}, {} and {} modes",
+                        count(modes(runs[0])),
+                        count(modes(runs[1]))
                     ),
                 )
             }

@@ -123,6 +123,18 @@ impl Preset {
 impl Preset {
     /// The settings (by their names in the lab) in which `self` differs from `other`; the
     /// description and the comparison are not settings of the run.
+    /// The settings in a few words, as a title: the target and its dimension, the bridge and
+    /// the loss.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} (d = {}), {} with {}",
+            self.target.kind.label(),
+            self.target.dim,
+            self.bridge.label(),
+            self.loss.label()
+        )
+    }
+
     pub fn differences_from(&self, other: &Preset) -> Vec<&'static str> {
         let fields = [
             ("target", self.target != other.target),

@@ -27,6 +27,54 @@ fn step_n_trains_the_chosen_number_of_steps() {
     });
 }
 
+/// Issue 27 item 10: "Train to" stops both runs at the chosen step; slow motion trains no
+/// faster than its pace, shows every step, and full speed comes back.
+#[test]
+fn train_to_a_step_stops_there_and_slow_motion_keeps_its_pace() {
+    let mut p = common::tiny_run();
+    p.train_steps = 1000;
+    p.compare = Some(Variation {
+        loss: Some(LossKind::Lv),
+        ..Variation::default()
+    });
+    let mut h = harness_for(LabApp::new(p, Arc::new(|| {})).unwrap(), 900.0);
+    h.state_mut().apply(Action::SetTrainTo(7));
+    h.step();
+    h.get_by_label("Train to").click();
+    h.step();
+    wait(&mut h, "both runs at step 7", |a| {
+        a.runs()
+            .iter()
+            .all(|v| v.step() == 7 && v.status == Status::Paused)
+    });
+
+    h.state_mut().apply(Action::SetPace(Some(2)));
+    h.step();
+    assert_eq!(h.state().pace, Some(2));
+    let started = Instant::now();
+    h.get_by_label("Play").click();
+    h.step();
+    let mut seen = Vec::new();
+    while started.elapsed() < Duration::from_millis(2600) {
+        h.step();
+        let s = h.state().run().snapshot.as_ref().map_or(0, |s| s.step);
+        if seen.last() != Some(&s) {
+            seen.push(s);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let trained = h.state().run().step() - 7;
+    // Two steps a second for 2.6 s: at most six, the first at once.
+    assert!((1..=6).contains(&trained), "{trained} steps at 2 per second");
+    assert!(
+        seen.windows(2).all(|w| w[1] == w[0] + 1),
+        "every step shown: {seen:?}"
+    );
+    h.state_mut().apply(Action::SetPace(None));
+    wait(&mut h, "full speed again", |a| a.run().step() > 40);
+    h.state_mut().apply(Action::Pause);
+}
+
 #[test]
 fn play_trains_to_the_end_and_evaluate_reports_metrics() {
     let mut h = harness();

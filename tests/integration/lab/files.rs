@@ -67,6 +67,43 @@ fn save_then_open_round_trips_the_settings_through_a_file() {
     assert_eq!(h.state().edit.beta, 0.75);
 }
 
+/// Issue 27 item 14: a preset saved after its settings changed says what it is now, with a
+/// title; one saved unchanged keeps its own words.
+#[test]
+fn a_saved_preset_is_titled_and_described_as_what_it_is_now() {
+    let dir = scratch("save-described");
+    let mut h = harness_for(app(), 900.0);
+    let mut preset = common::tiny_run();
+    preset.title = "Tiny".into();
+    preset.description = "a tiny lesson on GMM-40".into();
+    h.state_mut().apply(Action::LoadPreset(Box::new(preset.clone())));
+    h.step();
+    let same = dir.join("same.ron");
+    h.state_mut().apply(Action::SavePreset(same.clone()));
+    let kept = bridgelab::protocol::load_preset(&same).unwrap();
+    assert_eq!(
+        (kept.title.as_str(), kept.description.as_str()),
+        ("Tiny", "a tiny lesson on GMM-40")
+    );
+
+    let mut changed = h.state().edit.clone();
+    changed.suit_target(TargetKind::Funnel, 10);
+    changed.loss = LossKind::Lv;
+    h.state_mut().apply(Action::Restart(Box::new(changed)));
+    let now = dir.join("now.ron");
+    h.state_mut().apply(Action::SavePreset(now.clone()));
+    let saved = bridgelab::protocol::load_preset(&now).unwrap();
+    assert_eq!(saved.title, "Funnel (d = 10), DBS with LV");
+    assert!(!saved.description.contains("GMM-40"), "{}", saved.description);
+    assert!(
+        saved.description.contains("from “Tiny”")
+            && saved.description.contains("target")
+            && saved.description.contains("loss"),
+        "{}",
+        saved.description
+    );
+}
+
 #[test]
 fn save_samples_writes_npy_and_an_unwritable_directory_is_reported() {
     let dir = scratch("export");
@@ -121,7 +158,16 @@ fn export_figure_writes_png_svg_csv_and_the_preset() {
     assert_eq!(samples_rows, 16, "one row per sample of the batch");
     let preset =
         bridgelab::protocol::load_preset(&dir.join("figure-gmm40-d2-dbs-rkl-ld-step12.preset.ron")).unwrap();
-    assert_eq!(preset, h.state().edit);
+    let edit = h.state().edit.clone();
+    // An untitled preset is written with its settings as its title.
+    assert_eq!(preset.title, edit.summary());
+    assert_eq!(
+        preset,
+        bridgelab::protocol::Preset {
+            title: edit.summary(),
+            ..edit
+        }
+    );
 }
 
 #[test]
@@ -244,4 +290,75 @@ fn exports_at_a_chosen_scale_each_panel_alone_with_clean_ticks_and_a_thinned_svg
         (SVG_MAX_POINTS / 2..=SVG_MAX_POINTS).contains(&circles),
         "{circles} circles"
     );
+}
+
+/// Issue 27 item 12: a compared pair saved, reset and resumed comes back whole: both runs,
+/// and every panel over training (loss, ELBO, ESS, σ·β now and over training, mode coverage)
+/// with the data it had.
+#[test]
+fn a_compared_pair_resumes_both_runs_with_every_panel_as_it_was() {
+    let dir = scratch("resume-both");
+    let path = dir.join("pair.json");
+    let mut p = common::tiny_run();
+    p.compare = Some(Variation {
+        loss: Some(LossKind::Lv),
+        ..Variation::default()
+    });
+    let mut h = harness_for(LabApp::new(p, Arc::new(|| {})).unwrap(), 900.0);
+    h.state_mut().apply(Action::SetSnapshotEvery(1));
+    h.state_mut().apply(Action::Step(6));
+    wait(&mut h, "six steps of both", |a| {
+        a.runs()
+            .iter()
+            .all(|v| v.step() == 6 && v.status == Status::Paused && v.coverage.len() > 1)
+    });
+    h.step();
+    let kinds = [
+        PanelKind::Loss,
+        PanelKind::Elbo,
+        PanelKind::Ess,
+        PanelKind::Diffusion,
+        PanelKind::DiffusionHistory,
+        PanelKind::Coverage,
+    ];
+    let data = |h: &mut Harness<'_, LabApp>| {
+        let figure = h.state_mut().current_figure().clone();
+        let mut all = Vec::new();
+        for column in 0..2 {
+            for kind in kinds {
+                let series: Vec<(String, Vec<[f64; 2]>)> = panel(&figure, column, kind)
+                    .series
+                    .into_iter()
+                    .map(|s| (s.name, s.points))
+                    .collect();
+                all.push((column, kind, series));
+            }
+        }
+        all
+    };
+    let before = data(&mut h);
+    h.state_mut().apply(Action::SaveCheckpoint(path.clone()));
+    wait(&mut h, "both saved", |a| {
+        a.runs().iter().all(|v| v.saved.is_some())
+    });
+    h.state_mut().apply(Action::Reset);
+    wait(&mut h, "a fresh pair", |a| {
+        a.runs().iter().all(|v| v.step() == 0 && v.snapshot.is_some())
+    });
+    h.state_mut().apply(Action::ResumeCheckpoint(path.clone()));
+    wait(&mut h, "both resumed", |a| {
+        a.is_comparing() && a.runs().iter().all(|v| v.step() == 6 && v.snapshot.is_some())
+    });
+    h.step();
+    let after = data(&mut h);
+    for (b, a) in before.iter().zip(&after) {
+        assert_eq!(b, a, "run {} {:?} after resume", b.0 + 1, b.1);
+    }
+    for (column, _, series) in &after {
+        assert!(
+            series.iter().any(|(_, pts)| !pts.is_empty()),
+            "run {} has data",
+            column + 1
+        );
+    }
 }

@@ -106,3 +106,87 @@ fn a_lesson_card_walks_through_its_steps_and_each_step_does_what_it_says() {
     h.step();
     assert_eq!(h.state().guide().1, 1);
 }
+
+/// Issue 27 item 5: a lesson opens on a clean view whatever the last one left open: lesson A
+/// with its first answer shown and training replayed, then B1 from the gallery, starts with its
+/// answer closed, no replay, the slider at the end and no message from before.
+#[test]
+fn a_lesson_opened_after_another_starts_with_its_answer_closed_and_no_replay() {
+    let mut h = harness();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("presets");
+    let mut a = bridgelab::protocol::load_preset(&dir.join("lesson_a_mode_collapse.ron")).unwrap();
+    a.train_steps = 20;
+    a.eval.samples = 200;
+    h.state_mut().apply(Action::LoadPreset(Box::new(a.clone())));
+    h.step();
+    assert!(
+        h.query_by_label(&a.guide[0].answer).is_none(),
+        "the answer waits for a click"
+    );
+    h.get_by_label("Show the answer").click();
+    h.step();
+    h.step();
+    h.get_by_label(&a.guide[0].answer);
+    h.get_by_label("Next").click();
+    h.step();
+    h.step();
+    assert!(
+        h.state().time_view().replay.is_some(),
+        "A's card 2 replays training"
+    );
+    h.state_mut().notice = Some("figure written to somewhere".into());
+    h.step();
+
+    let b1 = bridgelab::protocol::load_preset(&dir.join("lesson_b_same_gradient.ron")).unwrap();
+    h.state_mut().apply(Action::ShowSide(SideTab::Lessons));
+    h.step();
+    h.get_by_label(&b1.title).click();
+    h.step();
+    h.step();
+    assert_eq!(h.state().origin.title, b1.title);
+    assert_eq!(h.state().guide().1, 0, "B1 opens on its first card");
+    assert!(!h.state().answer_open());
+    assert!(
+        h.query_by_label(&b1.guide[0].answer).is_none(),
+        "B1's first answer is closed"
+    );
+    h.get_by_label("Show the answer");
+    let time = h.state().time_view();
+    assert_eq!(time.replay, None, "no replay carried over from A");
+    assert!(!time.on, "{time:?}");
+    assert_eq!(time.step, b1.path_steps, "the slider stands at the end");
+    assert!(h.state().notice.is_none(), "no message from lesson A");
+    wait(&mut h, "B1's samples arrive", |app| {
+        app.runs().iter().all(|v| v.snapshot.is_some())
+    });
+}
+
+/// Issue 27 item 9: C1's and C2's second cards draw both runs' curves in one plot over the
+/// last 80 % of training, smoothed, where a gap of two nats fills the axis.
+#[test]
+fn the_learned_diffusion_lessons_draw_their_gap_where_it_can_be_seen() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("presets");
+    for file in [
+        "lesson_c_learned_diffusion_rklld.ron",
+        "lesson_c_learned_diffusion_lv.ron",
+    ] {
+        let mut h = harness();
+        let mut lesson = bridgelab::protocol::load_preset(&dir.join(file)).unwrap();
+        lesson.train_steps = 20;
+        h.state_mut().apply(Action::LoadPreset(Box::new(lesson)));
+        h.step();
+        assert_eq!(
+            h.state().curves,
+            CurveView::default(),
+            "{file}: card 1 draws as usual"
+        );
+        h.state_mut().apply(Action::ShowGuideStep(1));
+        h.step();
+        let curves = h.state().curves;
+        assert!(
+            curves.recent_only && curves.overlay && curves.smoothing == 10,
+            "{file}: {curves:?}"
+        );
+        h.get_by_label_contains("draws the curves with both runs in one plot, the last 80 % of training");
+    }
+}

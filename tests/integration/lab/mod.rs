@@ -7,6 +7,7 @@ use crate::common::scratch;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use bridgelab::app::choices::curve_view::CurveView;
 use bridgelab::app::choices::side_tab::SideTab;
 use bridgelab::app::figure::{Panel, PanelKind};
 use bridgelab::app::{Action, LabApp};
@@ -22,6 +23,7 @@ mod exports;
 mod files;
 mod lessons;
 mod plots;
+mod presentation;
 mod settings;
 mod time_axis;
 

@@ -65,6 +65,39 @@ fn the_chosen_coordinates_drive_the_sample_and_marginal_plots() {
     assert!(h.query_by_label("Samples, coordinates 1 and 5").is_some());
 }
 
+/// Issue 27 item 13: coordinates chosen on a 10-D funnel do not outlive it: the Gaussian card
+/// (2-D) shows coordinates 1 and 2, not 2 against itself.
+#[test]
+fn coordinates_beyond_a_smaller_target_go_back_to_distinct_defaults() {
+    let mut p = common::tiny_run();
+    p.target.kind = TargetKind::Funnel;
+    p.target.dim = 10;
+    let mut h = harness_for(LabApp::new(p, Arc::new(|| {})).unwrap(), 900.0);
+    let choice = bridgelab::app::choices::plot_choice::PlotChoice {
+        x: 4,
+        y: 1,
+        marginal: 6,
+    };
+    h.state_mut().apply(Action::SetPlotChoice(choice));
+    h.step();
+    h.get_by_label("Samples, coordinates 5 and 2");
+    let first = h.state().run().run;
+    h.get_by_label("Gaussian").click();
+    h.step();
+    wait(&mut h, "a Gaussian run", |a| {
+        a.run().run != first && a.run().target.as_ref().is_some_and(|t| t.dim == 2)
+    });
+    h.step();
+    h.step();
+    let plot = h.state().plot;
+    assert!(
+        plot.x != plot.y && plot.x < 2 && plot.y < 2 && plot.marginal < 2,
+        "{plot:?}"
+    );
+    h.get_by_label("Samples, coordinates 1 and 2");
+    h.get_by_label("Marginal density of x1");
+}
+
 #[test]
 fn a_data_directory_that_does_not_exist_is_refused_and_the_runs_go_on() {
     let mut h = harness();
@@ -167,4 +200,36 @@ fn a_typed_value_out_of_range_is_clamped_and_the_field_says_so() {
         assert_eq!(value, clamped, "{field} after typing {typed}");
         h.get_by_label(note);
     }
+}
+
+/// Issue 27 item 15: typing text that is no number says so and keeps the value; a note goes
+/// once a new preset changes the field's value.
+#[test]
+fn a_typed_word_is_refused_aloud_and_notes_go_with_a_new_preset() {
+    let mut h = harness_for(app(), 1600.0);
+    let batch = h.state().edit.batch;
+    h.get_by_label("batch").click();
+    h.step();
+    h.get_by_label("batch").type_text("abc");
+    h.step();
+    h.key_press(egui::Key::Enter);
+    h.step();
+    h.step();
+    assert_eq!(h.state().edit.batch, batch);
+    h.get_by_label(&format!("“abc” is not a number: {batch} is kept"));
+    h.get_by_label("batch").click();
+    h.step();
+    h.get_by_label("batch").type_text("0");
+    h.step();
+    h.key_press(egui::Key::Enter);
+    h.step();
+    h.step();
+    let note = "0 is out of range (1 to 20000): the least value, 1, is used";
+    h.get_by_label(note);
+    let mut other = common::tiny_run();
+    other.batch = 64;
+    h.state_mut().apply(Action::LoadPreset(Box::new(other)));
+    h.step();
+    h.step();
+    assert!(h.query_by_label(note).is_none(), "the note went with the preset");
 }
