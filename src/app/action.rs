@@ -33,8 +33,10 @@ pub enum Action {
     Reset,
     /// Start over with the next seed.
     Reseed,
-    /// Compute metrics on fresh samples.
+    /// Compute metrics on fresh samples (the Sinkhorn figures within a time budget).
     Evaluate,
+    /// Compute them without the time budget.
+    EvaluateFully,
     /// Start new runs with these settings; the preset's `compare` decides whether a second run
     /// is shown beside the first.
     Restart(Box<Preset>),

@@ -96,6 +96,7 @@ impl LabApp {
                 self.broadcast(Command::Reseed(self.edit.seed));
             }
             Action::Evaluate => self.broadcast(Command::Evaluate),
+            Action::EvaluateFully => self.broadcast(Command::EvaluateFully),
             Action::Restart(preset) => {
                 self.edit = *preset;
                 // The coordinates follow the target: a choice beyond a smaller one starts over.

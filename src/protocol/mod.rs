@@ -55,8 +55,11 @@ pub enum Command {
     /// Train at most this many steps per second, publishing every step (slow motion for a
     /// class), or with `None` as fast as the machine goes.
     SetPace(Option<u32>),
-    /// Compute metrics on fresh samples (a run also does when it finishes).
+    /// Compute metrics on fresh samples (a run also does when it finishes); a Sinkhorn figure
+    /// that has not converged within the lab's time budget is left out and said so.
     Evaluate,
+    /// [`Command::Evaluate`] without a time budget (Reset still cancels it).
+    EvaluateFully,
     /// Write the run (parameters, optimiser, step, history) to this checkpoint file.
     SaveCheckpoint(PathBuf),
     /// Replace the run by the one saved in this checkpoint file; a bad file leaves the run
@@ -111,6 +114,9 @@ pub enum Event {
     Evaluated {
         run: RunId,
         evaluation: Box<Evaluation>,
+        /// The Sinkhorn figures were left out: they did not converge within the lab's time
+        /// budget ([`Command::EvaluateFully`] computes them without one).
+        cut_short: bool,
     },
     /// The run stopped: it diverged or the engine panicked. Its history is kept until reset.
     Failed {

@@ -9,4 +9,4 @@ mod thumbnails;
 mod worker;
 
 pub use thumbnails::{TargetThumbnail, spawn_thumbnails};
-pub use worker::{Build, Wake, Worker};
+pub use worker::{Build, SINKHORN_BUDGET, Wake, Worker};

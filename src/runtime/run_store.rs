@@ -40,6 +40,8 @@ pub struct RunStore {
     pub evaluation: Option<Evaluation>,
     /// An evaluation under way: its sample count and the stage it has begun.
     pub evaluating: Option<(usize, EvaluationStage)>,
+    /// The latest evaluation left its Sinkhorn figures out at the lab's time budget.
+    pub evaluation_cut_short: bool,
     pub status: Status,
     /// The latest failure or refusal, shown until the next run starts.
     pub message: Option<String>,
@@ -70,6 +72,7 @@ impl Default for RunStore {
             replay: Vec::new(),
             evaluation: None,
             evaluating: None,
+            evaluation_cut_short: false,
             status: Status::Starting,
             message: None,
             device: String::new(),
@@ -174,9 +177,14 @@ impl RunStore {
             Event::Finished { .. } => self.status = Status::Finished,
             Event::Changed { step, what, .. } => self.live_changes.push((step, what)),
             Event::Evaluating { samples, stage, .. } => self.evaluating = Some((samples, stage)),
-            Event::Evaluated { evaluation, .. } => {
+            Event::Evaluated {
+                evaluation,
+                cut_short,
+                ..
+            } => {
                 self.evaluating = None;
                 self.evaluation = Some(*evaluation);
+                self.evaluation_cut_short = cut_short;
             }
             Event::Failed { step, message, .. } => {
                 self.status = Status::Failed;

@@ -1,6 +1,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -10,6 +11,7 @@ use crate::protocol::{
     Command, DENSITY_GRID_SIZE, Event, LatestSlot, LearningRates, PathRequest, RunId, RunSnapshot, TargetInfo,
 };
 use crate::sim::platform::device::{describe, make_device};
+use crate::sim::platform::interrupt::{Interrupt, Stopped};
 use crate::sim::preset::validate::validate;
 use crate::sim::training::checkpoint;
 use crate::sim::{Preset, SimError, Trainer};
@@ -33,10 +35,17 @@ const COMMAND_CAPACITY: usize = 64;
 const EVENT_CAPACITY: usize = 1024;
 /// How long a lifecycle event may wait for room before it is dropped: the reader is gone.
 const EVENT_PATIENCE: Duration = Duration::from_secs(2);
+/// How long the lab's evaluation gives its Sinkhorn figures (each, the noise floor's too) to
+/// converge: an evaluation should not hold a lesson's verdict for minutes (one of lesson D1
+/// took about five). Past it the figure is left out and can be asked for without a budget.
+pub const SINKHORN_BUDGET: Duration = Duration::from_secs(20);
 
 /// Handle to the training thread. Dropping it stops the thread.
 pub struct Worker {
     commands: Sender<Command>,
+    /// Raised when a command that replaces the run is sent, so that an evaluation under way
+    /// stops at once instead of finishing for a run about to go.
+    cancel: Arc<AtomicBool>,
     events: Receiver<Event>,
     snapshots: LatestSlot<RunSnapshot>,
     thread: Option<JoinHandle<()>>,
@@ -54,23 +63,32 @@ impl Worker {
         let (ev_tx, ev_rx) = bounded(EVENT_CAPACITY);
         let snapshots = LatestSlot::new();
         let slot = snapshots.clone();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let cancelled = cancel.clone();
         let thread = std::thread::Builder::new()
             .name("bridgelab-trainer".into())
             .spawn(move || {
-                let mut state = Loop::new(preset, ev_tx, slot, wake, build);
+                let mut state = Loop::new(preset, ev_tx, slot, wake, build, cancelled);
                 state.run(cmd_rx);
             })?;
         Ok(Self {
             commands: cmd_tx,
+            cancel,
             events: ev_rx,
             snapshots,
             thread: Some(thread),
         })
     }
 
-    /// Queues a command; false when the queue is full or the thread has stopped.
+    /// Queues a command; false when the queue is full or the thread has stopped. One that
+    /// replaces the run cancels an evaluation under way.
     pub fn send(&self, command: Command) -> bool {
-        self.commands.try_send(command).is_ok()
+        let replaces = replaces_the_run(&command);
+        let sent = self.commands.try_send(command).is_ok();
+        if sent && replaces {
+            self.cancel.store(true, Ordering::Relaxed);
+        }
+        sent
     }
 
     /// Every event that arrived since the last call.
@@ -89,8 +107,17 @@ impl Worker {
     }
 }
 
+/// Commands after which an evaluation of the current run has no reader.
+fn replaces_the_run(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Reset | Command::Reseed(_) | Command::Restart(_) | Command::Resume(_) | Command::Shutdown
+    )
+}
+
 impl Drop for Worker {
     fn drop(&mut self) {
+        self.cancel.store(true, Ordering::Relaxed);
         let _ = self.commands.send_timeout(Command::Shutdown, EVENT_PATIENCE);
         if let Some(t) = self.thread.take() {
             let _ = t.join();
@@ -125,6 +152,8 @@ struct Loop {
     snapshots: LatestSlot<RunSnapshot>,
     wake: Wake,
     build: Build,
+    /// Raised by the handle when a command that replaces the run was sent.
+    cancel: Arc<AtomicBool>,
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -142,6 +171,7 @@ impl Loop {
         snapshots: LatestSlot<RunSnapshot>,
         wake: Wake,
         build: Build,
+        cancel: Arc<AtomicBool>,
     ) -> Self {
         let mut state = Loop {
             preset: preset.clone(),
@@ -157,6 +187,7 @@ impl Loop {
             snapshots,
             wake,
             build,
+            cancel,
         };
         state.start(preset);
         state
@@ -308,6 +339,10 @@ impl Loop {
     }
 
     fn handle(&mut self, command: Command) {
+        if replaces_the_run(&command) {
+            // What it cancelled has stopped; the next evaluation is for the new run.
+            self.cancel.store(false, Ordering::Relaxed);
+        }
         match command {
             Command::Play => {
                 if self.trainer.as_ref().is_some_and(|t| !t.is_finished()) {
@@ -382,14 +417,23 @@ impl Loop {
                     self.publish_snapshot();
                 }
             }
-            Command::Evaluate => self.evaluate(),
+            Command::Evaluate => self.evaluate(Some(SINKHORN_BUDGET)),
+            Command::EvaluateFully => self.evaluate(None),
             Command::Shutdown => {}
         }
     }
 
     /// Metrics on the preset's number of fresh samples, announcing each stage as it begins.
-    fn evaluate(&mut self) {
+    /// Evaluates the run, the Sinkhorn figures within `budget` where one is given; an
+    /// evaluation cancelled by a command that replaces the run reports nothing.
+    fn evaluate(&mut self, budget: Option<Duration>) {
         let Some(t) = &self.trainer else { return };
+        if self.cancel.load(Ordering::Relaxed) {
+            return;
+        }
+        let interrupt = budget
+            .map_or_else(Interrupt::none, Interrupt::within)
+            .or_when(self.cancel.clone());
         let (run, events, wake) = (self.run, &self.events, &self.wake);
         let samples = t.preset().eval.samples.max(1);
         let mut progress = |stage| {
@@ -397,11 +441,19 @@ impl Loop {
             let _ = events.try_send(Event::Evaluating { run, samples, stage });
             wake();
         };
-        match catch_unwind(AssertUnwindSafe(|| t.evaluate_reporting(None, &mut progress))) {
-            Ok(e) => self.emit(Event::Evaluated {
-                run: self.run,
-                evaluation: Box::new(e),
-            }),
+        match catch_unwind(AssertUnwindSafe(|| {
+            t.evaluate_within(None, &mut progress, &interrupt)
+        })) {
+            Ok(_) if self.cancel.load(Ordering::Relaxed) => {}
+            Ok(e) => {
+                let cut_short =
+                    matches!(interrupt.stopped(), Some(Stopped::OutOfTime(_))) && e.sinkhorn.is_none();
+                self.emit(Event::Evaluated {
+                    run: self.run,
+                    evaluation: Box::new(e),
+                    cut_short,
+                })
+            }
             Err(p) => {
                 let step = t.step_count();
                 self.fail(
@@ -442,7 +494,7 @@ impl Loop {
                         step: step + 1,
                     });
                     // The numbers a lesson quotes are final evaluations on fresh samples.
-                    self.evaluate();
+                    self.evaluate(Some(SINKHORN_BUDGET));
                     return;
                 }
                 self.budget = match self.budget {

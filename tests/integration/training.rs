@@ -455,3 +455,22 @@ fn a_fresh_cmcd_drifts_by_half_the_annealed_score_both_ways() {
         );
     }
 }
+
+/// Issue 27 item 16: a Sinkhorn figure that does not converge within its budget is left out
+/// with the reason, and every other figure of the evaluation is there.
+#[test]
+fn an_evaluation_past_its_sinkhorn_budget_keeps_every_other_figure() {
+    use bridgelab::sim::platform::interrupt::Interrupt;
+    let mut p = common::tiny_run();
+    p.eval.samples = 500;
+    p.eval.sinkhorn_protocol = bridgelab::sim::metrics::SinkhornProtocol::Converged;
+    let t = Trainer::new(p, cpu()).unwrap();
+    let cut = t.evaluate_within(None, &mut |_| {}, &Interrupt::within(std::time::Duration::ZERO));
+    assert!(cut.sinkhorn.is_none());
+    let why = cut.sinkhorn_error.clone().unwrap_or_default();
+    assert!(why.contains("time budget of 0 s"), "{why}");
+    assert!(cut.weights.elbo.is_finite() && cut.mmd2.is_some() && cut.modes.is_some());
+    let whole = t.evaluate(None);
+    assert!(whole.sinkhorn.is_some(), "{:?}", whole.sinkhorn_error);
+    assert_eq!(whole.weights, cut.weights);
+}

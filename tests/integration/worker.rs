@@ -180,3 +180,45 @@ fn learning_rates_change_live_and_bad_ones_are_rejected() {
     // Step 1 of 12 under the cosine schedule: the full base rate.
     assert!((record.unwrap().lr - 0.5).abs() < 1e-9);
 }
+
+/// An untrained GMM-40 run whose evaluation's Sinkhorn (2000 points at ε = 1e-4) would take
+/// minutes to converge.
+fn slow_to_evaluate() -> bridgelab::sim::Preset {
+    let mut p = preset();
+    p.eval.samples = 2000;
+    p.eval.max_points = 2000;
+    p.eval.sinkhorn_eps = 1e-4;
+    p.eval.sinkhorn_protocol = bridgelab::sim::metrics::SinkhornProtocol::Converged;
+    p
+}
+
+/// Issue 27 item 16: Reset during an evaluation cancels it: the old run reports no evaluation
+/// (without the cancel, its Sinkhorn would run to the lab's 20 s budget and report one), and the
+/// new run starts.
+#[test]
+fn reset_cancels_an_evaluation_under_way() {
+    let (w, _) = spawn(slow_to_evaluate());
+    let first = match until(&w, |e| matches!(e, Event::Started { .. })).pop() {
+        Some(Event::Started { run, .. }) => run,
+        other => panic!("{other:?}"),
+    };
+    w.send(Command::Evaluate);
+    until(&w, |e| {
+        matches!(
+            e,
+            Event::Evaluating {
+                stage: EvaluationStage::Sinkhorn,
+                ..
+            }
+        )
+    });
+    w.send(Command::Reset);
+    let events = until(&w, |e| matches!(e, Event::Started { .. }));
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::Evaluated { run, .. } if *run == first)),
+        "the cancelled evaluation of run {first:?} reported"
+    );
+    assert!(matches!(events.last(), Some(Event::Started { run, .. }) if *run != first));
+}

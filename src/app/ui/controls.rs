@@ -2,6 +2,7 @@
 
 use crate::app::{Action, LabApp};
 use crate::protocol::{Evaluation, EvaluationStage};
+use crate::runtime::SINKHORN_BUDGET;
 use crate::runtime::run_store::{RunStore, Status};
 
 fn status_word(status: Status) -> &'static str {
@@ -93,7 +94,7 @@ fn mode_count(view: &RunStore) -> Option<(String, String)> {
 }
 
 /// A run's two lines: where it stands, then its evaluation (in progress, done, or not yet).
-fn run_status(ui: &mut egui::Ui, index: Option<usize>, view: &RunStore) {
+fn run_status(ui: &mut egui::Ui, index: Option<usize>, view: &RunStore, actions: &mut Vec<Action>) {
     one_line(ui, |ui| {
         if let Some(i) = index {
             ui.strong(format!("run {}:", i + 1));
@@ -127,6 +128,18 @@ fn run_status(ui: &mut egui::Ui, index: Option<usize>, view: &RunStore) {
                         stage.index() + 1
                     )),
             );
+        }
+        if view.evaluation_cut_short
+            && view.evaluating.is_none()
+            && ui
+                .small_button("Sinkhorn without a time limit")
+                .on_hover_text(format!(
+                    "The Sinkhorn figures did not converge within {} s and were left out; this computes them however long it takes (Reset cancels it)",
+                    SINKHORN_BUDGET.as_secs()
+                ))
+                .clicked()
+        {
+            actions.push(Action::EvaluateFully);
         }
         if let Some(e) = &view.evaluation {
             // The previous evaluation stays until the new one replaces it.
@@ -324,7 +337,7 @@ pub fn controls(ui: &mut egui::Ui, app: &LabApp, actions: &mut Vec<Action>) {
         });
     } else {
         for (i, view) in views.iter().enumerate() {
-            run_status(ui, comparing.then_some(i), view);
+            run_status(ui, comparing.then_some(i), view, actions);
         }
     }
     // One line for every message, kept whether or not there is one (presenting, only when

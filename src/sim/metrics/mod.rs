@@ -18,7 +18,7 @@ pub use modes::{ModeCoverage, ModeRegions, mode_coverage};
 pub use ott::{
     CAPPED_CHECK_EVERY, CAPPED_MAX_ITERATIONS, CAPPED_TOLERANCE, entropic_ot_capped, entropic_ot_self_capped,
 };
-pub use sample_distance::{MMD_POINTS, SinkhornProtocol, SinkhornReport, mmd, sinkhorn};
+pub use sample_distance::{MMD_POINTS, SinkhornProtocol, SinkhornReport, mmd, sinkhorn, sinkhorn_within};
 pub use settings::EvalSettings;
 pub use sinkhorn::{OtSolution, Stopping, entropic_ot, entropic_ot_self};
 pub use weights::WeightStats;

@@ -7,6 +7,7 @@ use super::cost::{Cost, Points, cost_moments};
 use super::ott::{entropic_ot_capped, entropic_ot_self_capped};
 use super::sinkhorn::{OtSolution, Stopping, entropic_ot, entropic_ot_self};
 use crate::sim::platform::host;
+use crate::sim::platform::interrupt::{Interrupt, Stopped};
 
 /// How a Sinkhorn figure is computed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -108,6 +109,20 @@ pub fn sinkhorn(
     eps: f64,
     mw54: bool,
 ) -> Result<SinkhornReport, String> {
+    sinkhorn_within(a, b, d, protocol, eps, mw54, &Interrupt::none())
+}
+
+/// [`sinkhorn`], stopped by `interrupt` (a time budget, a cancel): a figure cut short is not
+/// reported, the reason is.
+pub fn sinkhorn_within(
+    a: &[f32],
+    b: &[f32],
+    d: usize,
+    protocol: SinkhornProtocol,
+    eps: f64,
+    mw54: bool,
+    interrupt: &Interrupt,
+) -> Result<SinkhornReport, String> {
     if d == 0 || !a.len().is_multiple_of(d) || !b.len().is_multiple_of(d) {
         return Err(format!("the sets do not split into rows of {d} coordinates"));
     }
@@ -126,13 +141,17 @@ pub fn sinkhorn(
     Ok(match (protocol, mw54) {
         (SinkhornProtocol::Converged, _) => {
             resolvable(&x, &y, Cost::SquaredEuclidean, eps)?;
-            let stop = Stopping::default();
+            let stop = Stopping {
+                interrupt: interrupt.clone(),
+                ..Stopping::default()
+            };
             let cost = Cost::SquaredEuclidean;
             let terms = [
                 entropic_ot(&x, &y, cost, eps, &stop),
                 entropic_ot_self(&x, cost, eps, &stop),
                 entropic_ot_self(&y, cost, eps, &stop),
             ];
+            cut_short(&terms, interrupt)?;
             debiased(terms, protocol, eps, cost, samples)
         }
         (SinkhornProtocol::Paper | SinkhornProtocol::BeyondElbos, false) => {
@@ -161,11 +180,13 @@ pub fn sinkhorn(
                 anneal: None,
                 level_tolerance: 0.0,
                 omega: 1.0,
+                interrupt: interrupt.clone(),
                 ..Stopping::default()
             };
             let eps = 1e-3;
             resolvable(&x, &y, Cost::Euclidean, eps)?;
             let s = entropic_ot(&x, &y, Cost::Euclidean, eps, &stop);
+            cut_short(std::slice::from_ref(&s), interrupt)?;
             SinkhornReport {
                 value: s.transport_cost,
                 protocol,
@@ -178,6 +199,20 @@ pub fn sinkhorn(
             }
         }
     })
+}
+
+/// Refuses terms an interrupt stopped before they converged.
+fn cut_short(terms: &[OtSolution], interrupt: &Interrupt) -> Result<(), String> {
+    match interrupt.stopped() {
+        Some(why) if terms.iter().any(|t| !t.converged) => Err(match why {
+            Stopped::OutOfTime(budget) => format!(
+                "not computed: it did not converge within its time budget of {} s",
+                budget.as_secs_f64()
+            ),
+            Stopped::Cancelled => "not computed: cancelled".into(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Costs at most this many times ε are resolved by double precision: their rounding stays

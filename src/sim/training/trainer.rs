@@ -11,9 +11,10 @@ use crate::sim::bridge::sampler::Sampler;
 use crate::sim::bridge::time_axis::{self, PathRequest, PathSet};
 use crate::sim::error::SimError;
 use crate::sim::metrics::{
-    EpochSums, MMD_POINTS, ModeRegions, WeightStats, delta_std, mmd, mode_coverage, sinkhorn,
+    EpochSums, MMD_POINTS, ModeRegions, WeightStats, delta_std, mmd, mode_coverage, sinkhorn_within,
 };
 use crate::sim::platform::host;
+use crate::sim::platform::interrupt::Interrupt;
 use crate::sim::platform::subnormals;
 use crate::sim::preset::validate::validate;
 use crate::sim::preset::{DiffusionMode, DivergencePolicy, LossKind, Preset, TargetKind};
@@ -298,6 +299,17 @@ impl Trainer {
         samples: Option<usize>,
         progress: &mut dyn FnMut(EvaluationStage),
     ) -> Evaluation {
+        self.evaluate_within(samples, progress, &Interrupt::none())
+    }
+
+    /// [`Trainer::evaluate_reporting`] with the Sinkhorn figures stopped by `interrupt`; one
+    /// cut short is left out with the reason in `sinkhorn_error`, every other figure is there.
+    pub fn evaluate_within(
+        &self,
+        samples: Option<usize>,
+        progress: &mut dyn FnMut(EvaluationStage),
+        interrupt: &Interrupt,
+    ) -> Evaluation {
         subnormals::flush_everywhere();
         let settings = &self.preset.eval;
         let m = samples.unwrap_or(settings.samples).max(1);
@@ -323,13 +335,14 @@ impl Trainer {
                 let j = m.min(MMD_POINTS);
                 let metrics = |a: &[f32], b: &[f32]| {
                     (
-                        sinkhorn(
+                        sinkhorn_within(
                             &a[..k * d],
                             &b[..k * d],
                             d,
                             settings.sinkhorn_protocol,
                             settings.sinkhorn_eps,
                             mw54,
+                            interrupt,
                         ),
                         mmd(&a[..j * d], &b[..j * d], d, &self.device),
                     )
