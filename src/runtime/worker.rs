@@ -1,7 +1,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -43,9 +43,10 @@ pub const SINKHORN_BUDGET: Duration = Duration::from_secs(20);
 /// Handle to the training thread. Dropping it stops the thread.
 pub struct Worker {
     commands: Sender<Command>,
-    /// Raised when a command that replaces the run is sent, so that an evaluation under way
-    /// stops at once instead of finishing for a run about to go.
-    cancel: Arc<AtomicBool>,
+    /// Commands that replace the run, counted as they are sent (the loop counts them as it
+    /// handles them): while it is behind, an evaluation under way is for a run about to go and
+    /// stops at once.
+    replacing_sent: Arc<AtomicU64>,
     events: Receiver<Event>,
     snapshots: LatestSlot<RunSnapshot>,
     thread: Option<JoinHandle<()>>,
@@ -63,17 +64,17 @@ impl Worker {
         let (ev_tx, ev_rx) = bounded(EVENT_CAPACITY);
         let snapshots = LatestSlot::new();
         let slot = snapshots.clone();
-        let cancel = Arc::new(AtomicBool::new(false));
-        let cancelled = cancel.clone();
+        let replacing_sent = Arc::new(AtomicU64::new(0));
+        let counted = replacing_sent.clone();
         let thread = std::thread::Builder::new()
             .name("bridgelab-trainer".into())
             .spawn(move || {
-                let mut state = Loop::new(preset, ev_tx, slot, wake, build, cancelled);
+                let mut state = Loop::new(preset, ev_tx, slot, wake, build, counted);
                 state.run(cmd_rx);
             })?;
         Ok(Self {
             commands: cmd_tx,
-            cancel,
+            replacing_sent,
             events: ev_rx,
             snapshots,
             thread: Some(thread),
@@ -83,10 +84,14 @@ impl Worker {
     /// Queues a command; false when the queue is full or the thread has stopped. One that
     /// replaces the run cancels an evaluation under way.
     pub fn send(&self, command: Command) -> bool {
+        // Counted before it is sent, so the loop never handles one it has not seen counted.
         let replaces = replaces_the_run(&command);
+        if replaces {
+            self.replacing_sent.fetch_add(1, Ordering::SeqCst);
+        }
         let sent = self.commands.try_send(command).is_ok();
-        if sent && replaces {
-            self.cancel.store(true, Ordering::Relaxed);
+        if replaces && !sent {
+            self.replacing_sent.fetch_sub(1, Ordering::SeqCst);
         }
         sent
     }
@@ -117,7 +122,7 @@ fn replaces_the_run(command: &Command) -> bool {
 
 impl Drop for Worker {
     fn drop(&mut self) {
-        self.cancel.store(true, Ordering::Relaxed);
+        self.replacing_sent.fetch_add(1, Ordering::SeqCst);
         let _ = self.commands.send_timeout(Command::Shutdown, EVENT_PATIENCE);
         if let Some(t) = self.thread.take() {
             let _ = t.join();
@@ -152,8 +157,9 @@ struct Loop {
     snapshots: LatestSlot<RunSnapshot>,
     wake: Wake,
     build: Build,
-    /// Raised by the handle when a command that replaces the run was sent.
-    cancel: Arc<AtomicBool>,
+    /// Commands that replace the run: sent (counted by the handle) and handled here.
+    replacing_sent: Arc<AtomicU64>,
+    replacing_handled: u64,
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -171,7 +177,7 @@ impl Loop {
         snapshots: LatestSlot<RunSnapshot>,
         wake: Wake,
         build: Build,
-        cancel: Arc<AtomicBool>,
+        replacing_sent: Arc<AtomicU64>,
     ) -> Self {
         let mut state = Loop {
             preset: preset.clone(),
@@ -187,7 +193,8 @@ impl Loop {
             snapshots,
             wake,
             build,
-            cancel,
+            replacing_sent,
+            replacing_handled: 0,
         };
         state.start(preset);
         state
@@ -340,8 +347,7 @@ impl Loop {
 
     fn handle(&mut self, command: Command) {
         if replaces_the_run(&command) {
-            // What it cancelled has stopped; the next evaluation is for the new run.
-            self.cancel.store(false, Ordering::Relaxed);
+            self.replacing_handled += 1;
         }
         match command {
             Command::Play => {
@@ -428,12 +434,14 @@ impl Loop {
     /// evaluation cancelled by a command that replaces the run reports nothing.
     fn evaluate(&mut self, budget: Option<Duration>) {
         let Some(t) = &self.trainer else { return };
-        if self.cancel.load(Ordering::Relaxed) {
+        let (sent, handled) = (self.replacing_sent.clone(), self.replacing_handled);
+        let replaced = move || sent.load(Ordering::SeqCst) > handled;
+        if replaced() {
             return;
         }
         let interrupt = budget
             .map_or_else(Interrupt::none, Interrupt::within)
-            .or_when(self.cancel.clone());
+            .or_when(Arc::new(replaced.clone()));
         let (run, events, wake) = (self.run, &self.events, &self.wake);
         let samples = t.preset().eval.samples.max(1);
         let mut progress = |stage| {
@@ -444,7 +452,7 @@ impl Loop {
         match catch_unwind(AssertUnwindSafe(|| {
             t.evaluate_within(None, &mut progress, &interrupt)
         })) {
-            Ok(_) if self.cancel.load(Ordering::Relaxed) => {}
+            Ok(_) if replaced() => {}
             Ok(e) => {
                 let cut_short =
                     matches!(interrupt.stopped(), Some(Stopped::OutOfTime(_))) && e.sinkhorn.is_none();

@@ -1,8 +1,8 @@
-//! Stopping long work from outside: a deadline, a flag another thread raises, or both. The
-//! lab's evaluation gives its Sinkhorn a time budget this way, and Reset cancels it at once.
+//! Stopping long work from outside: a deadline, a condition another thread makes true, or
+//! both. The lab's evaluation gives its Sinkhorn a time budget this way, and Reset cancels it
+//! at once.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Why work was stopped before it ended.
@@ -10,14 +10,17 @@ use std::time::{Duration, Instant};
 pub enum Stopped {
     /// Its time budget ran out.
     OutOfTime(Duration),
-    /// The flag was raised (the run it served was reset or replaced).
+    /// The condition became true (the run it served was reset or replaced).
     Cancelled,
 }
+
+/// A condition that cancels the work once true; it is asked often, so it must be cheap.
+pub type Cancelled = Arc<dyn Fn() -> bool + Send + Sync>;
 
 #[derive(Clone, Default)]
 pub struct Interrupt {
     deadline: Option<(Instant, Duration)>,
-    flag: Option<Arc<AtomicBool>>,
+    cancelled: Option<Cancelled>,
 }
 
 impl Interrupt {
@@ -30,21 +33,21 @@ impl Interrupt {
     pub fn within(budget: Duration) -> Self {
         Self {
             deadline: Some((Instant::now() + budget, budget)),
-            flag: None,
+            cancelled: None,
         }
     }
 
-    /// Also stops the work once `flag` is raised.
-    pub fn or_when(self, flag: Arc<AtomicBool>) -> Self {
+    /// Also stops the work once `cancelled` holds.
+    pub fn or_when(self, cancelled: Cancelled) -> Self {
         Self {
-            flag: Some(flag),
+            cancelled: Some(cancelled),
             ..self
         }
     }
 
     /// Whether the work should stop now, and why.
     pub fn stopped(&self) -> Option<Stopped> {
-        if self.flag.as_ref().is_some_and(|f| f.load(Ordering::Relaxed)) {
+        if self.cancelled.as_ref().is_some_and(|c| c()) {
             return Some(Stopped::Cancelled);
         }
         match self.deadline {
@@ -65,7 +68,7 @@ impl std::fmt::Debug for Interrupt {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Interrupt")
             .field("budget", &self.deadline.map(|(_, b)| b))
-            .field("cancellable", &self.flag.is_some())
+            .field("cancellable", &self.cancelled.is_some())
             .finish()
     }
 }
@@ -74,10 +77,14 @@ impl std::fmt::Debug for Interrupt {
 mod tests {
     use super::*;
 
+    use std::sync::atomic::{AtomicBool, Ordering};
+
     #[test]
     fn a_raised_flag_cancels_and_a_spent_budget_stops() {
         let flag = Arc::new(AtomicBool::new(false));
-        let open = Interrupt::within(Duration::from_secs(3600)).or_when(flag.clone());
+        let raised = flag.clone();
+        let open = Interrupt::within(Duration::from_secs(3600))
+            .or_when(Arc::new(move || raised.load(Ordering::Relaxed)));
         assert_eq!(open.stopped(), None);
         flag.store(true, Ordering::Relaxed);
         assert_eq!(open.stopped(), Some(Stopped::Cancelled));
