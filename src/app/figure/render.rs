@@ -190,15 +190,23 @@ fn draw_panel<DB: DrawingBackend>(
         .y_label_area_size(scale.px(Y_LABEL_AREA))
         .build_cartesian_2d(x0..x1, y0..y1)?;
     let whole = panel.whole_x;
+    // A tick's value is a sum of steps, and rounding leaves 0 as −2.2e-16: within a
+    // millionth of the axis span of 0 it is 0.
+    let near_zero = |v: f64, span: f64| if v.abs() < 1e-6 * span.abs() { 0.0 } else { v };
     let x_tick = move |v: &f64| {
-        if whole { whole_tick(*v) } else { tick_label(*v) }
+        if whole {
+            whole_tick(*v)
+        } else {
+            tick_label(near_zero(*v, x1 - x0))
+        }
     };
+    let y_tick = move |v: &f64| tick_label(near_zero(*v, y1 - y0));
     chart
         .configure_mesh()
         .x_desc(panel.x_label.as_str())
         .y_desc(panel.y_label.as_str())
         .x_label_formatter(&x_tick)
-        .y_label_formatter(&|v: &f64| tick_label(*v))
+        .y_label_formatter(&y_tick)
         .label_style(("sans-serif", scale.px(12)))
         .axis_desc_style(("sans-serif", scale.px(13)))
         .light_line_style(RGBColor(238, 238, 238))

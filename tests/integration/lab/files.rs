@@ -290,6 +290,41 @@ fn exports_at_a_chosen_scale_each_panel_alone_with_clean_ticks_and_a_thinned_svg
         (SVG_MAX_POINTS / 2..=SVG_MAX_POINTS).contains(&circles),
         "{circles} circles"
     );
+
+    // Issue 27 item 19: ticks summed from steps round 0 to −1.1e-16 on such axes; it reads 0.
+    for (lo, hi) in [(-1.1, 0.7), (-0.3, 0.9), (-0.7, 0.1), (-2.2, 1.3)] {
+        let line: Vec<[f64; 2]> = (0..=10).map(|i| [lo + (hi - lo) * i as f64 / 10.0; 2]).collect();
+        let mut panel = Panel::new(PanelKind::Loss, "around 0", "x", "y");
+        panel
+            .series
+            .push(Series::new("line", Mark::Line, [0, 0, 0], line));
+        let figure = Figure {
+            columns: vec![bridgelab::app::figure::Column {
+                run: None,
+                title: "around 0".into(),
+                panels: vec![panel],
+            }],
+        };
+        bridgelab::app::figure::export(
+            &figure,
+            &common::tiny_run(),
+            &out,
+            "zero",
+            ExportOptions::default(),
+        )
+        .unwrap();
+        let svg = std::fs::read_to_string(out.join("zero.svg")).unwrap();
+        let texts: Vec<&str> = svg
+            .split("</text>")
+            .filter_map(|t| t.rsplit('>').next())
+            .map(str::trim)
+            .collect();
+        assert!(
+            !texts.iter().any(|t| t.contains("e-")),
+            "scientific ticks on [{lo}, {hi}]: {texts:?}"
+        );
+        assert!(texts.contains(&"0"), "a tick reads 0 on [{lo}, {hi}]: {texts:?}");
+    }
 }
 
 /// Issue 27 item 12: a compared pair saved, reset and resumed comes back whole: both runs,
