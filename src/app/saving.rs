@@ -152,12 +152,25 @@ impl LabApp {
             p.loss.label().to_lowercase()
         );
         if let Some(v) = &p.compare {
+            // What the second run changes, by its new value where that is a word.
             let second = v.apply(p);
-            stem.push_str(&format!(
-                "-vs-{}-{}",
-                second.bridge.label().to_lowercase(),
-                second.loss.label().to_lowercase()
-            ));
+            let slug = |s: &str| {
+                s.to_lowercase()
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                    .collect::<String>()
+            };
+            let what: Vec<String> = second
+                .differences_from(p)
+                .into_iter()
+                .map(|field| match field {
+                    "bridge" => slug(second.bridge.label()),
+                    "loss" => slug(second.loss.label()),
+                    "diffusion" => format!("{}-sigma", slug(second.diffusion.label())),
+                    other => slug(other),
+                })
+                .collect();
+            stem.push_str(&format!("-vs-{}", what.join("-")));
         }
         stem.push_str(&format!("-step{}", self.run().step()));
         stem

@@ -18,8 +18,8 @@ pub use model::{
     Column, Figure, INFERENCE_COLOR, MARKER_COLOR, Mark, Panel, PanelKind, RUN_INKS, RunInk, Series,
     TARGET_COLOR, TARGET_DRAWS_COLOR,
 };
-pub use render::{Bitmap, PixelBox, SVG_MAX_POINTS, Scale, bitmap, tick_label, whole_tick};
-use render::{png_bytes, svg_text};
+use render::png_bytes;
+pub use render::{Bitmap, PixelBox, SVG_MAX_POINTS, Scale, bitmap, svg_text, tick_label, whole_tick};
 use table::csv;
 
 use crate::export::write_atomically;
@@ -72,7 +72,8 @@ pub fn export(
                         panels: vec![panel.clone()],
                     }],
                 };
-                let run = if c > 0 {
+                // Compared, every panel's file names its run (the stem says what differs).
+                let run = if figure.columns.len() > 1 {
                     format!("-run{}", c + 1)
                 } else {
                     String::new()

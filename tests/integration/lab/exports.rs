@@ -1,6 +1,7 @@
 //! The exported figure as a reader of a paper sees it: every mark inside its panel's plot box.
 
-use bridgelab::app::figure::{Column, Figure, Mark, Panel, PanelKind, Scale, Series, bitmap};
+use super::*;
+use bridgelab::app::figure::{Column, Figure, Mark, Scale, Series, bitmap};
 
 /// A pixel of a mark's colour: far from white, grey and black, whatever the anti-aliasing did.
 fn is_ink(p: [u8; 3], ink: [u8; 3]) -> bool {
@@ -130,4 +131,84 @@ fn an_exported_shaded_panel_has_a_colour_bar() {
         low.0 > (b.x.0 + b.x.1) / 2 && low.1 > (b.y.0 + b.y.1) / 2,
         "in the lower right corner: {low:?} in {b:?}"
     );
+}
+
+/// Issue 27 item 20: the SVG holds a shaded background as one embedded PNG, not a rectangle
+/// per cell: a 100 × 100 map adds one image and no more rectangles than its colour bar's.
+#[test]
+fn an_svg_holds_a_shaded_background_as_one_image() {
+    use bridgelab::app::figure::heat::Heat;
+    use bridgelab::app::figure::svg_text;
+    let values: Vec<f32> = (0..100 * 100)
+        .map(|k| (k % 100) as f32 + (k / 100) as f32)
+        .collect();
+    let shaded = |background: bool| {
+        let mut panel = Panel::new(PanelKind::Samples, "Shaded", "x", "y");
+        if background {
+            panel.background = Some(Heat::linear(
+                "log density",
+                (100, 100),
+                (0.0, 1.0),
+                (0.0, 1.0),
+                values.clone(),
+            ));
+        }
+        panel.x_range = Some((0.0, 1.0));
+        panel.y_range = Some((0.0, 1.0));
+        Figure {
+            columns: vec![Column {
+                run: None,
+                title: "shaded".into(),
+                panels: vec![panel],
+            }],
+        }
+    };
+    let with = svg_text(&shaded(true), Scale(2)).unwrap();
+    let without = svg_text(&shaded(false), Scale(2)).unwrap();
+    assert_eq!(with.matches("<image").count(), 1);
+    let rects = |s: &str| s.matches("<rect").count();
+    assert!(
+        rects(&with) <= rects(&without) + 40,
+        "{} rectangles with the map against {} without (the colour bar's cells aside)",
+        rects(&with),
+        rects(&without)
+    );
+    assert!(with.len() < 400_000, "{} bytes", with.len());
+    assert!(
+        with.contains("data:image/png;base64,iVBORw0KGgo"),
+        "a PNG data URL"
+    );
+}
+
+/// Issue 27 item 20: a comparison's files say what the second run changes, and each panel's
+/// file which run it is.
+#[test]
+fn a_compared_export_names_what_differs_and_each_panels_run() {
+    let mut p = common::tiny_run();
+    p.diffusion = bridgelab::protocol::DiffusionMode::Frozen;
+    p.compare = Some(Variation {
+        diffusion: Some(bridgelab::protocol::DiffusionMode::Learned),
+        ..Variation::default()
+    });
+    let mut h = harness_for(LabApp::new(p, Arc::new(|| {})).unwrap(), 900.0);
+    let dir = scratch("compared-names");
+    h.state_mut().export_dir = dir.clone();
+    h.state_mut()
+        .apply(Action::SetExportOptions(bridgelab::app::figure::ExportOptions {
+            scale: 1,
+            panels_alone: true,
+        }));
+    h.state_mut().apply(Action::ExportFigure);
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let stem = "figure-gmm40-d2-dbs-rkl-ld-vs-learned-sigma-step0";
+    for name in [
+        format!("{stem}.svg"),
+        format!("{stem}-run1-samples.png"),
+        format!("{stem}-run2-samples.png"),
+    ] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
 }
