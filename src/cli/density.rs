@@ -66,6 +66,19 @@ pub fn run(args: DensityArgs) -> Result<()> {
             j + 1
         );
     }
+    // The engine computes in single precision: beyond this a coordinate's square overflows and
+    // every figure of the row would be NaN.
+    const REACH: f32 = 1e18;
+    if let Some((line, r)) = rows.iter().find(|(_, r)| r.iter().any(|v| v.abs() > REACH)) {
+        let j = r.iter().position(|v| v.abs() > REACH).unwrap_or(0);
+        bail!(
+            "{}:{line}: column {} is {:e}, beyond ±{REACH:e}, where the single-precision engine cannot \
+             evaluate a density (squares overflow)",
+            args.points.display(),
+            j + 1,
+            r[j]
+        );
+    }
     let device = make_device(crate::sim::preset::ComputeDevice::Cpu);
     let target = build_target(
         &TargetSpec {
@@ -80,6 +93,19 @@ pub fn run(args: DensityArgs) -> Result<()> {
     let x = host::matrix(rows.into_iter().flat_map(|(_, r)| r).collect(), n, d, &device);
     let logp = host::to_vec(target.log_density(x.clone()));
     let score = args.score.then(|| host::to_vec(target.score(x)));
+    // A figure that is not a number for a finite point is never printed as one.
+    for i in 0..n {
+        let row_score = score.as_ref().map_or(&[][..], |s| &s[i * d..(i + 1) * d]);
+        if logp[i].is_nan() || row_score.iter().any(|v| v.is_nan()) {
+            bail!(
+                "{}: row {} is too far from the target for the single-precision engine: its {} is \
+                 not a number",
+                args.points.display(),
+                i + 1,
+                if logp[i].is_nan() { "log density" } else { "score" }
+            );
+        }
+    }
     for i in 0..n {
         let mut line = format!("{:.6}", logp[i]);
         if let Some(s) = &score {

@@ -46,6 +46,38 @@ fn density_rejects_unknown_targets_and_ragged_rows() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown target"));
 }
 
+/// Issue 28 item 6: a point far from the target never prints NaN: within the engine's reach
+/// its figures are numbers, beyond it the row is refused by line and column.
+#[test]
+fn density_is_a_number_or_a_refusal_far_from_the_target() {
+    let dir = scratch("density-far");
+    let points = dir.join("far.csv");
+    for (target, near, far) in [
+        ("gmm40", "1e17,0\n0,0\n", "0,0\n1e30,1e30\n"),
+        (
+            "funnel",
+            "30,1e10,0,0,0,0,0,0,0,0\n",
+            "0,0,0,0,0,0,0,0,0,0\n1e30,0,0,0,0,0,0,0,0,0\n",
+        ),
+    ] {
+        std::fs::write(&points, near).unwrap();
+        let out = run_ok(bin().args(["density", target]).arg(&points).arg("--score"));
+        assert!(!out.to_lowercase().contains("nan"), "{target}: {out}");
+        std::fs::write(&points, far).unwrap();
+        let out = bin().args(["density", target]).arg(&points).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success() && err.contains("far.csv:2: column 1"),
+            "{target}: {err}"
+        );
+        assert!(
+            !String::from_utf8_lossy(&out.stdout)
+                .to_lowercase()
+                .contains("nan")
+        );
+    }
+}
+
 fn tiny_preset(dir: &Path) -> PathBuf {
     let path = dir.join("tiny.ron");
     std::fs::write(&path, common::quick_preset_text("RklLd", 3, 20, 5, 64)).unwrap();

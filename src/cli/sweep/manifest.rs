@@ -65,17 +65,21 @@ fn stem(path: &Path) -> String {
         .map_or("preset".into(), |s| s.to_string_lossy().into_owned())
 }
 
-/// A name per preset: its file stem, with "-2", "-3", … on later presets of the same stem
-/// (another directory, or the same file twice), so that no two share a row or a run directory.
+/// A name per preset: its file stem, with "-2", "-3", … on later presets whose stem is taken
+/// (another directory, the same file twice, or a stem that is itself another's "-2"), so that
+/// no two share a row or a run directory, whatever the file names.
 pub fn unique_names(paths: &[PathBuf]) -> Vec<String> {
-    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
     paths
         .iter()
         .map(|p| {
             let s = stem(p);
-            let n = seen.entry(s.clone()).or_insert(0);
-            *n += 1;
-            if *n == 1 { s } else { format!("{s}-{n}") }
+            let name = std::iter::once(s.clone())
+                .chain((2..).map(|n| format!("{s}-{n}")))
+                .find(|name| !taken.contains(name))
+                .unwrap_or(s);
+            taken.insert(name.clone());
+            name
         })
         .collect()
 }
@@ -221,4 +225,21 @@ pub fn read(dir: &Path) -> Result<(Sweep, Vec<Task>)> {
         tasks.push(t);
     }
     Ok((sweep, tasks))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_stay_unique_when_a_file_is_named_like_a_renamed_one() {
+        let paths: Vec<PathBuf> = ["a/q-2.ron", "a/q.ron", "b/q.ron", "c/q.ron", "a/q-2.ron"]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
+        let names = unique_names(&paths);
+        assert_eq!(names, ["q-2", "q", "q-3", "q-4", "q-2-2"]);
+        let set: std::collections::HashSet<&String> = names.iter().collect();
+        assert_eq!(set.len(), names.len());
+    }
 }

@@ -127,12 +127,19 @@ impl DataFile {
         }
     }
 
-    /// The file's text, decompressed when its name ends in `.gz`.
+    /// The file's text, decompressed when its name ends in `.gz` (every member of it: bgzip,
+    /// `pigz -i` and `cat a.gz b.gz` write several, which `gzip -dc` reads whole).
     pub fn read_text(&self) -> Result<String, SimError> {
         let fail = |e: std::io::Error| SimError::Data(format!("cannot read {}: {e}", self.label()));
         let (name, raw): (&Path, Box<dyn Read>) = match &self.origin {
             Origin::Disk(path) => {
                 let meta = std::fs::metadata(path).map_err(fail)?;
+                if !meta.is_file() {
+                    return Err(SimError::Data(format!(
+                        "{} is not a regular file (a FIFO, a device or a directory is not read)",
+                        self.label()
+                    )));
+                }
                 if meta.len() > MAX_FILE_BYTES {
                     return Err(self.too_large());
                 }
@@ -141,7 +148,7 @@ impl DataFile {
             Origin::BuiltIn { name, bytes } => (Path::new(name), Box::new(*bytes)),
         };
         let reader: Box<dyn Read> = if name.extension().is_some_and(|e| e == "gz") {
-            Box::new(flate2::read::GzDecoder::new(raw))
+            Box::new(flate2::read::MultiGzDecoder::new(raw))
         } else {
             raw
         };
@@ -263,6 +270,22 @@ mod tests {
         std::fs::write(root.join("x.csv"), "plain\n").unwrap();
         let file = DataDir::at(&root).file("x.csv").unwrap();
         assert_eq!(file.read_text().unwrap(), "plain\n", "the plain file comes first");
+    }
+
+    #[test]
+    fn a_gzip_file_of_several_members_is_read_whole() {
+        let root = scratch("gz-members");
+        let member = |text: &[u8]| {
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            std::io::Write::write_all(&mut gz, text).unwrap();
+            gz.finish().unwrap()
+        };
+        // What `cat a.gz b.gz` and bgzip write: one stream of two members.
+        let mut both = member(b"a,b\n1,2\n");
+        both.extend(member(b"3,4\n5,6\n"));
+        std::fs::write(root.join("y.csv.gz"), both).unwrap();
+        let file = DataDir::at(&root).file("y.csv").unwrap();
+        assert_eq!(file.read_text().unwrap(), "a,b\n1,2\n3,4\n5,6\n");
     }
 
     #[test]
