@@ -76,6 +76,33 @@ fn out_of_range_values_name_their_field_and_line() {
     }
 }
 
+/// Issue 28 item 5: settings under which a figure cannot mean anything are refused: no mode
+/// threshold, one evaluation sample, one path a batch for the log-variance loss.
+#[test]
+fn settings_that_make_a_figure_meaningless_are_refused() {
+    let cases = [
+        (
+            "mode_threshold: 0.01",
+            "mode_threshold: 0.0",
+            "eval.mode_threshold",
+        ),
+        ("samples: 1000", "samples: 1", "eval.samples"),
+    ];
+    for (from, to, field) in cases {
+        let text = default_text().replace(from, to);
+        assert_ne!(text, default_text(), "{from} not found in the default preset");
+        let e = parse_preset(&text, "bad.ron").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some(field), "{e}");
+    }
+    let lv = default_text().replace("loss: RklLd", "loss: Lv");
+    assert_ne!(lv, default_text());
+    parse_preset(&lv, "lv.ron").unwrap();
+    let e = parse_preset(&lv.replace("batch: 256", "batch: 1"), "lv.ron").unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("batch"), "{e}");
+    assert!(e.to_string().contains("variance of one value"), "{e}");
+    parse_preset(&default_text().replace("batch: 256", "batch: 1"), "rkl.ron").unwrap();
+}
+
 #[test]
 fn runs_too_large_for_memory_are_refused_with_an_estimate() {
     let text = default_text()

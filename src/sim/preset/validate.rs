@@ -3,7 +3,7 @@
 use std::fmt;
 
 use super::memory::{MEMORY_LIMIT_BYTES, check_eval_size, estimated_step_bytes};
-use crate::sim::preset::{PRESET_VERSION, Preset, TargetKind, Variation};
+use crate::sim::preset::{LossKind, PRESET_VERSION, Preset, TargetKind, Variation};
 
 /// A value that is out of range, with the dotted path of its field.
 #[derive(Debug, Clone, PartialEq)]
@@ -156,6 +156,12 @@ pub fn validate(p: &Preset) -> Result<(), InvalidField> {
             format!("must be between 1 and 1000000, got {}", p.batch),
         ));
     }
+    if p.loss == LossKind::Lv && p.batch < 2 {
+        return Err(bad(
+            "batch",
+            "the log-variance loss needs at least 2 paths a batch: the variance of one value is 0 at every step, so nothing would be learned",
+        ));
+    }
     if p.hidden == 0 || p.hidden > 4096 {
         return Err(bad(
             "hidden",
@@ -186,18 +192,24 @@ pub fn validate(p: &Preset) -> Result<(), InvalidField> {
     if p.log_every == 0 {
         return Err(bad("log_every", "must be at least 1"));
     }
-    if p.eval.samples == 0 || p.eval.samples > 1_000_000 {
+    if p.eval.samples < 2 || p.eval.samples > 1_000_000 {
         return Err(bad(
             "eval.samples",
-            format!("must be between 1 and 1000000, got {}", p.eval.samples),
+            format!(
+                "must be between 2 and 1000000 (the ESS and the spread of one sample mean nothing), got {}",
+                p.eval.samples
+            ),
         ));
     }
     positive("eval.sinkhorn_eps", p.eval.sinkhorn_eps)?;
     if p.eval.max_points == 0 || p.eval.max_points > 20_000 {
         return Err(bad("eval.max_points", "must be between 1 and 20000"));
     }
-    if !(p.eval.mode_threshold.is_finite() && (0.0..=1.0).contains(&p.eval.mode_threshold)) {
-        return Err(bad("eval.mode_threshold", "must be between 0 and 1"));
+    if !(p.eval.mode_threshold.is_finite() && p.eval.mode_threshold > 0.0 && p.eval.mode_threshold <= 1.0) {
+        return Err(bad(
+            "eval.mode_threshold",
+            "must be above 0 and at most 1 (at 0 a mode with no sample would count as covered)",
+        ));
     }
     if let Some(v) = &p.compare {
         validate_variation(v)?;
