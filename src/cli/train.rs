@@ -1,7 +1,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::Args;
 
 use super::interrupt::{Stopped, Watch};
@@ -99,14 +99,51 @@ pub(crate) struct Plan {
     pub resume_hint: String,
 }
 
-/// Creates the output directory and proves it writable by writing the preset there, before any
-/// step is spent; removes temporary files that killed writers left there.
-fn prepare_output(out: &Path, trainer: &Trainer) -> Result<()> {
+/// Creates the output directory, takes it for this run (the lock it returns holds until the run
+/// ends, however it ends: the system releases it with the process, after kill -9 too) and
+/// proves it writable by writing the preset there, before any step is spent; removes temporary
+/// files that killed writers left there. A second run pointed at the same directory is refused
+/// with the holder's process id, instead of mixing its files with the first's.
+fn prepare_output(out: &Path, trainer: &Trainer) -> Result<std::fs::File> {
     std::fs::create_dir_all(out)
         .with_context(|| format!("cannot create output directory {}", out.display()))?;
+    let lock_path = out.join(".bridgelab.lock");
+    let mut lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(&lock_path)
+        .with_context(|| format!("cannot open {}", lock_path.display()))?;
+    match lock.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let holder = std::fs::read_to_string(&lock_path).unwrap_or_default();
+            let holder = holder.trim();
+            bail!(
+                "another bridgelab run is writing to {} ({}); give this one another --out, or wait for it to end",
+                out.display(),
+                if holder.is_empty() {
+                    "its process id is not known".to_string()
+                } else {
+                    format!("process {holder}")
+                }
+            );
+        }
+        Err(std::fs::TryLockError::Error(e)) => {
+            return Err(e).with_context(|| format!("cannot lock {}", lock_path.display()));
+        }
+    }
+    {
+        use std::io::{Seek, Write};
+        lock.set_len(0)?;
+        lock.seek(std::io::SeekFrom::Start(0))?;
+        write!(lock, "{}", std::process::id())?;
+    }
     crate::export::remove_stale_temporaries(out);
     let preset_text = preset_to_ron(trainer.preset());
-    crate::export::write_atomically(&out.join("preset.ron"), preset_text.as_bytes())
+    crate::export::write_atomically(&out.join("preset.ron"), preset_text.as_bytes())?;
+    Ok(lock)
 }
 
 /// A problem the run survives, on stderr even under `--quiet`, above the progress bar.
@@ -115,7 +152,7 @@ fn warn(bar: &indicatif::ProgressBar, message: String) {
 }
 
 pub(crate) fn train_and_write(mut trainer: Trainer, out: &Path, quiet: bool, plan: Plan) -> Result<()> {
-    prepare_output(out, &trainer)?;
+    let _taken = prepare_output(out, &trainer)?;
     let mut log = MetricsLog::create(&out.join("metrics.csv"), trainer.history())?;
     let total = trainer.preset().train_steps;
     let bar = super::steps_bar(total, quiet);

@@ -78,6 +78,59 @@ fn density_is_a_number_or_a_refusal_far_from_the_target() {
     }
 }
 
+/// Issue 28 item 7: one output folder, one writer: a second run pointed at a folder another is
+/// writing to is refused with the holder's process id, and the folder is free again once the
+/// holder is killed (the system releases the lock with the process).
+#[test]
+fn a_second_run_in_a_folder_another_writes_is_refused_until_the_first_is_gone() {
+    let dir = scratch("one-writer");
+    let preset = tiny_preset(&dir);
+    let out = dir.join("run");
+    let mut first = bin()
+        .args(["train"])
+        .arg(&preset)
+        .args(["--steps", "1000000", "--quiet", "--out"])
+        .arg(&out)
+        .spawn()
+        .unwrap();
+    let lock = out.join(".bridgelab.lock");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::fs::read_to_string(&lock).map_or(true, |s| s.trim() != first.id().to_string()) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first run never took the folder"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let second = bin()
+        .args(["train"])
+        .arg(&preset)
+        .args(["--steps", "2", "--quiet", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert!(!second.status.success(), "{err}");
+    assert!(
+        err.contains(&format!(
+            "another bridgelab run is writing to {} (process {})",
+            out.display(),
+            first.id()
+        )),
+        "{err}"
+    );
+    first.kill().unwrap();
+    first.wait().unwrap();
+    run_ok(
+        bin()
+            .args(["train"])
+            .arg(&preset)
+            .args(["--steps", "2", "--quiet", "--out"])
+            .arg(&out),
+    );
+    assert!(out.join("eval.json").exists());
+}
+
 fn tiny_preset(dir: &Path) -> PathBuf {
     let path = dir.join("tiny.ron");
     std::fs::write(&path, common::quick_preset_text("RklLd", 3, 20, 5, 64)).unwrap();
