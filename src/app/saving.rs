@@ -266,10 +266,13 @@ impl LabApp {
 /// Where the second run of a comparison is saved: `run.json` becomes `run-run2.json`.
 /// The file beside a checkpoint that holds the lab's trail of its run.
 fn trail_path(checkpoint: &Path) -> PathBuf {
-    let stem = checkpoint
-        .file_stem()
-        .map_or("checkpoint".into(), |s| s.to_string_lossy());
-    checkpoint.with_file_name(format!("{stem}.lab-trail.json"))
+    checkpoint.with_file_name(format!("{}.lab-trail.json", checkpoint_stem(checkpoint)))
+}
+
+/// A checkpoint file's name without its extension, the start of the files saved beside it.
+fn checkpoint_stem(path: &Path) -> std::borrow::Cow<'_, str> {
+    path.file_stem()
+        .map_or("checkpoint".into(), |s| s.to_string_lossy())
 }
 
 /// A trail, where one was saved and reads; without it the run resumes with its curves only.
@@ -284,9 +287,7 @@ fn read_trail(path: &Path) -> Option<RunTrail> {
 }
 
 pub(super) fn second_run_path(path: &Path) -> PathBuf {
-    let stem = path
-        .file_stem()
-        .map_or("checkpoint".into(), |s| s.to_string_lossy());
+    let stem = checkpoint_stem(path);
     let name = match path.extension() {
         Some(ext) => format!("{stem}-run2.{}", ext.to_string_lossy()),
         None => format!("{stem}-run2"),

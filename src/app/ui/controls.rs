@@ -93,15 +93,20 @@ fn mode_count(view: &RunStore) -> Option<(String, String)> {
     ))
 }
 
+/// The run's step out of its total and its state, as both kinds of status line begin.
+fn where_it_stands(ui: &mut egui::Ui, view: &RunStore) {
+    let total = view.preset.as_ref().map_or(0, |p| p.train_steps);
+    ui.label(format!("step {} / {total}", view.step()));
+    ui.label(status_word(view.status));
+}
+
 /// A run's two lines: where it stands, then its evaluation (in progress, done, or not yet).
 fn run_status(ui: &mut egui::Ui, index: Option<usize>, view: &RunStore, actions: &mut Vec<Action>) {
     one_line(ui, |ui| {
         if let Some(i) = index {
             ui.strong(format!("run {}:", i + 1));
         }
-        let total = view.preset.as_ref().map_or(0, |p| p.train_steps);
-        ui.label(format!("step {} / {total}", view.step()));
-        ui.label(status_word(view.status));
+        where_it_stands(ui, view);
         if let Some(r) = view.history.last() {
             ui.label(format!(
                 "loss {:.4}  ELBO {:.3}  ESS {:.3}",
@@ -323,12 +328,7 @@ pub fn controls(ui: &mut egui::Ui, app: &LabApp, actions: &mut Vec<Action>) {
                 if comparing {
                     ui.strong(format!("run {}:", i + 1));
                 }
-                let total = view.preset.as_ref().map_or(0, |p| p.train_steps);
-                ui.label(format!(
-                    "step {} / {total}, {}",
-                    view.step(),
-                    status_word(view.status)
-                ));
+                where_it_stands(ui, view);
                 if let Some((count, on)) = mode_count(view) {
                     ui.label(count).on_hover_text(on);
                 }

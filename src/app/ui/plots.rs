@@ -88,6 +88,13 @@ fn shown_panels<'a>(panels: &'a [Panel], only: Option<&[PanelKind]>) -> Vec<(usi
     if some.is_empty() { all } else { some }
 }
 
+/// A plot's height when `rows` rows of presented panels share the plot area, with their
+/// titles and the gaps between rows.
+fn presented_height(ui: &egui::Ui, rows: usize) -> f32 {
+    let gap = 2.0 * ui.spacing().item_spacing.y;
+    (ui.available_height() / rows.max(1) as f32 - TITLE_HEIGHT - gap).max(MIN_PRESENTED_HEIGHT)
+}
+
 /// Panels per row when presenting `n` of one run: one row up to three, then two rows.
 fn presented_columns(n: usize) -> usize {
     match n {
@@ -131,11 +138,7 @@ pub fn plots(
                 .collect();
             let rows = shown_columns.iter().map(Vec::len).max().unwrap_or(0);
             // Presenting, the rows share the plot area's height.
-            let gap = ui.spacing().item_spacing.y;
-            let fill = only.map(|_| {
-                (ui.available_height() / rows.max(1) as f32 - TITLE_HEIGHT - 2.0 * gap)
-                    .max(MIN_PRESENTED_HEIGHT)
-            });
+            let fill = only.map(|_| presented_height(ui, rows));
             for row in 0..rows {
                 ui.columns(figure.columns.len(), |cols| {
                     for (c, (ui, column)) in cols.iter_mut().zip(&figure.columns).enumerate() {
@@ -163,17 +166,10 @@ pub fn plots(
                 None => single_run_columns(panels.len()),
             };
             let rows = panels.len().div_ceil(per_row).max(1);
-            let least = if only.is_some() {
-                MIN_PRESENTED_HEIGHT
-            } else {
-                MIN_PLOT_HEIGHT
+            let height = match only {
+                Some(_) => presented_height(ui, rows),
+                None => (ui.available_height() / rows as f32 - TITLE_HEIGHT).max(MIN_PLOT_HEIGHT),
             };
-            let gap = if only.is_some() {
-                2.0 * ui.spacing().item_spacing.y
-            } else {
-                0.0
-            };
-            let height = (ui.available_height() / rows as f32 - TITLE_HEIGHT - gap).max(least);
             for row in panels.chunks(per_row) {
                 ui.columns(per_row, |cols| {
                     for (ui, &(index, panel)) in cols.iter_mut().zip(row) {
